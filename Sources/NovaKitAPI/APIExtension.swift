@@ -1,0 +1,50 @@
+import NovaKitCore
+import NovaKitPolicy
+import NovaKitStorage
+
+/// One API: its descriptor, policy defaults, migrations and routes, declared in one place.
+///
+/// Core resources and third-party extensions use exactly this protocol; register it in the list
+/// given to `ExtensionRegistry`.
+public protocol APIExtension: Sendable {
+    var descriptor: ExtensionDescriptor { get }
+    var policies: [PolicyDefault] { get }
+    var migrations: [Migration] { get }
+    @APIBuilder var api: [APIDeclaration] { get }
+    /// The highest microversion whose changes this API implements; `nil` when no microversion changes it.
+    var microversionCeiling: APIVersion? { get }
+    /// Whether the extension is on unless configuration switches it off.
+    var enabledByDefault: Bool { get }
+}
+
+extension APIExtension {
+    public var policies: [PolicyDefault] { [] }
+    public var migrations: [Migration] { [] }
+    public var microversionCeiling: APIVersion? { nil }
+    public var enabledByDefault: Bool { true }
+}
+
+/// Everything an extension can declare.
+public enum APIDeclaration: Sendable {
+    /// A new collection (Nova's ResourceExtension).
+    case resource(Resource)
+    /// Actions added to an existing resource's `/action` table (`@wsgi.action`).
+    case actions(ActionSet)
+    /// A post-processor on another resource's responses (`@wsgi.extends`).
+    case responseExtension(ResponseExtension)
+}
+
+/// Collects declarations in `api`.
+@resultBuilder
+public enum APIBuilder {
+    public static func buildExpression(_ resource: Resource) -> [APIDeclaration] { [.resource(resource)] }
+    public static func buildExpression(_ actions: ActionSet) -> [APIDeclaration] { [.actions(actions)] }
+    public static func buildExpression(_ extensionDeclaration: ResponseExtension) -> [APIDeclaration] {
+        [.responseExtension(extensionDeclaration)]
+    }
+    public static func buildBlock(_ parts: [APIDeclaration]...) -> [APIDeclaration] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [APIDeclaration]?) -> [APIDeclaration] { part ?? [] }
+    public static func buildEither(first: [APIDeclaration]) -> [APIDeclaration] { first }
+    public static func buildEither(second: [APIDeclaration]) -> [APIDeclaration] { second }
+    public static func buildArray(_ parts: [[APIDeclaration]]) -> [APIDeclaration] { parts.flatMap { $0 } }
+}

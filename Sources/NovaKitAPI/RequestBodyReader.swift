@@ -1,0 +1,42 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NovaKitCore
+
+/// Reads a request body as JSON: media type (415), size (413), UTF-8 and syntax (400).
+struct RequestBodyReader {
+    let maxBytes: Int
+
+    private static let acceptedTypes = ["application/json", "application/vnd.openstack.compute+json"]
+    private static let untypedTypes = ["", "text/plain"]
+
+    /// The body as JSON; an empty body is `null`.
+    func read(_ request: Request) async throws -> JSON {
+        try checkMediaType(request.headers[.contentType])
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes { throw tooLarge }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+        guard buffer.readableBytes > 0 else { return .null }
+        do {
+            return try JSON.parse(Data(buffer.readableBytesView))
+        } catch {
+            throw Fault.badRequest("Malformed request body")
+        }
+    }
+
+    private var tooLarge: Fault {
+        Fault(code: 413, message: "Request is too large. The limit is \(maxBytes) bytes.", headers: ["Retry-After": "0"])
+    }
+
+    private func checkMediaType(_ header: String?) throws(Fault) {
+        let type = (header ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard Self.acceptedTypes.contains(type) || Self.untypedTypes.contains(type) else {
+            throw Fault(code: 415, message: "Unsupported Content-Type")
+        }
+    }
+}

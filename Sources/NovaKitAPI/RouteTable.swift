@@ -1,0 +1,48 @@
+import HTTPTypes
+import NovaKitCore
+
+/// Finds the route for a method and path below the project prefix; tells 404 from 405.
+struct RouteTable: Sendable {
+    enum Resolution {
+        case found(Route, parameters: [String: String])
+        case methodNotAllowed(allowed: [HTTPRequest.Method])
+        case notFound
+    }
+
+    private var routesByLength: [Int: [Route]] = [:]
+
+    var allRoutes: [Route] { routesByLength.values.flatMap { $0 } }
+
+    mutating func add(_ route: Route) {
+        routesByLength[route.segments.count, default: []].append(route)
+    }
+
+    /// Routes with the same method and pattern whose version ranges overlap `route`'s.
+    func conflicts(with route: Route) -> [Route] {
+        (routesByLength[route.segments.count] ?? []).filter { other in
+            other.method == route.method && other.segments == route.segments && overlap(other.versions, route.versions)
+        }
+    }
+
+    private func overlap(_ a: VersionRange, _ b: VersionRange) -> Bool {
+        let aBelowB = a.max.map { $0 < b.min } ?? false
+        let bBelowA = b.max.map { $0 < a.min } ?? false
+        return !aBelowB && !bBelowA
+    }
+
+    func resolve(method: HTTPRequest.Method, path: [Substring], version: APIVersion) -> Resolution {
+        let candidates = (routesByLength[path.count] ?? []).compactMap { route in
+            route.match(path).map { (route, $0) }
+        }
+        guard !candidates.isEmpty else { return .notFound }
+        let sameMethod = candidates.filter { $0.0.method == method }
+        guard !sameMethod.isEmpty else {
+            var allowed: [HTTPRequest.Method] = []
+            for (route, _) in candidates where !allowed.contains(route.method) { allowed.append(route.method) }
+            return .methodNotAllowed(allowed: allowed)
+        }
+        let available = sameMethod.filter { $0.0.versions.contains(version) }
+        guard let best = available.max(by: { $0.0.specificity < $1.0.specificity }) else { return .notFound }
+        return .found(best.0, parameters: best.1)
+    }
+}

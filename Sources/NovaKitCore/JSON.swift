@@ -1,0 +1,132 @@
+import Foundation
+
+/// A JSON value: what request bodies decode into and what views produce.
+public enum JSON: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSON])
+    case object([String: JSON])
+
+    /// Member access for objects; `nil` for anything else or a missing key.
+    public subscript(key: String) -> JSON? {
+        get {
+            guard case .object(let members) = self else { return nil }
+            return members[key]
+        }
+        set {
+            guard case .object(var members) = self else { return }
+            members[key] = newValue
+            self = .object(members)
+        }
+    }
+
+    /// The members of an object, or `nil`.
+    public var objectValue: [String: JSON]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    /// The string, or `nil`.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The integer, or `nil`.
+    public var intValue: Int? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
+
+    /// Whether this is JSON `null`.
+    public var isNull: Bool { self == .null }
+}
+
+extension JSON: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSON].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension JSON {
+    /// Parses a request body; throws `JSONBodyError` on malformed JSON or invalid UTF-8.
+    public static func parse(_ data: Data) throws -> JSON {
+        guard String(data: data, encoding: .utf8) != nil else { throw JSONBodyError.invalidUTF8 }
+        do {
+            return try JSONDecoder().decode(JSON.self, from: data)
+        } catch {
+            throw JSONBodyError.malformed
+        }
+    }
+
+    /// Serializes with sorted keys and unescaped slashes, as bodies are sent.
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a JSON value cannot fail: every case maps onto a JSON primitive.
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// Decodes a `Decodable` from this value (used after schema validation).
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: encoded())
+    }
+}
+
+/// Why a request body could not be read as JSON.
+public enum JSONBodyError: Error, Sendable {
+    case malformed
+    case invalidUTF8
+}
+
+extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    public init(nilLiteral: ()) { self = .null }
+    public init(floatLiteral value: Double) { self = .double(value) }
+}
+
+extension JSON {
+    /// `.string(value)` or `.null` when absent.
+    public static func string(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
+    /// `.int(value)` or `.null` when absent.
+    public static func int(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
+}

@@ -1,0 +1,12 @@
+import NovaKitAPI
+
+/// Every API NovaKit ships, core and `os-*` alike, in registration order. One line per API.
+public enum BuiltinExtensions {
+    public static var all: [any APIExtension] {
+        [
+            ExtensionsAPI(),
+            Documents(),
+            NovaKitDebug(),
+        ]
+    }
+}

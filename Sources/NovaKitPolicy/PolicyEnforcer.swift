@@ -1,0 +1,126 @@
+import Foundation
+import NovaKitCore
+import Yams
+
+/// A policy denial: 403 `Policy doesn't allow <rule> to be performed.`
+public struct PolicyDenied: Error, Sendable, FaultConvertible {
+    public let rule: String
+    public var fault: Fault { .forbidden("Policy doesn't allow \(rule) to be performed.") }
+}
+
+/// Evaluates registered rules, with defaults from code overlaid by an operator's policy file.
+public struct PolicyEnforcer: Sendable {
+    /// A rule name that code uses but nothing registered: a programming error.
+    public struct UnregisteredRule: Error, Sendable { public let name: String }
+
+    /// Why a policy file could not be used.
+    public struct FileError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    private let checks: [String: PolicyCheck]
+    /// The effective check string of every rule: registered defaults overridden by the file.
+    public let effectiveRules: [String: String]
+    private let registered: Set<String>
+
+    /// Builds an enforcer; a default that does not parse or a duplicate name fails at boot.
+    public init(defaults: [PolicyDefault], overrides: [String: String] = [:]) throws {
+        var rules: [String: String] = [:]
+        for rule in defaults {
+            guard rules[rule.name] == nil else { throw FileError(description: "policy rule \(rule.name) is registered twice") }
+            _ = try PolicyParser.parse(rule.checkString)
+            rules[rule.name] = rule.checkString
+        }
+        registered = Set(rules.keys)
+        rules.merge(overrides) { _, override in override }
+        effectiveRules = rules
+        // An unparsable override fails closed, as oslo.policy does.
+        checks = rules.mapValues { (try? PolicyParser.parse($0)) ?? .deny }
+    }
+
+    /// Reads a YAML or JSON policy file mapping rule names to check strings.
+    public static func loadOverrides(path: String) throws -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw FileError(description: "cannot read policy file \(path)")
+        }
+        let loaded: Any?
+        do { loaded = try Yams.load(yaml: text) } catch {
+            throw FileError(description: "policy file \(path) is not valid YAML or JSON: \(error)")
+        }
+        if loaded == nil { return [:] }
+        guard let mapping = loaded as? [String: Any] else {
+            throw FileError(description: "policy file \(path) must map rule names to check strings")
+        }
+        var rules: [String: String] = [:]
+        for (name, value) in mapping {
+            guard let check = value as? String else {
+                throw FileError(description: "policy file \(path): rule \(name) must be a string")
+            }
+            rules[name] = check
+        }
+        return rules
+    }
+
+    /// Throws `PolicyDenied` unless `rule` allows the caller to act on `target`.
+    public func authorize(_ rule: String, credentials: PolicyCredentials, target: [String: String]) throws {
+        guard registered.contains(rule) else { throw UnregisteredRule(name: rule) }
+        guard evaluate(.rule(rule), credentials, target, depth: 0) else { throw PolicyDenied(rule: rule) }
+    }
+
+    /// Whether `rule` allows; for optional fields (oslo's soft authorizer).
+    public func allows(_ rule: String, credentials: PolicyCredentials, target: [String: String]) -> Bool {
+        registered.contains(rule) && evaluate(.rule(rule), credentials, target, depth: 0)
+    }
+
+    private func evaluate(_ check: PolicyCheck, _ creds: PolicyCredentials, _ target: [String: String], depth: Int) -> Bool {
+        guard depth < 64 else { return false }
+        switch check {
+        case .allow: return true
+        case .deny: return false
+        case .rule(let name):
+            guard let next = checks[name] else { return false }
+            return evaluate(next, creds, target, depth: depth + 1)
+        case .role(let pattern):
+            guard let role = Self.substitute(pattern, target) else { return false }
+            return creds.roles.contains { $0.lowercased() == role.lowercased() }
+        case .generic(let left, let right):
+            return Self.generic(left, right, creds, target)
+        case .not(let inner):
+            return !evaluate(inner, creds, target, depth: depth + 1)
+        case .and(let terms):
+            return terms.allSatisfy { evaluate($0, creds, target, depth: depth + 1) }
+        case .or(let terms):
+            return terms.contains { evaluate($0, creds, target, depth: depth + 1) }
+        }
+    }
+
+    private static func generic(_ left: String, _ right: String, _ creds: PolicyCredentials, _ target: [String: String]) -> Bool {
+        guard let match = substitute(right, target) else { return false }
+        if let literal = literal(left) { return literal == match }
+        guard let values = creds.values(for: left) else { return false }
+        return values.contains(match)
+    }
+
+    /// A quoted string or a Python constant on the left of a generic check.
+    private static func literal(_ text: String) -> String? {
+        if text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first {
+            return String(text.dropFirst().dropLast())
+        }
+        if ["True", "False", "None"].contains(text) || Int(text) != nil { return text }
+        return nil
+    }
+
+    /// Replaces `%(key)s` with the target's value; `nil` when the target lacks the key.
+    private static func substitute(_ text: String, _ target: [String: String]) -> String? {
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "%(") {
+            guard let end = rest[start.upperBound...].range(of: ")s") else { return nil }
+            let key = String(rest[start.upperBound..<end.lowerBound])
+            guard let value = target[key] else { return nil }
+            result += rest[..<start.lowerBound] + value
+            rest = rest[end.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import NovaKitAPI
+import NovaKitPolicy
+import NovaKitStorage
+
+/// What every command assembles from the configuration: logger, registry, policy and database.
+struct Boot {
+    let configuration: NovaKitConfiguration
+    let logger: Logger
+    let registry: ExtensionRegistry
+
+    /// Reads the configuration and builds the registry; failures are reported, then exit 1.
+    static func start(_ common: CommonOptions, _ serve: ServeOptions? = nil) async throws -> Boot {
+        do {
+            let configuration = try await NovaKitConfiguration.load(common, serve, environment: ProcessInfo.processInfo.environment)
+            var logger = Logger(label: "novakit")
+            logger.logLevel = configuration.logLevel
+            let registry = try ExtensionRegistry(
+                Distribution.extensions, disabled: configuration.disabledExtensions, enabled: configuration.enabledExtensions)
+            return Boot(configuration: configuration, logger: logger, registry: registry)
+        } catch {
+            throw BootFailure(error)
+        }
+    }
+
+    func policy() throws -> PolicyEnforcer {
+        do {
+            let overrides = try configuration.policyFile.map(PolicyEnforcer.loadOverrides(path:)) ?? [:]
+            return try PolicyEnforcer(defaults: registry.policies, overrides: overrides)
+        } catch {
+            throw BootFailure(error)
+        }
+    }
+
+    func openDatabase() async throws -> Database {
+        do {
+            return try await Database.open(configuration.database, logger: logger)
+        } catch {
+            throw BootFailure("cannot open database \(configuration.database): \(error)")
+        }
+    }
+}
+
+/// A start-up failure: printed as one line on stderr, exit status 1.
+struct BootFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ error: any Error) { description = String(describing: error) }
+    init(_ message: String) { description = message }
+}

@@ -1,0 +1,3 @@
+import NovaKitServer
+
+await NovaKitMain.main()
