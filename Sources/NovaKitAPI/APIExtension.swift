@@ -42,6 +42,7 @@ public enum APIBuilder {
     public static func buildExpression(_ extensionDeclaration: ResponseExtension) -> [APIDeclaration] {
         [.responseExtension(extensionDeclaration)]
     }
+    public static func buildExpression(_ declarations: [APIDeclaration]) -> [APIDeclaration] { declarations }
     public static func buildBlock(_ parts: [APIDeclaration]...) -> [APIDeclaration] { parts.flatMap { $0 } }
     public static func buildOptional(_ part: [APIDeclaration]?) -> [APIDeclaration] { part ?? [] }
     public static func buildEither(first: [APIDeclaration]) -> [APIDeclaration] { first }

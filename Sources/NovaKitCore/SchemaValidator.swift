@@ -3,6 +3,7 @@ import Foundation
 /// A body that failed its schema; the message follows Nova's wording and names the field.
 public struct ValidationError: Error, Sendable, Equatable, FaultConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var fault: Fault { .badRequest(message) }
 }
 

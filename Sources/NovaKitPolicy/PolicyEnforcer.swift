@@ -5,6 +5,7 @@ import Yams
 /// A policy denial: 403 `Policy doesn't allow <rule> to be performed.`
 public struct PolicyDenied: Error, Sendable, FaultConvertible {
     public let rule: String
+    public init(rule: String) { self.rule = rule }
     public var fault: Fault { .forbidden("Policy doesn't allow \(rule) to be performed.") }
 }
 
