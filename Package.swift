@@ -6,8 +6,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "novakit", targets: ["novakit"]),
-        .library(name: "NovaKitServer", targets: ["NovaKitServer"]),
+        .library(name: "NovaKitCore", targets: ["NovaKitCore"]),
+        .library(name: "NovaKitPolicy", targets: ["NovaKitPolicy"]),
+        .library(name: "NovaKitStorage", targets: ["NovaKitStorage"]),
         .library(name: "NovaKitAPI", targets: ["NovaKitAPI"]),
+        .library(name: "NovaKitExtensions", targets: ["NovaKitExtensions"]),
+        .library(name: "NovaKitServer", targets: ["NovaKitServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -38,6 +42,7 @@ let package = Package(
             dependencies: [
                 "NovaKitCore", "NovaKitPolicy", "NovaKitStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -7,9 +7,10 @@ extension APIResponder {
     func dispatch(_ request: APIRequest, route: Route, routingVersion: APIVersion) async throws -> Response {
         switch route.endpoint {
         case .operation(let operation):
-            let body = try operation.schema.map { schema throws(ValidationError) in
-                try schema.validate(request.body, tolerateUnknownKeys: request.isLegacy)
-            } ?? .null
+            let body =
+                try operation.schema.map { schema throws(ValidationError) in
+                    try schema.validate(request.body, tolerateUnknownKeys: request.isLegacy)
+                } ?? .null
             let validated = request.with(body: body)
             try await authorize(operation.policy, route: route, request: validated)
             let reply = try await operation.handler(validated)

@@ -27,7 +27,8 @@ public struct ExtensionRegistry: Sendable {
             }
         }
         for alias in disabled.union(enabled) where !aliases.contains(alias) {
-            throw RegistryError(description: "unknown extension alias '\(alias)' in configuration; known: \(aliases.sorted().joined(separator: ", "))")
+            throw RegistryError(
+                description: "unknown extension alias '\(alias)' in configuration; known: \(aliases.sorted().joined(separator: ", "))")
         }
         registered = extensions
         self.enabled = extensions.filter { ext in

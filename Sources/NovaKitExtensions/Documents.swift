@@ -1,9 +1,5 @@
 import Foundation
 import NovaKitAPI
-import NovaKitCore
-import NovaKitPolicy
-import NovaKitStorage
-import SQLKit
 
 /// `os-documents`: the reference extension resource, a soft-deletable collection shared by all projects.
 public struct Documents: APIExtension {

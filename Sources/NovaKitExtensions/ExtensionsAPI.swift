@@ -1,6 +1,4 @@
 import NovaKitAPI
-import NovaKitCore
-import NovaKitPolicy
 
 /// `/extensions`: the enabled extensions, listed from the same declarations that build the routes.
 public struct ExtensionsAPI: APIExtension {

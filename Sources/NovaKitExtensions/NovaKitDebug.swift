@@ -1,6 +1,4 @@
 import NovaKitAPI
-import NovaKitCore
-import NovaKitPolicy
 
 /// `novakit-debug`: off unless enabled (`--enable-extension novakit-debug`); a route that fails on
 /// purpose, so tests can show that an unexpected error becomes a generic 500 with no internals.

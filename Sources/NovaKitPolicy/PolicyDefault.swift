@@ -15,7 +15,8 @@ extension PolicyDefault {
     /// The base rules every other default builds on, as current Nova names them.
     public static let baseRules: [PolicyDefault] = [
         PolicyDefault("context_is_admin", "role:admin", description: "Decides what is required for the 'is_admin:True' check to succeed."),
-        PolicyDefault("admin_or_owner", "is_admin:True or project_id:%(project_id)s", description: "Default rule for most non-admin APIs (kilo semantics)."),
+        PolicyDefault(
+            "admin_or_owner", "is_admin:True or project_id:%(project_id)s", description: "Default rule for most non-admin APIs (kilo semantics)."),
         PolicyDefault("admin_api", "is_admin:True", description: "Default rule for most admin APIs (kilo semantics)."),
         PolicyDefault("project_manager_api", "role:manager and project_id:%(project_id)s"),
         PolicyDefault("project_member_api", "role:member and project_id:%(project_id)s"),

@@ -37,7 +37,7 @@ struct Boot {
         do {
             return try await Database.open(configuration.database, logger: logger)
         } catch {
-            throw BootFailure("cannot open database \(configuration.database): \(error)")
+            throw BootFailure("cannot open database \(configuration.database): \(String(reflecting: error))")
         }
     }
 }
@@ -45,6 +45,7 @@ struct Boot {
 /// A start-up failure: printed as one line on stderr, exit status 1.
 struct BootFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ error: any Error) { description = String(describing: error) }
+    /// Uses the debug description: PostgresNIO's plain one hides the server's message on purpose.
+    init(_ error: any Error) { description = (error as? BootFailure)?.description ?? String(reflecting: error) }
     init(_ message: String) { description = message }
 }

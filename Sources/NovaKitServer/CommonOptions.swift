@@ -9,7 +9,9 @@ public struct CommonOptions: ParsableArguments {
 
     @Option(
         name: .customLong("database"),
-        help: "sqlite:///path/file.sqlite, sqlite::memory: or postgres://user:pw@host:port/db (env NOVAKIT_DATABASE_URL; default sqlite://novakit.sqlite).")
+        help:
+            "sqlite:///path/file.sqlite, sqlite::memory: or postgres://user:pw@host:port/db (env NOVAKIT_DATABASE_URL; default sqlite://novakit.sqlite)."
+    )
     var databaseURL: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env NOVAKIT_LOG_LEVEL; default info).")
@@ -18,10 +20,13 @@ public struct CommonOptions: ParsableArguments {
     @Option(help: "A YAML or JSON file overriding policy defaults (env NOVAKIT_POLICY_FILE).")
     var policyFile: String?
 
-    @Option(name: .customLong("disable-extension"), help: "Switch an extension off by alias; repeatable (env NOVAKIT_EXTENSIONS_DISABLED, comma-separated).")
+    @Option(
+        name: .customLong("disable-extension"),
+        help: "Switch an extension off by alias; repeatable (env NOVAKIT_EXTENSIONS_DISABLED, comma-separated).")
     var disabledExtensions: [String] = []
 
-    @Option(name: .customLong("enable-extension"), help: "Switch on an extension that is off by default; repeatable (env NOVAKIT_EXTENSIONS_ENABLED).")
+    @Option(
+        name: .customLong("enable-extension"), help: "Switch on an extension that is off by default; repeatable (env NOVAKIT_EXTENSIONS_ENABLED).")
     var enabledExtensions: [String] = []
 }
 

@@ -61,7 +61,8 @@ public struct NovaKitConfiguration: Sendable {
         }
         let auth = reader.string(forKey: "auth.strategy", default: configuration.auth.rawValue)
         guard let strategy = AuthStrategy(rawValue: auth) else {
-            throw Invalid(description: "unknown auth strategy '\(auth)'; use one of: \(AuthStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Invalid(
+                description: "unknown auth strategy '\(auth)'; use one of: \(AuthStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         configuration.auth = strategy
         configuration.policyFile = reader.string(forKey: "policy.file")

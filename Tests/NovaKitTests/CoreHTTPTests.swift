@@ -84,8 +84,9 @@ struct CoreHTTPTests {
             let anonymous = try await client.call(.get, "/v2.1/os-documents", token: nil)
             #expect(anonymous.status == 401 && anonymous.fault?.name == "unauthorized")
             let mismatch = try await client.call(.get, "/v2/\(TestCloud.otherProject)/os-documents")
-            #expect(mismatch.fault?.message
-                == "Malformed request URL: URL's project_id '\(TestCloud.otherProject)' doesn't match Context's project_id '\(Self.p)'")
+            #expect(
+                mismatch.fault?.message
+                    == "Malformed request URL: URL's project_id '\(TestCloud.otherProject)' doesn't match Context's project_id '\(Self.p)'")
         }
     }
 

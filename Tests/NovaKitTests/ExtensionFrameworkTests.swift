@@ -34,8 +34,10 @@ struct ExtensionFrameworkTests {
             (["archive": ["reason": "a"], "touch": nil], TestCloud.adminToken, 400, "Malformed request body"),
             (["explode": nil], TestCloud.adminToken, 400, "There is no such action: explode"),
             (JSON.null, TestCloud.adminToken, 400, "Malformed request body"),
-            (["archive": ["reason": "far too long"]], TestCloud.adminToken, 400,
-             "Invalid input for field/attribute reason. Value: far too long. 'far too long' is too long"),
+            (
+                ["archive": ["reason": "far too long"]], TestCloud.adminToken, 400,
+                "Invalid input for field/attribute reason. Value: far too long. 'far too long' is too long"
+            ),
             (["archive": ["reason": "x"]], TestCloud.userToken, 403, "Policy doesn't allow test:widgets:archive to be performed."),
         ] as [(JSON, String, Int, String)])
     func actionRefusals(body: JSON, token: String, status: Int, message: String) async throws {
@@ -78,7 +80,8 @@ struct ExtensionFrameworkTests {
         var api: [APIDeclaration] { declarations() }
 
         init(_ alias: String, policies: [PolicyDefault] = [], _ declarations: @escaping @Sendable () -> [APIDeclaration]) {
-            descriptor = ExtensionDescriptor(name: alias, alias: alias, namespace: "http://example.com/\(alias)", updated: "2026-01-01T00:00:00Z", description: "")
+            descriptor = ExtensionDescriptor(
+                name: alias, alias: alias, namespace: "http://example.com/\(alias)", updated: "2026-01-01T00:00:00Z", description: "")
             extraPolicies = policies
             self.declarations = declarations
         }
@@ -108,7 +111,8 @@ struct ExtensionFrameworkTests {
     @Test("the advertised maximum is the lowest ceiling of the core and the enabled extensions")
     func ceiling() throws {
         struct Old: APIExtension {
-            let descriptor = ExtensionDescriptor(name: "Old", alias: "os-old", namespace: "http://example.com/old", updated: "2026-01-01T00:00:00Z", description: "")
+            let descriptor = ExtensionDescriptor(
+                name: "Old", alias: "os-old", namespace: "http://example.com/old", updated: "2026-01-01T00:00:00Z", description: "")
             var microversionCeiling: APIVersion? { APIVersion(2, 5) }
             var api: [APIDeclaration] { [] }
         }

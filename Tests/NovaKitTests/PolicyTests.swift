@@ -40,8 +40,9 @@ struct PolicyTests {
 
     @Test("parser groups not > and > or and strips parentheses")
     func parser() throws {
-        #expect(try PolicyParser.parse("a:1 or b:2 and not c:3")
-            == .or([.generic(left: "a", right: "1"), .and([.generic(left: "b", right: "2"), .not(.generic(left: "c", right: "3"))])]))
+        #expect(
+            try PolicyParser.parse("a:1 or b:2 and not c:3")
+                == .or([.generic(left: "a", right: "1"), .and([.generic(left: "b", right: "2"), .not(.generic(left: "c", right: "3"))])]))
         #expect(try PolicyParser.parse("((role:x))") == .role("x"))
         #expect(throws: PolicyParser.ParseError.self) { try PolicyParser.parse("(role:x") }
         #expect(throws: PolicyParser.ParseError.self) { try PolicyParser.parse("or role:x") }

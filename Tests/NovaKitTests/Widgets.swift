@@ -1,8 +1,4 @@
 import NovaKitAPI
-import NovaKitCore
-import NovaKitPolicy
-import NovaKitStorage
-import SQLKit
 
 /// A test-only extension, defined only in the test target: it adds a collection (`os-widgets`),
 /// an action on another extension's resource (`archive` on `os-documents`) and a field to that
@@ -37,10 +33,7 @@ struct Widgets: APIExtension {
             Action("touch", versions: .from(2), policy: Self.rule, status: .noContent) { _ in .empty }
         }
         Extend("os-documents", ["show"]) { _, body in
-            if case .object(var document) = body["document"] {
-                document["os-widgets:widgetized"] = true
-                body["document"] = .object(document)
-            }
+            body["document"]?["os-widgets:widgetized"] = true
         }
     }
 }

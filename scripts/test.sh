@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every NovaKit test: Swift unit and in-process HTTP tests, then the end-to-end suite
+# against the real binary (on SQLite, and again on PostgreSQL when NOVAKIT_TEST_POSTGRES_URL is set).
+# Needs only Swift and Python 3; it creates .venv and installs the Python test tools itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build
+swift test
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+
+NOVAKIT_BIN="$PWD/.build/debug/novakit"
+export NOVAKIT_BIN
+postgres_url="${NOVAKIT_TEST_POSTGRES_URL:-}"
+
+echo "== end-to-end tests on SQLite"
+env -u NOVAKIT_TEST_POSTGRES_URL .venv/bin/python -m pytest tests/e2e -q
+
+if [ -n "$postgres_url" ]; then
+    echo "== end-to-end tests on PostgreSQL"
+    NOVAKIT_TEST_POSTGRES_URL="$postgres_url" .venv/bin/python -m pytest tests/e2e -q
+fi

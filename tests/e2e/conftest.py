@@ -1,0 +1,190 @@
+"""End-to-end harness: starts the real `novakit` binary on a free loopback port with a fresh database.
+
+Every compute response a test receives can be checked against tempest's response schemas
+(`validate`), and every fault against Nova's fault shape (`assert_fault`).
+"""
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import jsonschema
+import pytest
+import requests
+from tempest.lib.common.rest_client import RestClient
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("NOVAKIT_BIN", ROOT / ".build" / "debug" / "novakit"))
+POSTGRES_URL = os.environ.get("NOVAKIT_TEST_POSTGRES_URL")
+PROJECT = "6f70656e737461636b20342065766572"
+OTHER_PROJECT = "0123456789abcdef0123456789abcdef"
+USER = f"alice:{PROJECT}"
+ADMIN = f"admin:{PROJECT}"
+REQUEST_ID = re.compile(r"^req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+FAULT_NAMES = {
+    400: "badRequest", 401: "unauthorized", 403: "forbidden", 404: "itemNotFound", 405: "badMethod",
+    409: "conflictingRequest", 413: "overLimit", 415: "badMediaType", 429: "overLimit", 501: "notImplemented",
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Database:
+    """A fresh database for one test: a SQLite file, or a new PostgreSQL database when configured."""
+
+    def __init__(self, tmp_path):
+        if POSTGRES_URL:
+            self.name = "novakit_" + uuid.uuid4().hex[:12]
+            self._psql(POSTGRES_URL, f"CREATE DATABASE {self.name}")
+            self.url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + self.name
+        else:
+            tmp_path.mkdir(parents=True, exist_ok=True)
+            self.path = tmp_path / "novakit.sqlite"
+            self.url = f"sqlite://{self.path}"
+
+    @staticmethod
+    def _psql(url, sql):
+        out = subprocess.run(["psql", url, "-AtX", "-F", "|", "-c", sql], check=True, capture_output=True, text=True)
+        return out.stdout
+
+    def query(self, sql):
+        """Rows as tuples of strings (None for NULL)."""
+        if POSTGRES_URL:
+            text = self._psql(self.url, sql)
+            return [tuple(v if v != "" else None for v in line.split("|")) for line in text.splitlines() if line]
+        with sqlite3.connect(self.path) as db:
+            return [tuple(None if v is None else str(v) for v in row) for row in db.execute(sql)]
+
+
+class NovaKit:
+    """One running `novakit serve`."""
+
+    def __init__(self, tmp_path, args=(), env=None, database=None):
+        self.tmp = tmp_path
+        if database is None:
+            database = Database(tmp_path)
+            if POSTGRES_URL:  # serve refuses an out-of-date PostgreSQL schema: sync first, as operators do
+                subprocess.run([str(BINARY), "db", "sync", "--database", database.url], check=True, capture_output=True)
+        self.db = database
+        self.port = free_port()
+        self.log_path = tmp_path / f"novakit-{self.port}.log"
+        command = [str(BINARY), "serve", "--port", str(self.port), "--database", self.db.url, *args]
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=clean_env(env), cwd=tmp_path)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._wait()
+
+    def _wait(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"novakit exited with {self.process.returncode}: {self.logs()}")
+            try:
+                requests.get(self.base + "/", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("novakit did not start: " + self.logs())
+
+    def logs(self):
+        self.log.flush()
+        return self.log_path.read_text()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def request(self, method, path, token=USER, json=None, data=None, headers=None, version=None):
+        all_headers = {}
+        if token is not None:
+            all_headers["X-Auth-Token"] = token
+        if version is not None:
+            all_headers["OpenStack-API-Version"] = f"compute {version}"
+        all_headers.update(headers or {})
+        return requests.request(method, self.base + path, json=json, data=data, headers=all_headers, timeout=10,
+                                allow_redirects=False)
+
+
+@pytest.fixture
+def novakit(tmp_path):
+    """Factory: `novakit(*args, env={...})` starts a server; all are stopped after the test."""
+    started = []
+
+    def start(*args, env=None, database=None):
+        server = NovaKit(tmp_path, args, env, database)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def cloud(novakit):
+    """One server with default settings."""
+    return novakit()
+
+
+def clean_env(extra=None):
+    """The test's environment without any NOVAKIT_* variable, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOVAKIT_")}
+    env.update(extra or {})
+    return env
+
+
+def run_cli(*args, env=None, cwd=None):
+    return subprocess.run([str(BINARY), *args], capture_output=True, text=True, env=clean_env(env), cwd=cwd, timeout=60)
+
+
+class TempestResponse(dict):
+    """What tempest's validator expects: a dict of lower-cased headers with a `status`."""
+
+    def __init__(self, response):
+        super().__init__({k.lower(): v for k, v in response.headers.items()})
+        self.status = response.status_code
+
+
+def validate(schema, response):
+    """Validates status, body and headers against a tempest response schema."""
+    body = response.json() if response.content else None
+    RestClient.validate_response(schema, TempestResponse(response), body)
+    return body
+
+
+FAULT_SCHEMA = {
+    "type": "object", "minProperties": 1, "maxProperties": 1,
+    "additionalProperties": {
+        "type": "object", "required": ["code", "message"], "additionalProperties": False,
+        "properties": {"code": {"type": "integer"}, "message": {"type": "string", "minLength": 1}},
+    },
+}
+
+
+def assert_fault(response, code, message=None):
+    """The response is a Nova fault with the right name, code and (optionally) message."""
+    assert response.status_code == code, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    jsonschema.validate(body, FAULT_SCHEMA)
+    name, inner = next(iter(body.items()))
+    assert name == FAULT_NAMES.get(code, "computeFault")
+    assert inner["code"] == code
+    if message is not None:
+        assert inner["message"] == message
+    assert REQUEST_ID.match(response.headers["x-openstack-request-id"])
+    return inner["message"]
