@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "NovaKitCore", targets: ["NovaKitCore"]),
         .library(name: "NovaKitPolicy", targets: ["NovaKitPolicy"]),
         .library(name: "NovaKitStorage", targets: ["NovaKitStorage"]),
+        .library(name: "NovaKitIdentity", targets: ["NovaKitIdentity"]),
         .library(name: "NovaKitAPI", targets: ["NovaKitAPI"]),
         .library(name: "NovaKitExtensions", targets: ["NovaKitExtensions"]),
         .library(name: "NovaKitServer", targets: ["NovaKitServer"]),
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "NovaKitCore"),
@@ -38,9 +41,20 @@ let package = Package(
             ]
         ),
         .target(
-            name: "NovaKitAPI",
+            name: "NovaKitIdentity",
             dependencies: [
                 "NovaKitCore", "NovaKitPolicy", "NovaKitStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "NovaKitAPI",
+            dependencies: [
+                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitIdentity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),

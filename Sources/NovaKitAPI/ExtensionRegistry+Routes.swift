@@ -18,7 +18,7 @@ extension ExtensionRegistry {
                 for operation in resource.operations {
                     let path = operation.path.isEmpty ? resource.basePath : "\(resource.basePath)/\(operation.path)"
                     let route = Route(
-                        method: operation.method, segments: Route.segments(of: path), versions: operation.versions, owner: owner,
+                        method: operation.method, pattern: PathPattern(path), versions: operation.versions, owner: owner,
                         resource: resource.collection, memberTarget: operation.isMemberOperation ? resource.memberTarget : nil,
                         endpoint: .operation(operation))
                     try add(route, to: &table)
@@ -57,7 +57,7 @@ extension ExtensionRegistry {
         for (collection, actions) in actionTables.sorted(by: { $0.key < $1.key }) {
             guard let (resource, owner) = resources[collection] else { continue }
             let route = Route(
-                method: .post, segments: Route.segments(of: "\(resource.basePath)/{id}/action"), versions: .all, owner: owner,
+                method: .post, pattern: PathPattern("\(resource.basePath)/{id}/action"), versions: .all, owner: owner,
                 resource: collection, memberTarget: resource.memberTarget, endpoint: .actions(actions))
             try add(route, to: &table)
         }

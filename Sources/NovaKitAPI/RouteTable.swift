@@ -14,13 +14,13 @@ struct RouteTable: Sendable {
     var allRoutes: [Route] { routesByLength.values.flatMap { $0 } }
 
     mutating func add(_ route: Route) {
-        routesByLength[route.segments.count, default: []].append(route)
+        routesByLength[route.pattern.segments.count, default: []].append(route)
     }
 
     /// Routes with the same method and pattern whose version ranges overlap `route`'s.
     func conflicts(with route: Route) -> [Route] {
-        (routesByLength[route.segments.count] ?? []).filter { other in
-            other.method == route.method && other.segments == route.segments && overlap(other.versions, route.versions)
+        (routesByLength[route.pattern.segments.count] ?? []).filter { other in
+            other.method == route.method && other.pattern == route.pattern && overlap(other.versions, route.versions)
         }
     }
 
@@ -32,7 +32,7 @@ struct RouteTable: Sendable {
 
     func resolve(method: HTTPRequest.Method, path: [Substring], version: APIVersion) -> Resolution {
         let candidates = (routesByLength[path.count] ?? []).compactMap { route in
-            route.match(path).map { (route, $0) }
+            route.pattern.match(path).map { (route, $0) }
         }
         guard !candidates.isEmpty else { return .notFound }
         let sameMethod = candidates.filter { $0.0.method == method }
@@ -42,7 +42,7 @@ struct RouteTable: Sendable {
             return .methodNotAllowed(allowed: allowed)
         }
         let available = sameMethod.filter { $0.0.versions.contains(version) }
-        guard let best = available.max(by: { $0.0.specificity < $1.0.specificity }) else { return .notFound }
+        guard let best = available.max(by: { $0.0.pattern.specificity < $1.0.pattern.specificity }) else { return .notFound }
         return .found(best.0, parameters: best.1)
     }
 }

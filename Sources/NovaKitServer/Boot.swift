@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NovaKitAPI
+import NovaKitIdentity
 import NovaKitPolicy
 import NovaKitStorage
 
@@ -11,9 +12,9 @@ struct Boot {
     let registry: ExtensionRegistry
 
     /// Reads the configuration and builds the registry; failures are reported, then exit 1.
-    static func start(_ common: CommonOptions, _ serve: ServeOptions? = nil) async throws -> Boot {
+    static func start(_ common: CommonOptions, _ endpoints: EndpointOptions? = nil, _ serve: ServeOptions? = nil) async throws -> Boot {
         do {
-            let configuration = try await NovaKitConfiguration.load(common, serve, environment: ProcessInfo.processInfo.environment)
+            let configuration = try await NovaKitConfiguration.load(common, endpoints, serve, environment: ProcessInfo.processInfo.environment)
             var logger = Logger(label: "novakit")
             logger.logLevel = configuration.logLevel
             let registry = try ExtensionRegistry(
@@ -24,10 +25,13 @@ struct Boot {
         }
     }
 
+    /// Every migration: the identity tables first, then each registered extension's, in order.
+    var migrations: [Migration] { IdentitySchema.migrations + registry.migrations }
+
     func policy() throws -> PolicyEnforcer {
         do {
             let overrides = try configuration.policyFile.map(PolicyEnforcer.loadOverrides(path:)) ?? [:]
-            return try PolicyEnforcer(defaults: registry.policies, overrides: overrides)
+            return try PolicyEnforcer(defaults: registry.policies + IdentityPolicies.defaults, overrides: overrides)
         } catch {
             throw BootFailure(error)
         }
@@ -38,6 +42,19 @@ struct Boot {
             return try await Database.open(configuration.database, logger: logger)
         } catch {
             throw BootFailure("cannot open database \(configuration.database): \(String(reflecting: error))")
+        }
+    }
+
+    /// Runs `body` with an open database, closing it however `body` ends; errors exit 1.
+    func withDatabase<T>(_ body: (Database) async throws -> T) async throws -> T {
+        let database = try await openDatabase()
+        do {
+            let result = try await body(database)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw BootFailure(error)
         }
     }
 }

@@ -30,19 +30,54 @@ public struct CommonOptions: ParsableArguments {
     var enabledExtensions: [String] = []
 }
 
-/// Options of `serve`.
-public struct ServeOptions: ParsableArguments {
+/// Ports and the public URL: shared by `serve` and `bootstrap`, which writes them into the catalog.
+public struct EndpointOptions: ParsableArguments {
     public init() {}
-
-    @Option(help: "Address the compute API listens on (env NOVAKIT_HOST; default 127.0.0.1).")
-    var host: String?
 
     @Option(help: "Port of the compute API (env NOVAKIT_PORT; default 8774).")
     var port: Int?
 
-    @Option(help: "Auth strategy: noauth2 (env NOVAKIT_AUTH_STRATEGY; default noauth2).")
+    @Option(help: "Port of the identity (Keystone v3) API; 0 switches it off (env NOVAKIT_IDENTITY_PORT; default 5000).")
+    var identityPort: Int?
+
+    @Option(help: "Port of the image API named in the catalog (env NOVAKIT_IMAGE_PORT; default 9292).")
+    var imagePort: Int?
+
+    @Option(help: "Scheme and host clients reach NovaKit at, for catalog URLs (env NOVAKIT_PUBLIC_URL; default http://127.0.0.1).")
+    var publicURL: String?
+
+    @Option(help: "Password of the bootstrap admin user; serve bootstraps itself when given (env NOVAKIT_ADMIN_PASSWORD).")
+    var adminPassword: String?
+}
+
+/// Options of `serve`.
+public struct ServeOptions: ParsableArguments {
+    public init() {}
+
+    @Option(help: "Address the APIs listen on (env NOVAKIT_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Compute API auth: keystone or noauth2 (env NOVAKIT_AUTH_STRATEGY; default keystone).")
     var auth: String?
 
     @Option(help: "Largest accepted request body in bytes (env NOVAKIT_API_MAX_BODY_SIZE; default 114688).")
     var maxBodySize: Int?
+
+    @Option(help: "Token lifetime in seconds (env NOVAKIT_IDENTITY_TOKEN_LIFETIME; default 3600).")
+    var tokenLifetime: Int?
+
+    @Option(
+        help:
+            "Validate compute tokens against this external Keystone (e.g. http://keystone:5000/v3) instead of the built-in one (env NOVAKIT_KEYSTONE_URL)."
+    )
+    var keystoneURL: String?
+
+    @Option(help: "Service user for --keystone-url (env NOVAKIT_KEYSTONE_SERVICE_USER; default nova).")
+    var keystoneServiceUser: String?
+
+    @Option(help: "Password of the service user (env NOVAKIT_KEYSTONE_SERVICE_PASSWORD).")
+    var keystoneServicePassword: String?
+
+    @Option(help: "Project of the service user (env NOVAKIT_KEYSTONE_SERVICE_PROJECT; default service).")
+    var keystoneServiceProject: String?
 }

@@ -18,16 +18,10 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             let boot = try await Boot.start(common)
-            let database = try await boot.openDatabase()
-            do {
-                let migrator = Migrator(database: database, migrations: boot.registry.migrations)
-                let (from, to) = try await migrator.sync(to: target)
-                print(from == to ? "database already at version \(to)" : "database migrated from version \(from) to \(to)")
-            } catch {
-                await database.close()
-                throw BootFailure(error)
+            let (from, to) = try await boot.withDatabase { database in
+                try await Migrator(database: database, migrations: boot.migrations).sync(to: target)
             }
-            await database.close()
+            print(from == to ? "database already at version \(to)" : "database migrated from version \(from) to \(to)")
         }
     }
 
@@ -39,15 +33,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             let boot = try await Boot.start(common)
-            let database = try await boot.openDatabase()
-            do {
-                let version = try await Migrator(database: database, migrations: boot.registry.migrations).currentVersion()
-                print(version)
-            } catch {
-                await database.close()
-                throw BootFailure(error)
-            }
-            await database.close()
+            print(try await boot.withDatabase { try await Migrator(database: $0, migrations: boot.migrations).currentVersion() })
         }
     }
 }

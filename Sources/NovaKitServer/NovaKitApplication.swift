@@ -1,28 +1,57 @@
 import Hummingbird
 import Logging
 import NovaKitAPI
+import NovaKitCore
+import NovaKitIdentity
 import NovaKitPolicy
 import NovaKitStorage
 
-/// Assembles the compute API application from a booted configuration and an open database.
+/// Assembles the applications from a configuration and an open database.
 public enum NovaKitApplication {
-    /// The HTTP responder with every enabled API.
+    /// The compute API responder with every enabled API.
     public static func responder(
-        configuration: NovaKitConfiguration, registry: ExtensionRegistry, database: Database, policy: PolicyEnforcer, logger: Logger
+        configuration: NovaKitConfiguration, registry: ExtensionRegistry, database: Database, policy: PolicyEnforcer,
+        authenticator: any Authenticator, logger: Logger
     ) -> APIResponder {
         let services = Services(database: database, policy: policy, extensions: registry.enabledDescriptors)
-        let authenticator: any Authenticator
-        switch configuration.auth {
-        case .noauth2: authenticator = NoAuth2Authenticator()
-        }
         return APIResponder(
-            registry: registry, services: services, authenticator: authenticator, maxBodyBytes: configuration.maxBodyBytes,
-            logger: logger)
+            registry: registry, services: services, authenticator: authenticator, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+    }
+
+    /// The built-in identity service.
+    public static func identity(configuration: NovaKitConfiguration, database: Database, policy: PolicyEnforcer) -> IdentityService {
+        IdentityService(
+            database: database, policy: policy, clock: SystemClock(), ids: RandomIDGenerator(), cache: TokenCache(),
+            tokenLifetime: Double(configuration.tokenLifetime))
+    }
+
+    /// How compute requests are authenticated under `configuration`.
+    public static func authenticator(configuration: NovaKitConfiguration, identity: IdentityService) -> any Authenticator {
+        switch configuration.auth {
+        case .noauth2:
+            return NoAuth2Authenticator()
+        case .keystone:
+            guard let url = configuration.keystoneURL else {
+                return KeystoneAuthenticator(tokens: identity.tokens, identityURL: configuration.identityURL)
+            }
+            return ExternalKeystoneAuthenticator(
+                identityURL: url,
+                credentials: .init(
+                    username: configuration.keystoneServiceUser, password: configuration.keystoneServicePassword ?? "",
+                    project: configuration.keystoneServiceProject))
+        }
+    }
+
+    /// The bootstrap plan for `configuration`'s ports and public URL.
+    public static func bootstrapPlan(_ configuration: NovaKitConfiguration, password: String) -> BootstrapPlan {
+        BootstrapPlan(
+            adminPassword: password, publicURL: configuration.publicURL, computePort: configuration.port,
+            identityPort: configuration.identityPort, imagePort: configuration.imagePort)
     }
 
     /// Brings the schema up to date (embedded SQLite) or checks it is (PostgreSQL: run `novakit db sync`).
-    public static func prepareSchema(_ database: Database, registry: ExtensionRegistry, embedded: Bool, logger: Logger) async throws {
-        let migrator = Migrator(database: database, migrations: registry.migrations)
+    public static func prepareSchema(_ database: Database, migrations: [Migration], embedded: Bool, logger: Logger) async throws {
+        let migrator = Migrator(database: database, migrations: migrations)
         if embedded {
             let (from, to) = try await migrator.sync()
             if from != to { logger.info("migrated database from version \(from) to \(to)") }
@@ -31,15 +60,15 @@ public enum NovaKitApplication {
         }
     }
 
-    /// The Hummingbird application listening on `host:port`.
-    public static func application(
-        responder: APIResponder, host: String, port: Int, logger: Logger
-    ) -> some ApplicationProtocol {
+    /// A Hummingbird application listening on `host:port`.
+    public static func application<Responder: HTTPResponder>(
+        responder: Responder, name: String, host: String, port: Int, logger: Logger
+    ) -> some ApplicationProtocol where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
-                logger.notice("compute API listening on \(channel.localAddress?.description ?? "?")")
+                logger.notice("\(name) API listening on \(channel.localAddress?.description ?? "?")")
             },
             logger: logger)
     }

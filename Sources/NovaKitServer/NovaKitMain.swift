@@ -16,6 +16,6 @@ struct NovaKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "novakit",
         abstract: "An OpenStack Compute (Nova) API-compatible control plane with a first-class extension framework.",
-        subcommands: [ServeCommand.self, DBCommand.self, PolicyCommand.self],
+        subcommands: [ServeCommand.self, BootstrapCommand.self, DBCommand.self, PolicyCommand.self],
         defaultSubcommand: nil)
 }

@@ -2,42 +2,54 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import NovaKitAPI
+import NovaKitIdentity
+import ServiceLifecycle
 
 /// `novakit serve`
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the compute API (auto-migrates an embedded SQLite database; PostgreSQL must be synced first).")
+        abstract: "Run the compute and identity APIs (auto-migrates an embedded SQLite database; PostgreSQL must be synced first).")
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var endpoints: EndpointOptions
     @OptionGroup var serve: ServeOptions
 
     func run() async throws {
-        let boot = try await Boot.start(common, serve)
+        let boot = try await Boot.start(common, endpoints, serve)
+        let configuration = boot.configuration
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = boot.configuration.logLevel
+            handler.logLevel = configuration.logLevel
             return handler
         }
         let policy = try boot.policy()
-        let database = try await boot.openDatabase()
-        do {
+        let logger = boot.logger
+        try await boot.withDatabase { database in
             try await NovaKitApplication.prepareSchema(
-                database, registry: boot.registry, embedded: boot.configuration.database.isEmbedded, logger: boot.logger)
-        } catch {
-            await database.close()
-            throw BootFailure(error)
+                database, migrations: boot.migrations, embedded: configuration.database.isEmbedded, logger: logger)
+            let identity = NovaKitApplication.identity(configuration: configuration, database: database, policy: policy)
+            if let password = configuration.adminPassword, !password.isEmpty {
+                try await identity.bootstrap(NovaKitApplication.bootstrapPlan(configuration, password: password))
+            } else if configuration.auth == .keystone, configuration.keystoneURL == nil, try await !identity.hasAdmin() {
+                logger.notice(
+                    "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD")
+            }
+            let compute = NovaKitApplication.application(
+                responder: NovaKitApplication.responder(
+                    configuration: configuration, registry: boot.registry, database: database, policy: policy,
+                    authenticator: NovaKitApplication.authenticator(configuration: configuration, identity: identity), logger: logger),
+                name: "compute", host: configuration.host, port: configuration.port, logger: logger)
+            var services: [any Service] = [compute]
+            if configuration.identityPort != 0 {
+                services.append(
+                    NovaKitApplication.application(
+                        responder: IdentityResponder(service: identity, logger: logger), name: "identity", host: configuration.host,
+                        port: configuration.identityPort, logger: logger))
+            }
+            let group = ServiceGroup(
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
         }
-        let responder = NovaKitApplication.responder(
-            configuration: boot.configuration, registry: boot.registry, database: database, policy: policy, logger: boot.logger)
-        let app = NovaKitApplication.application(
-            responder: responder, host: boot.configuration.host, port: boot.configuration.port, logger: boot.logger)
-        do {
-            try await app.runService()
-        } catch {
-            await database.close()
-            throw error
-        }
-        await database.close()
     }
 }

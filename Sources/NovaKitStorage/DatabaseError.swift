@@ -4,8 +4,7 @@ public enum DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
     case downgradeRefused(current: Int, requested: Int)
     case unknownVersion(requested: Int, newest: Int)
     case outOfDate(current: Int, newest: Int)
-    case historyMismatch(version: Int, recorded: String, expected: String)
-    case newerThanCode(current: Int, newest: Int)
+    case unknownMigration(String)
 
     public var description: String {
         switch self {
@@ -17,10 +16,8 @@ public enum DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
             "version \(requested) does not exist: the newest migration is \(newest)"
         case .outOfDate(let current, let newest):
             "database schema is at version \(current) but this NovaKit needs \(newest): run `novakit db sync` first"
-        case .historyMismatch(let version, let recorded, let expected):
-            "migration \(version) in the database is '\(recorded)' but this NovaKit has '\(expected)' there"
-        case .newerThanCode(let current, let newest):
-            "database schema is at version \(current), newer than this NovaKit's \(newest)"
+        case .unknownMigration(let id):
+            "the database has migration '\(id)' which this NovaKit does not know: it was migrated by a newer or different build"
         }
     }
 }

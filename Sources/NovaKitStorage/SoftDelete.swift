@@ -21,14 +21,22 @@ extension SQLPredicateBuilder {
 extension SQLDatabase {
     /// Soft-deletes the live row `id` of `table` (deleted = id, deleted_at = now); returns whether a row changed.
     public func softDelete(from table: String, id: Int, at now: Date) async throws -> Bool {
-        let rows = try await update(table)
-            .set("deleted", to: SQLBind(id))
+        try await softDelete(from: table, where: "id", equals: id, rowIDColumn: "id", at: now) > 0
+    }
+
+    /// Soft-deletes the live rows whose `column` equals `value`: `deleted` takes each row's integer
+    /// id (`rowIDColumn`), `deleted_at` now. Returns how many rows changed.
+    public func softDelete(
+        from table: String, where column: String, equals value: some Encodable & Sendable, rowIDColumn: String, at now: Date
+    ) async throws -> Int {
+        try await update(table)
+            .set("deleted", to: SQLColumn(rowIDColumn))
             .set("deleted_at", to: SQLBind(now))
-            .where("id", .equal, SQLBind(id))
+            .where(SQLColumn(column), .equal, SQLBind(value))
             .readDeleted(.no)
-            .returning("id")
+            .returning(SQLColumn(rowIDColumn))
             .all()
-        return !rows.isEmpty
+            .count
     }
 
     /// Creates a Nova-style table: `columns` plus created_at, updated_at, deleted_at and deleted.

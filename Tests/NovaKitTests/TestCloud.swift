@@ -35,7 +35,8 @@ struct TestCloud {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let responder = NovaKitApplication.responder(
-                configuration: configuration, registry: registry, database: database, policy: policy, logger: logger)
+                configuration: configuration, registry: registry, database: database, policy: policy,
+                authenticator: NoAuth2Authenticator(), logger: logger)
             let app = Application(responder: responder, logger: logger)
             try await app.test(.router) { client in try await test(TestClient(client: client)) }
         } catch {

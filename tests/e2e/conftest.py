@@ -67,7 +67,7 @@ class Database:
 class NovaKit:
     """One running `novakit serve`."""
 
-    def __init__(self, tmp_path, args=(), env=None, database=None):
+    def __init__(self, tmp_path, args=(), env=None, database=None, auth="noauth2", admin_password=None):
         self.tmp = tmp_path
         if database is None:
             database = Database(tmp_path)
@@ -75,11 +75,17 @@ class NovaKit:
                 subprocess.run([str(BINARY), "db", "sync", "--database", database.url], check=True, capture_output=True)
         self.db = database
         self.port = free_port()
+        self.identity_port = free_port()
+        self.admin_password = admin_password
         self.log_path = tmp_path / f"novakit-{self.port}.log"
-        command = [str(BINARY), "serve", "--port", str(self.port), "--database", self.db.url, *args]
+        command = [str(BINARY), "serve", "--port", str(self.port), "--identity-port", str(self.identity_port),
+                   "--database", self.db.url, "--auth", auth, *args]
+        if admin_password:
+            command += ["--admin-password", admin_password]
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=clean_env(env), cwd=tmp_path)
         self.base = f"http://127.0.0.1:{self.port}"
+        self.identity = f"http://127.0.0.1:{self.identity_port}"
         self._wait()
 
     def _wait(self):
@@ -124,8 +130,8 @@ def novakit(tmp_path):
     """Factory: `novakit(*args, env={...})` starts a server; all are stopped after the test."""
     started = []
 
-    def start(*args, env=None, database=None):
-        server = NovaKit(tmp_path, args, env, database)
+    def start(*args, env=None, database=None, auth="noauth2", admin_password=None):
+        server = NovaKit(tmp_path, args, env, database, auth, admin_password)
         started.append(server)
         return server
 

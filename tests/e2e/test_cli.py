@@ -78,7 +78,7 @@ def test_configuration_precedence(tmp_path):
     """Flags win over NOVAKIT_* variables, which win over the --config file, which wins over defaults."""
     file_port, env_port, flag_port = free_port(), free_port(), free_port()
     config = tmp_path / "novakit.yaml"
-    config.write_text(f"port: {file_port}\nhost: 127.0.0.1\napi:\n  maxBodySize: 100\n")
+    config.write_text(f"port: {file_port}\nhost: 127.0.0.1\napi:\n  maxBodySize: 100\nauth:\n  strategy: noauth2\nidentity:\n  port: 0\n")
     cases = [
         ([], {}, file_port),
         ([], {"NOVAKIT_PORT": str(env_port)}, env_port),

@@ -1,0 +1,101 @@
+import Foundation
+import NovaKitCore
+
+/// `/v3/auth/*`: password and token authentication, validation, revocation, catalog, projects.
+enum AuthRoutes {
+    static let authSchema = Schema.object(
+        [
+            "auth": .object(
+                ["identity": .object(["methods": .array(.oneOf(["password", "token"]), minItems: 1)], required: ["methods"], additional: true)],
+                required: ["identity"], additional: true)
+        ],
+        required: ["auth"], additional: true)
+
+    static var routes: [IdentityRoute] {
+        [
+            IdentityRoute(.post, "v3/auth/tokens", issue),
+            IdentityRoute(.get, "v3/auth/tokens") { request in
+                let info = try await subject(request)
+                let catalog = request.query["nocatalog"] == nil ? try await request.service.read { try await $0.catalog() } : nil
+                return IdentityReply(status: .ok, body: info.body(catalog: catalog), headers: ["X-Subject-Token": request.subjectToken ?? ""])
+            },
+            IdentityRoute(.head, "v3/auth/tokens") { request in
+                _ = try await subject(request)
+                return IdentityReply(status: .ok, body: nil, headers: ["X-Subject-Token": request.subjectToken ?? ""])
+            },
+            IdentityRoute(.delete, "v3/auth/tokens") { request in
+                _ = try await subject(request)
+                guard try await request.service.tokens.revoke(request.subjectToken ?? "") else { throw IdentityError.notFound("token", "subject") }
+                return .noContent
+            },
+            IdentityRoute(.get, "v3/auth/catalog") { request in
+                _ = try await request.caller()
+                let catalog = try await request.service.read { try await $0.catalog() }
+                return .ok(["catalog": catalog, "links": ["self": .string("\(request.base)/auth/catalog"), "previous": nil, "next": nil]])
+            },
+            IdentityRoute(.get, "v3/auth/projects") { request in
+                let caller = try await request.caller()
+                let projects = try await request.service.read { directory in
+                    let mine = Set(try await directory.assignments.list(["user_id": caller.user.id]).map(\.projectId))
+                    return try await directory.projects.list().filter { mine.contains($0.id) && $0.enabled }
+                }
+                return .ok(IdentityViews.list("projects", projects.map { IdentityViews.project($0, request.base) }, request.base))
+            },
+        ]
+    }
+
+    /// The subject token of a validate/check/revoke call: 401 for a bad caller, 404 for a bad subject.
+    static func subject(_ request: IdentityRequest) async throws -> TokenInfo {
+        let caller = try await request.caller()
+        guard let token = request.subjectToken, let info = try await request.service.tokens.validate(token) else {
+            throw IdentityError.notFound("token", "subject token")
+        }
+        guard
+            request.service.policy.allows(
+                IdentityPolicies.rule("validate_token"), credentials: caller.credentials, target: ["target.user_id": info.user.id])
+        else { throw IdentityError.forbidden(IdentityPolicies.rule("validate_token")) }
+        return info
+    }
+
+    /// `POST /v3/auth/tokens`: password or token method, project-scoped or unscoped.
+    static func issue(_ request: IdentityRequest) async throws -> IdentityReply {
+        do { try authSchema.validate(request.body) } catch { throw IdentityError.badRequest(error.message) }
+        let identity = request.body["auth"]?["identity"]
+        let methods =
+            identity?["methods"].flatMap { value -> [String]? in
+                guard case .array(let items) = value else { return nil }
+                return items.compactMap(\.stringValue)
+            } ?? []
+        let service = request.service
+        let user: UserRecord
+        var expiresAt: Date?
+        if methods.contains("password") {
+            let reference = identity?["password"]?["user"]
+            guard let password = reference?["password"]?.stringValue else { throw IdentityError.badRequest("Expecting to find password in user.") }
+            let found = try await service.read { try await $0.user(reference) }
+            guard let found, found.enabled, let hash = found.passwordHash, await TokenService.verify(password, hash: hash),
+                try await service.read({ try await $0.domains.find(found.domainId) })?.enabled == true
+            else { throw IdentityError.unauthorized }
+            user = found
+        } else {
+            guard let token = identity?["token"]?["id"]?.stringValue, let info = try await service.tokens.validate(token) else {
+                throw IdentityError.unauthorized
+            }
+            user = info.user
+            expiresAt = info.expiresAt
+        }
+        var projectID: String?
+        if let scope = request.body["auth"]?["scope"], !scope.isNull {
+            guard let reference = scope["project"] else { throw IdentityError.badRequest("NovaKit supports project scope only.") }
+            let project = try await service.read { try await $0.project(reference) }
+            guard let project, project.enabled,
+                !(try await service.read { try await $0.effectiveRoles(userID: user.id, projectID: project.id) }).isEmpty
+            else { throw IdentityError(401, "The request you have made requires authentication.") }
+            projectID = project.id
+        }
+        let (token, info) = try await service.tokens.issue(
+            userID: user.id, projectID: projectID, methods: methods.contains("password") ? ["password"] : ["token"], expiresAt: expiresAt)
+        let catalog = projectID != nil && request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog() } : nil
+        return IdentityReply(status: .created, body: info.body(catalog: catalog), headers: ["X-Subject-Token": token])
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import NovaKitCore
+import SQLKit
+
+/// The identity tables over one connection, with the lookups that span them.
+struct Directory {
+    let sql: any SQLDatabase
+
+    var domains: IdentityRepository<DomainRecord> { .init(sql: sql) }
+    var projects: IdentityRepository<ProjectRecord> { .init(sql: sql) }
+    var users: IdentityRepository<UserRecord> { .init(sql: sql) }
+    var roles: IdentityRepository<RoleRecord> { .init(sql: sql) }
+    var assignments: IdentityRepository<AssignmentRecord> { .init(sql: sql) }
+    var services: IdentityRepository<ServiceRecord> { .init(sql: sql) }
+    var endpoints: IdentityRepository<EndpointRecord> { .init(sql: sql) }
+
+    /// Roles that imply others, as Keystone's defaults: admin ⇒ member ⇒ reader.
+    static let implied = ["admin": ["member"], "member": ["reader"]]
+
+    /// The roles assigned to the user on the project, plus the roles they imply.
+    func effectiveRoles(userID: String, projectID: String) async throws -> [RoleRecord] {
+        let assigned = try await assignments.list(["user_id": userID, "project_id": projectID])
+        let all = try await roles.list()
+        var names = Set(assigned.compactMap { assignment in all.first { $0.id == assignment.roleId }?.name })
+        var frontier = Array(names)
+        while let name = frontier.popLast() {
+            for next in Self.implied[name] ?? [] where names.insert(next).inserted { frontier.append(next) }
+        }
+        return all.filter { names.contains($0.name) }.sorted { $0.name < $1.name }
+    }
+
+    /// The service catalog: every enabled service with its enabled endpoints.
+    func catalog() async throws -> JSON {
+        let allEndpoints = try await endpoints.list()
+        return .array(
+            try await services.list().filter(\.enabled).map { service in
+                [
+                    "id": .string(service.id), "type": .string(service.type), "name": .string(service.name),
+                    "endpoints": .array(
+                        allEndpoints.filter { $0.serviceId == service.id && $0.enabled }.map { endpoint in
+                            [
+                                "id": .string(endpoint.id), "interface": .string(endpoint.interface), "region": .string(endpoint.region),
+                                "region_id": .string(endpoint.region), "url": .string(endpoint.url),
+                            ]
+                        }),
+                ]
+            })
+    }
+
+    /// A project by id, or by name within a domain given by id or name.
+    func project(_ reference: JSON?) async throws -> ProjectRecord? {
+        guard let reference else { return nil }
+        if let id = reference["id"]?.stringValue { return try await projects.find(id) }
+        guard let name = reference["name"]?.stringValue, let domain = try await domain(reference["domain"]) else { return nil }
+        return try await projects.list(["name": name, "domain_id": domain.id]).first
+    }
+
+    /// A user by id, or by name within a domain given by id or name.
+    func user(_ reference: JSON?) async throws -> UserRecord? {
+        guard let reference else { return nil }
+        if let id = reference["id"]?.stringValue { return try await users.find(id) }
+        guard let name = reference["name"]?.stringValue, let domain = try await domain(reference["domain"]) else { return nil }
+        return try await users.list(["name": name, "domain_id": domain.id]).first
+    }
+
+    /// A domain by id or name.
+    func domain(_ reference: JSON?) async throws -> DomainRecord? {
+        if let id = reference?["id"]?.stringValue { return try await domains.find(id) }
+        if let name = reference?["name"]?.stringValue { return try await domains.list(["name": name]).first }
+        return nil
+    }
+}

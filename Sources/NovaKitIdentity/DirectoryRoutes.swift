@@ -1,0 +1,132 @@
+import Foundation
+import NovaKitCore
+
+/// Domains, projects, users, roles, services and endpoints: admin-only collections.
+enum DirectoryRoutes {
+    static let name = Schema.string(minLength: 1, maxLength: 255)
+    static let text = Schema.string(maxLength: 65535).nullable
+
+    static let projects = IdentityCRUD<ProjectRecord>(
+        collection: "projects", member: "project", filters: ["name", "domain_id"],
+        createSchema: .object(["name": name, "domain_id": name, "description": text, "enabled": .boolean], required: ["name"], additional: true),
+        updateSchema: .object(["name": name, "description": text, "enabled": .boolean], additional: true),
+        make: { body, request in
+            let domainID = body["domain_id"]?.stringValue ?? "default"
+            guard try await request.service.read({ try await $0.domains.find(domainID) }) != nil else {
+                throw IdentityError.notFound("domain", domainID)
+            }
+            return ProjectRecord(
+                id: request.service.newID(), name: body["name"]?.stringValue ?? "", domainId: domainID,
+                description: body["description"]?.stringValue ?? "", enabled: body["enabled"] != .bool(false))
+        },
+        apply: { record, body, _ in
+            if let name = body["name"]?.stringValue { record.name = name }
+            if let description = body["description"]?.stringValue { record.description = description }
+            if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
+        },
+        view: IdentityViews.project,
+        cascade: { directory, record, now in try await directory.assignments.delete(where: "project_id", equals: record.id, at: now) })
+
+    static let users = IdentityCRUD<UserRecord>(
+        collection: "users", member: "user", filters: ["name", "domain_id"],
+        createSchema: .object(
+            ["name": name, "domain_id": name, "password": text, "enabled": .boolean, "default_project_id": name.nullable, "email": text],
+            required: ["name"], additional: true),
+        updateSchema: .object(
+            ["name": name, "password": text, "enabled": .boolean, "default_project_id": name.nullable, "email": text], additional: true),
+        make: { body, request in
+            let domainID = body["domain_id"]?.stringValue ?? "default"
+            guard try await request.service.read({ try await $0.domains.find(domainID) }) != nil else {
+                throw IdentityError.notFound("domain", domainID)
+            }
+            let hash = try await body["password"]?.stringValue.asyncMap(TokenService.hashPassword)
+            return UserRecord(
+                id: request.service.newID(), name: body["name"]?.stringValue ?? "", domainId: domainID, passwordHash: hash,
+                enabled: body["enabled"] != .bool(false), defaultProjectId: body["default_project_id"]?.stringValue, email: body["email"]?.stringValue
+            )
+        },
+        apply: { record, body, _ in
+            if let name = body["name"]?.stringValue { record.name = name }
+            if let password = body["password"]?.stringValue { record.passwordHash = try await TokenService.hashPassword(password) }
+            if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
+            if let project = body["default_project_id"] { record.defaultProjectId = project.stringValue }
+            if let email = body["email"] { record.email = email.stringValue }
+        },
+        view: IdentityViews.user,
+        cascade: { directory, record, now in try await directory.assignments.delete(where: "user_id", equals: record.id, at: now) })
+
+    static let roles = IdentityCRUD<RoleRecord>(
+        collection: "roles", member: "role", filters: ["name"],
+        createSchema: .object(["name": name], required: ["name"], additional: true), updateSchema: .object(["name": name], additional: true),
+        make: { body, request in RoleRecord(id: request.service.newID(), name: body["name"]?.stringValue ?? "") },
+        apply: { record, body, _ in if let name = body["name"]?.stringValue { record.name = name } },
+        view: IdentityViews.role,
+        cascade: { directory, record, now in try await directory.assignments.delete(where: "role_id", equals: record.id, at: now) })
+
+    static let domains = IdentityCRUD<DomainRecord>(
+        collection: "domains", member: "domain", filters: ["name"],
+        createSchema: .object(["name": name, "description": text, "enabled": .boolean], required: ["name"], additional: true),
+        updateSchema: .object(["name": name, "description": text, "enabled": .boolean], additional: true),
+        make: { body, request in
+            DomainRecord(
+                id: request.service.newID(), name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue ?? "",
+                enabled: body["enabled"] != .bool(false))
+        },
+        apply: { record, body, _ in
+            if let name = body["name"]?.stringValue { record.name = name }
+            if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
+        },
+        view: IdentityViews.domain)
+
+    static let services = IdentityCRUD<ServiceRecord>(
+        collection: "services", member: "service", filters: ["type", "name"],
+        createSchema: .object(["type": name, "name": name, "description": text, "enabled": .boolean], required: ["type"], additional: true),
+        updateSchema: .object(["type": name, "name": name, "description": text, "enabled": .boolean], additional: true),
+        make: { body, request in
+            ServiceRecord(
+                id: request.service.newID(), type: body["type"]?.stringValue ?? "", name: body["name"]?.stringValue ?? "",
+                description: body["description"]?.stringValue ?? "", enabled: body["enabled"] != .bool(false))
+        },
+        apply: { record, body, _ in
+            if let name = body["name"]?.stringValue { record.name = name }
+            if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
+        },
+        view: IdentityViews.service,
+        cascade: { directory, record, now in try await directory.endpoints.delete(where: "service_id", equals: record.id, at: now) })
+
+    static let endpoints = IdentityCRUD<EndpointRecord>(
+        collection: "endpoints", member: "endpoint", filters: ["interface", "service_id"],
+        createSchema: .object(
+            [
+                "service_id": name, "interface": .oneOf(["public", "internal", "admin"]), "url": name, "region": name, "region_id": name,
+                "enabled": .boolean,
+            ], required: ["service_id", "interface", "url"], additional: true),
+        updateSchema: .object(["url": name, "enabled": .boolean], additional: true),
+        make: { body, request in
+            let serviceID = body["service_id"]?.stringValue ?? ""
+            guard try await request.service.read({ try await $0.services.find(serviceID) }) != nil else {
+                throw IdentityError.notFound("service", serviceID)
+            }
+            return EndpointRecord(
+                id: request.service.newID(), serviceId: serviceID, interface: body["interface"]?.stringValue ?? "public",
+                region: body["region_id"]?.stringValue ?? body["region"]?.stringValue ?? "RegionOne", url: body["url"]?.stringValue ?? "",
+                enabled: body["enabled"] != .bool(false))
+        },
+        apply: { record, body, _ in
+            if let url = body["url"]?.stringValue { record.url = url }
+            if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
+        },
+        view: IdentityViews.endpoint)
+
+    static var routes: [IdentityRoute] {
+        projects.routes + users.routes + roles.routes + domains.routes + services.routes + endpoints.routes
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

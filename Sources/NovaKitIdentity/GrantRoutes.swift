@@ -1,0 +1,103 @@
+import Foundation
+import NovaKitCore
+
+/// Role grants on projects (`/v3/projects/{p}/users/{u}/roles/{r}`), `/v3/role_assignments`, `/v3/regions`.
+enum GrantRoutes {
+    static let grant = "v3/projects/{project_id}/users/{user_id}/roles/{role_id}"
+
+    static var routes: [IdentityRoute] {
+        [
+            IdentityRoute(.put, grant) { request in
+                try await request.authorize(IdentityPolicies.rule("create_grant"))
+                let (project, user, role) = try await parts(request)
+                try await request.service.change { directory, now in
+                    guard try await directory.assignments.list(["user_id": user, "project_id": project, "role_id": role]).isEmpty else { return }
+                    let assignment = AssignmentRecord(id: request.service.newID(), userId: user, projectId: project, roleId: role)
+                    try await directory.assignments.insert(assignment, at: now)
+                }
+                return .noContent
+            },
+            IdentityRoute(.head, grant) { request in
+                try await request.authorize(IdentityPolicies.rule("check_grant"))
+                let (project, user, role) = try await parts(request)
+                let found = try await request.service.read {
+                    try await $0.assignments.list(["user_id": user, "project_id": project, "role_id": role])
+                }
+                guard !found.isEmpty else { throw IdentityError.notFound("role assignment", role) }
+                return .noContent
+            },
+            IdentityRoute(.delete, grant) { request in
+                try await request.authorize(IdentityPolicies.rule("revoke_grant"))
+                let (project, user, role) = try await parts(request)
+                let removed = try await request.service.change { directory, now in
+                    let matching = try await directory.assignments.list(["user_id": user, "project_id": project, "role_id": role])
+                    for assignment in matching { try await directory.assignments.delete(equals: assignment.id, at: now) }
+                    return matching.count
+                }
+                guard removed > 0 else { throw IdentityError.notFound("role assignment", role) }
+                return .noContent
+            },
+            IdentityRoute(.get, "v3/projects/{project_id}/users/{user_id}/roles") { request in
+                try await request.authorize(IdentityPolicies.rule("list_grants"))
+                let project = request.parameter("project_id")
+                let user = request.parameter("user_id")
+                let roles = try await request.service.read { directory in
+                    let ids = Set(try await directory.assignments.list(["user_id": user, "project_id": project]).map(\.roleId))
+                    return try await directory.roles.list().filter { ids.contains($0.id) }
+                }
+                return .ok(IdentityViews.list("roles", roles.map { IdentityViews.role($0, request.base) }, request.base))
+            },
+            IdentityRoute(.get, "v3/role_assignments", assignments),
+            IdentityRoute(.get, "v3/regions") { request in
+                _ = try await request.caller()
+                let regions = Set(try await request.service.read { try await $0.endpoints.list() }.map(\.region)).sorted()
+                let items: [JSON] = regions.map {
+                    ["id": .string($0), "description": "", "parent_region_id": nil, "links": ["self": .string("\(request.base)/regions/\($0)")]]
+                }
+                return .ok(IdentityViews.list("regions", items, request.base))
+            },
+        ]
+    }
+
+    /// The grant's project, user and role ids, each checked to exist (404 otherwise).
+    static func parts(_ request: IdentityRequest) async throws -> (String, String, String) {
+        let project = request.parameter("project_id")
+        let user = request.parameter("user_id")
+        let role = request.parameter("role_id")
+        try await request.service.read { directory in
+            guard try await directory.projects.find(project) != nil else { throw IdentityError.notFound("project", project) }
+            guard try await directory.users.find(user) != nil else { throw IdentityError.notFound("user", user) }
+            guard try await directory.roles.find(role) != nil else { throw IdentityError.notFound("role", role) }
+        }
+        return (project, user, role)
+    }
+
+    /// `GET /v3/role_assignments` with `user.id`, `scope.project.id`, `role.id` filters and `include_names`.
+    static func assignments(_ request: IdentityRequest) async throws -> IdentityReply {
+        try await request.authorize(IdentityPolicies.rule("list_role_assignments"))
+        var filter: [String: String] = [:]
+        for (query, column) in [("user.id", "user_id"), ("scope.project.id", "project_id"), ("role.id", "role_id")] {
+            if let value = request.query[query] { filter[column] = value }
+        }
+        let names = request.query["include_names"].map { $0 != "0" && $0.lowercased() != "false" } ?? false
+        let chosen = filter
+        let items: [JSON] = try await request.service.read { directory in
+            let roles = try await directory.roles.list()
+            let users = names ? try await directory.users.list() : []
+            let projects = names ? try await directory.projects.list() : []
+            return try await directory.assignments.list(chosen).map { a in
+                var role: JSON = ["id": .string(a.roleId)]
+                var user: JSON = ["id": .string(a.userId)]
+                var project: JSON = ["id": .string(a.projectId)]
+                if names {
+                    role["name"] = .string(roles.first { $0.id == a.roleId }?.name)
+                    user["name"] = .string(users.first { $0.id == a.userId }?.name)
+                    project["name"] = .string(projects.first { $0.id == a.projectId }?.name)
+                }
+                let link = "\(request.base)/projects/\(a.projectId)/users/\(a.userId)/roles/\(a.roleId)"
+                return ["role": role, "user": user, "scope": ["project": project], "links": ["assignment": .string(link)]]
+            }
+        }
+        return .ok(IdentityViews.list("role_assignments", items, request.base))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import NovaKitCore
+
+/// Builds the five routes of an admin-managed identity collection from one description.
+struct IdentityCRUD<Record: IdentityRecord> {
+    /// `projects`
+    let collection: String
+    /// `project`
+    let member: String
+    /// Query parameters that filter the list (`name`, `domain_id`).
+    let filters: [String]
+    let createSchema: Schema
+    let updateSchema: Schema
+    /// A new record from a validated body.
+    let make: @Sendable (JSON, IdentityRequest) async throws -> Record
+    /// Applies a validated PATCH body.
+    let apply: @Sendable (inout Record, JSON, IdentityRequest) async throws -> Void
+    let view: @Sendable (Record, String) -> JSON
+    /// Runs after a delete in the same transaction (e.g. drop a role's assignments).
+    var cascade: @Sendable (Directory, Record, Date) async throws -> Void = { _, _, _ in }
+
+    var routes: [IdentityRoute] {
+        let crud = self
+        return [
+            IdentityRoute(.get, "v3/\(collection)") { request in
+                try await request.authorize(IdentityPolicies.rule("list_\(crud.member)"))
+                let filter = request.query.filter { crud.filters.contains($0.key) }
+                let records = try await request.service.read { try await IdentityRepository<Record>(sql: $0.sql).list(filter) }
+                return .ok(IdentityViews.list(crud.collection, records.map { crud.view($0, request.base) }, request.base))
+            },
+            IdentityRoute(.post, "v3/\(collection)") { request in
+                try await request.authorize(IdentityPolicies.rule("create_\(crud.member)"))
+                let record = try await crud.make(try request.entity(crud.member, crud.createSchema), request)
+                try await crud.store(record, request)
+                return .created([crud.member: crud.view(record, request.base)])
+            },
+            IdentityRoute(.get, "v3/\(collection)/{id}") { request in
+                try await request.authorize(IdentityPolicies.rule("get_\(crud.member)"))
+                return .ok([crud.member: crud.view(try await crud.find(request), request.base)])
+            },
+            IdentityRoute(.patch, "v3/\(collection)/{id}") { request in
+                try await request.authorize(IdentityPolicies.rule("update_\(crud.member)"))
+                var record = try await crud.find(request)
+                try await crud.apply(&record, try request.entity(crud.member, crud.updateSchema), request)
+                let updated = record
+                try await crud.guardUnique {
+                    _ = try await request.service.change { directory, now in
+                        try await IdentityRepository<Record>(sql: directory.sql).update(updated, at: now)
+                    }
+                }
+                return .ok([crud.member: crud.view(updated, request.base)])
+            },
+            IdentityRoute(.delete, "v3/\(collection)/{id}") { request in
+                try await request.authorize(IdentityPolicies.rule("delete_\(crud.member)"))
+                let record = try await crud.find(request)
+                try await request.service.change { directory, now in
+                    try await IdentityRepository<Record>(sql: directory.sql).delete(equals: record.id, at: now)
+                    try await crud.cascade(directory, record, now)
+                }
+                return .noContent
+            },
+        ]
+    }
+
+    func find(_ request: IdentityRequest) async throws -> Record {
+        let id = request.parameter("id")
+        guard let record = try await request.service.read({ try await IdentityRepository<Record>(sql: $0.sql).find(id) }) else {
+            throw IdentityError.notFound(member, id)
+        }
+        return record
+    }
+
+    func store(_ record: Record, _ request: IdentityRequest) async throws {
+        try await guardUnique {
+            try await request.service.change { directory, now in try await IdentityRepository<Record>(sql: directory.sql).insert(record, at: now) }
+        }
+    }
+
+    /// Maps a unique-constraint failure to Keystone's 409.
+    func guardUnique(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch let error as IdentityError { throw error } catch {
+            let text = String(reflecting: error)
+            guard text.contains("UNIQUE") || text.contains("23505") || text.contains("unique") else { throw error }
+            throw IdentityError.conflict(member)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A row of an identity table; `id` is the public (Keystone) id, the integer row id stays internal.
+public protocol IdentityRecord: Codable, Sendable {
+    static var table: String { get }
+    var id: String { get }
+}
+
+public struct DomainRecord: IdentityRecord {
+    public static let table = "identity_domains"
+    public var id: String
+    public var name: String
+    public var description: String
+    public var enabled: Bool
+}
+
+public struct ProjectRecord: IdentityRecord {
+    public static let table = "identity_projects"
+    public var id: String
+    public var name: String
+    public var domainId: String
+    public var description: String
+    public var enabled: Bool
+}
+
+public struct UserRecord: IdentityRecord {
+    public static let table = "identity_users"
+    public var id: String
+    public var name: String
+    public var domainId: String
+    public var passwordHash: String?
+    public var enabled: Bool
+    public var defaultProjectId: String?
+    public var email: String?
+}
+
+public struct RoleRecord: IdentityRecord {
+    public static let table = "identity_roles"
+    public var id: String
+    public var name: String
+}
+
+public struct AssignmentRecord: IdentityRecord {
+    public static let table = "identity_assignments"
+    public var id: String
+    public var userId: String
+    public var projectId: String
+    public var roleId: String
+}
+
+public struct ServiceRecord: IdentityRecord {
+    public static let table = "identity_services"
+    public var id: String
+    public var type: String
+    public var name: String
+    public var description: String
+    public var enabled: Bool
+}
+
+public struct EndpointRecord: IdentityRecord {
+    public static let table = "identity_endpoints"
+    public var id: String
+    public var serviceId: String
+    public var interface: String
+    public var region: String
+    public var url: String
+    public var enabled: Bool
+}
+
+/// A token; `id` is the SHA-256 of the token, which itself is never stored.
+public struct TokenRecord: IdentityRecord {
+    public static let table = "identity_tokens"
+    public var id: String
+    public var userId: String
+    public var projectId: String?
+    public var methods: String
+    public var issuedAt: Date
+    public var expiresAt: Date
+    public var auditId: String
+}

@@ -1,0 +1,50 @@
+import NovaKitStorage
+import SQLKit
+
+/// The identity tables: the standard columns and soft delete, an integer `row_id` that feeds
+/// `deleted`, and the public text `id` Keystone clients see.
+public enum IdentitySchema {
+    public static let migrations: [Migration] = [
+        Migration("identity/001_create_identity_tables") { sql, _ in
+            func table(_ name: String, unique: [String] = [], _ columns: (SQLCreateTableBuilder) -> SQLCreateTableBuilder) async throws {
+                try await sql.createSoftDeletableTable(name) {
+                    let builder = columns(
+                        $0.column("row_id", type: .int, .primaryKey(autoIncrement: true))
+                            .column("id", type: .text, .notNull))
+                    let keyed = builder.unique(["id", "deleted"])
+                    return unique.isEmpty ? keyed : keyed.unique(unique + ["deleted"])
+                }
+            }
+            let flag = SQLDataType.custom(SQLRaw("BOOLEAN"))
+            try await table(DomainRecord.table, unique: ["name"]) {
+                $0.column("name", type: .text, .notNull).column("description", type: .text, .notNull).column("enabled", type: flag, .notNull)
+            }
+            try await table(ProjectRecord.table, unique: ["domain_id", "name"]) {
+                $0.column("name", type: .text, .notNull).column("domain_id", type: .text, .notNull)
+                    .column("description", type: .text, .notNull).column("enabled", type: flag, .notNull)
+            }
+            try await table(UserRecord.table, unique: ["domain_id", "name"]) {
+                $0.column("name", type: .text, .notNull).column("domain_id", type: .text, .notNull).column("password_hash", type: .text)
+                    .column("enabled", type: flag, .notNull).column("default_project_id", type: .text).column("email", type: .text)
+            }
+            try await table(RoleRecord.table, unique: ["name"]) { $0.column("name", type: .text, .notNull) }
+            try await table(AssignmentRecord.table, unique: ["user_id", "project_id", "role_id"]) {
+                $0.column("user_id", type: .text, .notNull).column("project_id", type: .text, .notNull).column("role_id", type: .text, .notNull)
+            }
+            try await table(ServiceRecord.table) {
+                $0.column("type", type: .text, .notNull).column("name", type: .text, .notNull)
+                    .column("description", type: .text, .notNull).column("enabled", type: flag, .notNull)
+            }
+            try await table(EndpointRecord.table) {
+                $0.column("service_id", type: .text, .notNull).column("interface", type: .text, .notNull)
+                    .column("region", type: .text, .notNull).column("url", type: .text, .notNull).column("enabled", type: flag, .notNull)
+            }
+            let timestamp = SQLDataType.custom(SQLRaw(sql.dialect.name == "postgresql" ? "TIMESTAMPTZ" : "DATETIME"))
+            try await table(TokenRecord.table) {
+                $0.column("user_id", type: .text, .notNull).column("project_id", type: .text).column("methods", type: .text, .notNull)
+                    .column("issued_at", type: timestamp, .notNull).column("expires_at", type: timestamp, .notNull)
+                    .column("audit_id", type: .text, .notNull)
+            }
+        }
+    ]
+}

@@ -1,0 +1,63 @@
+import Foundation
+import NovaKitCore
+import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
+
+/// The identity domain: storage, tokens, policy, time and ids.
+public struct IdentityService: Sendable {
+    public let database: Database
+    public let tokens: TokenService
+    let policy: PolicyEnforcer
+    let clock: any NovaClock
+    let ids: any IDGenerator
+
+    public init(
+        database: Database, policy: PolicyEnforcer, clock: any NovaClock, ids: any IDGenerator, cache: TokenCache, tokenLifetime: TimeInterval
+    ) {
+        self.database = database
+        self.policy = policy
+        self.clock = clock
+        self.ids = ids
+        self.tokens = TokenService(database: database, clock: clock, cache: cache, lifetime: tokenLifetime)
+    }
+
+    /// A new Keystone-style id: 32 hex characters.
+    func newID() -> String { ids.uuid().replacingOccurrences(of: "-", with: "") }
+
+    /// Runs `body` in a transaction over the identity tables; a changed directory drops cached tokens.
+    func change<T: Sendable>(_ body: @escaping @Sendable (Directory, Date) async throws -> T) async throws -> T {
+        let now = clock.now()
+        let result = try await database.transaction { sql in try await body(Directory(sql: sql), now) }
+        await tokens.cache.removeAll()
+        return result
+    }
+
+    /// Reads the identity tables.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Directory) async throws -> T) async throws -> T {
+        try await database.withConnection { sql in try await body(Directory(sql: sql)) }
+    }
+}
+
+/// The identity API's policy rules: administration is admin-only, as Keystone's defaults.
+public enum IdentityPolicies {
+    static let admin = "identity:admin_required"
+
+    static func rule(_ action: String) -> String { "identity:\(action)" }
+
+    public static let defaults: [PolicyDefault] =
+        [PolicyDefault(admin, "role:admin", description: "Keystone's admin_required.")]
+        + ["domain", "project", "user", "role", "service", "endpoint"].flatMap { entity in
+            ["get", "list", "create", "update", "delete"].map { verb in
+                PolicyDefault(rule("\(verb)_\(entity)"), "rule:\(admin)", description: "\(verb) \(entity)s")
+            }
+        }
+        + ["create_grant", "check_grant", "revoke_grant", "list_grants", "list_role_assignments"].map {
+            PolicyDefault(rule($0), "rule:\(admin)")
+        }
+        + [
+            PolicyDefault(
+                rule("validate_token"), "rule:\(admin) or user_id:%(target.user_id)s",
+                description: "Validate, check or revoke a token: admins, or the token's own user.")
+        ]
+}

@@ -1,0 +1,101 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+import NovaKitCore
+import NovaKitStorage
+import SQLKit
+
+/// Issues, validates and revokes tokens. Tokens are 256 random bits; only their SHA-256 is stored.
+public struct TokenService: Sendable {
+    let database: Database
+    let clock: any NovaClock
+    let cache: TokenCache
+    let lifetime: TimeInterval
+
+    public init(database: Database, clock: any NovaClock, cache: TokenCache, lifetime: TimeInterval) {
+        self.database = database
+        self.clock = clock
+        self.cache = cache
+        self.lifetime = lifetime
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func randomToken(bytes: Int) -> String {
+        let key = SymmetricKey(size: SymmetricKeySize(bitCount: bytes * 8))
+        let data = key.withUnsafeBytes { Data($0) }
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Checks a password against a stored bcrypt hash off the cooperative thread pool.
+    static func verify(_ password: String, hash: String) async -> Bool {
+        (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+    }
+
+    /// Hashes a password with bcrypt off the cooperative thread pool.
+    static func hashPassword(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+    }
+
+    /// Issues a token for `userID`, optionally scoped to `projectID`, and returns it with what it stands for.
+    func issue(userID: String, projectID: String?, methods: [String], expiresAt: Date? = nil) async throws -> (String, TokenInfo) {
+        let token = Self.randomToken(bytes: 32)
+        let now = clock.now()
+        let record = TokenRecord(
+            id: Self.hash(token), userId: userID, projectId: projectID, methods: methods.joined(separator: ","), issuedAt: now,
+            expiresAt: min(expiresAt ?? .distantFuture, now.addingTimeInterval(lifetime)), auditId: Self.randomToken(bytes: 16))
+        try await database.withConnection { sql in try await IdentityRepository<TokenRecord>(sql: sql).insert(record, at: now) }
+        guard let info = try await load(record) else { throw IdentityError.unauthorized }
+        return (token, info)
+    }
+
+    /// What `token` stands for, or `nil` if it is unknown, expired, revoked, or its user or project is disabled.
+    public func validate(_ token: String) async throws -> TokenInfo? {
+        let hash = Self.hash(token)
+        let now = clock.now()
+        if let cached = await cache.lookup(hash, now: now) { return cached }
+        let record = try await database.withConnection { sql in try await IdentityRepository<TokenRecord>(sql: sql).find(hash) }
+        guard let record, record.expiresAt > now, let info = try await load(record) else { return nil }
+        await cache.store(info, hash: hash, now: now)
+        return info
+    }
+
+    /// Revokes `token`; returns whether it was live.
+    func revoke(_ token: String) async throws -> Bool {
+        let hash = Self.hash(token)
+        await cache.remove(hash)
+        let now = clock.now()
+        return try await database.withConnection { sql in
+            try await IdentityRepository<TokenRecord>(sql: sql).delete(equals: hash, at: now) > 0
+        }
+    }
+
+    private func load(_ record: TokenRecord) async throws -> TokenInfo? {
+        try await database.withConnection { sql in
+            let directory = Directory(sql: sql)
+            guard let user = try await directory.users.find(record.userId), user.enabled,
+                let userDomain = try await directory.domains.find(user.domainId), userDomain.enabled
+            else { return nil }
+            var project: ProjectRecord?
+            var projectDomain: DomainRecord?
+            var roles: [RoleRecord] = []
+            if let projectID = record.projectId {
+                guard let found = try await directory.projects.find(projectID), found.enabled,
+                    let domain = try await directory.domains.find(found.domainId), domain.enabled
+                else { return nil }
+                roles = try await directory.effectiveRoles(userID: user.id, projectID: found.id)
+                guard !roles.isEmpty else { return nil }
+                project = found
+                projectDomain = domain
+            }
+            return TokenInfo(
+                user: user, userDomain: userDomain, project: project, projectDomain: projectDomain, roles: roles,
+                methods: record.methods.split(separator: ",").map(String.init), issuedAt: record.issuedAt, expiresAt: record.expiresAt,
+                auditID: record.auditId)
+        }
+    }
+}

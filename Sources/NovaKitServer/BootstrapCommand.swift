@@ -1,0 +1,28 @@
+import ArgumentParser
+import NovaKitIdentity
+
+/// `novakit bootstrap --admin-password PW`
+struct BootstrapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bootstrap",
+        abstract: "Create (or update) the default domain, the admin project and user, the default roles and the service catalog.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var endpoints: EndpointOptions
+
+    func run() async throws {
+        let boot = try await Boot.start(common, endpoints)
+        guard let password = boot.configuration.adminPassword, !password.isEmpty else {
+            throw BootFailure("bootstrap needs --admin-password (or NOVAKIT_ADMIN_PASSWORD)")
+        }
+        let policy = try boot.policy()
+        try await boot.withDatabase { database in
+            try await NovaKitApplication.prepareSchema(database, migrations: boot.migrations, embedded: true, logger: boot.logger)
+            let identity = NovaKitApplication.identity(configuration: boot.configuration, database: database, policy: policy)
+            try await identity.bootstrap(NovaKitApplication.bootstrapPlan(boot.configuration, password: password))
+        }
+        print(
+            "bootstrapped: user admin, project admin, roles admin/member/reader; compute at \(boot.configuration.publicURL):\(boot.configuration.port)/v2.1, identity at \(boot.configuration.identityURL)"
+        )
+    }
+}
