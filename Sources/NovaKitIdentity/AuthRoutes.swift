@@ -16,7 +16,7 @@ enum AuthRoutes {
             IdentityRoute(.post, "v3/auth/tokens", issue),
             IdentityRoute(.get, "v3/auth/tokens") { request in
                 let info = try await subject(request)
-                let catalog = request.query["nocatalog"] == nil ? try await request.service.read { try await $0.catalog() } : nil
+                let catalog: JSON? = request.query["nocatalog"] == nil ? try await request.service.read { try await $0.catalog() } : nil
                 return IdentityReply(status: .ok, body: info.body(catalog: catalog), headers: ["X-Subject-Token": request.subjectToken ?? ""])
             },
             IdentityRoute(.head, "v3/auth/tokens") { request in
@@ -95,7 +95,7 @@ enum AuthRoutes {
         }
         let (token, info) = try await service.tokens.issue(
             userID: user.id, projectID: projectID, methods: methods.contains("password") ? ["password"] : ["token"], expiresAt: expiresAt)
-        let catalog = projectID != nil && request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog() } : nil
+        let catalog: JSON? = projectID != nil && request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog() } : nil
         return IdentityReply(status: .created, body: info.body(catalog: catalog), headers: ["X-Subject-Token": token])
     }
 }

@@ -1,0 +1,67 @@
+"""Issue 4: python-openstackclient against the running binary, with a clouds.yaml that names only
+the auth URL, username, password, project and domain."""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from identity import ADMIN_PASSWORD
+
+OPENSTACK = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "openstack"
+
+
+@pytest.fixture
+def cli(novakit, tmp_path):
+    server = novakit(auth="keystone", admin_password=ADMIN_PASSWORD)
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(f"""clouds:
+  novakit:
+    auth:
+      auth_url: {server.identity}/v3
+      username: admin
+      password: {ADMIN_PASSWORD}
+      project_name: admin
+      user_domain_name: Default
+      project_domain_name: Default
+  alice:
+    auth:
+      auth_url: {server.identity}/v3
+      username: alice
+      password: Alice-pw-1
+      project_name: demo
+      user_domain_name: Default
+      project_domain_name: Default
+""")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["OS_CLIENT_CONFIG_FILE"] = str(clouds)
+
+    def run(*args, cloud="novakit"):
+        result = subprocess.run([str(OPENSTACK), "--os-cloud", cloud, *args], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    run.server = server
+    return run
+
+
+def test_openstack_client_sequence(cli):
+    token = cli("token", "issue", "-f", "value", "-c", "id", "-c", "project_id").split()
+    assert len(token) == 2 and len(token[0]) >= 40
+    catalog = cli("catalog", "list", "-f", "value", "-c", "Type")
+    assert {"compute", "identity", "image"} <= set(catalog.split())
+    project = cli("project", "create", "demo", "-f", "value", "-c", "name", "-c", "id").split()
+    assert "demo" in project
+    demo_id = next(value for value in project if value != "demo")
+    user = cli("user", "create", "--password", "Alice-pw-1", "--project", "demo", "alice", "-f", "value", "-c", "name",
+               "-c", "default_project_id").split()
+    assert "alice" in user and demo_id in user
+    cli("role", "add", "--project", "demo", "--user", "alice", "member")
+    assert {"admin", "alice"} <= set(cli("user", "list", "-f", "value", "-c", "Name").split())
+    assignments = cli("role", "assignment", "list", "--user", "alice", "--project", "demo", "--names", "-f", "value", "-c", "Role")
+    assert assignments.split() == ["member"]
+    alice = cli("token", "issue", "-f", "value", "-c", "project_id", "-c", "user_id", cloud="alice").split()
+    assert alice[0] == demo_id
+    token_id = cli("token", "issue", "-f", "value", "-c", "id", cloud="alice").strip()
+    assert cli.server.request("GET", "/v2.1/os-documents", token=token_id).status_code == 200
+    assert cli.server.request("GET", f"/v2.1/{demo_id}/os-documents", token=token_id).status_code == 200
