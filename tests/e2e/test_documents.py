@@ -104,8 +104,8 @@ def test_create_validation(cloud, body, message):
 
 def test_update_validation(cloud):
     cloud.request("POST", V2, json={"id": 1, "name": "one"})
-    assert_fault(cloud.request("PUT", f"/v2.1/os-documents/1", json={}), 400, "'name' is a required property")
-    assert_fault(cloud.request("PUT", f"/v2.1/os-documents/1", json={"name": "a", "id": 2}), 400,
+    assert_fault(cloud.request("PUT", "/v2.1/os-documents/1", json={}), 400, "'name' is a required property")
+    assert_fault(cloud.request("PUT", "/v2.1/os-documents/1", json={"name": "a", "id": 2}), 400,
                  "Additional properties are not allowed ('id' was unexpected)")
     assert_fault(cloud.request("PUT", "/v2.1/os-documents/abc", json={"name": "a"}), 404, "Document abc could not be found.")
     assert cloud.request("GET", V2).json() == {"document": [{"id": 1, "name": "one"}]}
