@@ -15,6 +15,21 @@ public protocol APIExtension: Sendable {
     var microversionCeiling: APIVersion? { get }
     /// Whether the extension is on unless configuration switches it off.
     var enabledByDefault: Bool { get }
+    /// Seeds data `novakit bootstrap` creates (default flavors, images); must be idempotent.
+    func bootstrap(_ context: BootstrapContext) async throws
+}
+
+/// What an extension's bootstrap step may use.
+public struct BootstrapContext: Sendable {
+    public let database: Database
+    public let clock: any NovaClock
+    public let ids: any IDGenerator
+
+    public init(database: Database, clock: any NovaClock, ids: any IDGenerator) {
+        self.database = database
+        self.clock = clock
+        self.ids = ids
+    }
 }
 
 extension APIExtension {
@@ -22,6 +37,7 @@ extension APIExtension {
     public var migrations: [Migration] { [] }
     public var microversionCeiling: APIVersion? { nil }
     public var enabledByDefault: Bool { true }
+    public func bootstrap(_ context: BootstrapContext) async throws {}
 }
 
 /// Everything an extension can declare.

@@ -6,6 +6,9 @@ public enum BuiltinExtensions {
         [
             ExtensionsAPI(),
             Documents(),
+            Flavors(),
+            FlavorAccess(),
+            FlavorExtraSpecs(),
             NovaKitDebug(),
         ]
     }

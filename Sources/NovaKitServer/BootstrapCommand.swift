@@ -19,7 +19,8 @@ struct BootstrapCommand: AsyncParsableCommand {
         try await boot.withDatabase { database in
             try await NovaKitApplication.prepareSchema(database, migrations: boot.migrations, embedded: true, logger: boot.logger)
             let identity = NovaKitApplication.identity(configuration: boot.configuration, database: database, policy: policy)
-            try await identity.bootstrap(NovaKitApplication.bootstrapPlan(boot.configuration, password: password))
+            try await NovaKitApplication.bootstrap(
+                boot.configuration, password: password, identity: identity, registry: boot.registry, database: database)
         }
         print(
             "bootstrapped: user admin, project admin, roles admin/member/reader; compute at \(boot.configuration.publicURL):\(boot.configuration.port)/v2.1, identity at \(boot.configuration.identityURL)"

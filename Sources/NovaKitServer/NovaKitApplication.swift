@@ -49,6 +49,15 @@ public enum NovaKitApplication {
             identityPort: configuration.identityPort, imagePort: configuration.imagePort)
     }
 
+    /// Bootstraps identity (admin, roles, catalog) and then every registered extension's seed data.
+    public static func bootstrap(
+        _ configuration: NovaKitConfiguration, password: String, identity: IdentityService, registry: ExtensionRegistry, database: Database
+    ) async throws {
+        try await identity.bootstrap(bootstrapPlan(configuration, password: password))
+        let context = BootstrapContext(database: database, clock: SystemClock(), ids: RandomIDGenerator())
+        for api in registry.registered { try await api.bootstrap(context) }
+    }
+
     /// Brings the schema up to date (embedded SQLite) or checks it is (PostgreSQL: run `novakit db sync`).
     public static func prepareSchema(_ database: Database, migrations: [Migration], embedded: Bool, logger: Logger) async throws {
         let migrator = Migrator(database: database, migrations: migrations)

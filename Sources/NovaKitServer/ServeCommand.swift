@@ -30,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
                 database, migrations: boot.migrations, embedded: configuration.database.isEmbedded, logger: logger)
             let identity = NovaKitApplication.identity(configuration: configuration, database: database, policy: policy)
             if let password = configuration.adminPassword, !password.isEmpty {
-                try await identity.bootstrap(NovaKitApplication.bootstrapPlan(configuration, password: password))
+                try await NovaKitApplication.bootstrap(
+                    configuration, password: password, identity: identity, registry: boot.registry, database: database)
             } else if configuration.auth == .keystone, configuration.keystoneURL == nil, try await !identity.hasAdmin() {
                 logger.notice(
                     "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD")
