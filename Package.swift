@@ -60,7 +60,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "NovaKitExtensions", dependencies: ["NovaKitAPI"]),
+        .target(
+            name: "NovaKitExtensions",
+            dependencies: ["NovaKitAPI", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "NovaKitServer",
             dependencies: [

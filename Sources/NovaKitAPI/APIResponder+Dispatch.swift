@@ -31,7 +31,7 @@ extension APIResponder {
 
     /// Looks up the member first (its 404 wins), then checks the rule against it or the caller's own project.
     private func authorize(_ rule: String?, route: Route, request: APIRequest) async throws {
-        let target = try await route.memberTarget?(request) ?? request.auth.ownTarget
+        let target = try await route.target?(request) ?? request.auth.ownTarget
         guard let rule else { return }
         try services.policy.authorize(rule, credentials: request.auth.credentials, target: target)
     }

@@ -19,7 +19,7 @@ extension ExtensionRegistry {
                     let path = operation.path.isEmpty ? resource.basePath : "\(resource.basePath)/\(operation.path)"
                     let route = Route(
                         method: operation.method, pattern: PathPattern(path), versions: operation.versions, owner: owner,
-                        resource: resource.collection, memberTarget: operation.isMemberOperation ? resource.memberTarget : nil,
+                        resource: resource.collection, target: operation.isMemberOperation ? resource.memberTarget : resource.collectionTarget,
                         endpoint: .operation(operation))
                     try add(route, to: &table)
                 }
@@ -58,7 +58,7 @@ extension ExtensionRegistry {
             guard let (resource, owner) = resources[collection] else { continue }
             let route = Route(
                 method: .post, pattern: PathPattern("\(resource.basePath)/{id}/action"), versions: .all, owner: owner,
-                resource: collection, memberTarget: resource.memberTarget, endpoint: .actions(actions))
+                resource: collection, target: resource.memberTarget, endpoint: .actions(actions))
             try add(route, to: &table)
         }
         return (table, responseExtensions)

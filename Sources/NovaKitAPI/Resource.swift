@@ -19,15 +19,18 @@ public struct Resource: Sendable {
     public let parent: Parent?
     public let operations: [Operation]
     public let memberTarget: TargetLookup?
+    public let collectionTarget: TargetLookup?
 
-    /// Declares `collection`; `memberTarget` does the project-visible lookup of `{id}` before policy runs.
+    /// Declares `collection`; `memberTarget` does the project-visible lookup of `{id}` before policy runs,
+    /// `collectionTarget` names the target of collection operations (default: the caller's own project and user).
     public init(
-        _ collection: String, parent: Parent? = nil, memberTarget: TargetLookup? = nil,
+        _ collection: String, parent: Parent? = nil, memberTarget: TargetLookup? = nil, collectionTarget: TargetLookup? = nil,
         @OperationBuilder operations: () -> [Operation]
     ) {
         self.collection = collection
         self.parent = parent
         self.memberTarget = memberTarget
+        self.collectionTarget = collectionTarget
         self.operations = operations()
     }
 

@@ -15,7 +15,8 @@ struct Route: Sendable {
     let owner: String
     /// The collection it belongs to (`os-documents`), the key for response extensions.
     let resource: String
-    let memberTarget: Resource.TargetLookup?
+    /// Loads the target of the policy check (the member, or whom a collection call addresses).
+    let target: Resource.TargetLookup?
     let endpoint: Endpoint
 }
 

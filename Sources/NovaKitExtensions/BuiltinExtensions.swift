@@ -9,6 +9,9 @@ public enum BuiltinExtensions {
             Flavors(),
             FlavorAccess(),
             FlavorExtraSpecs(),
+            Keypairs(),
+            QuotaSets(),
+            Limits(),
             NovaKitDebug(),
         ]
     }
