@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NovaKitStorage", targets: ["NovaKitStorage"]),
         .library(name: "NovaKitIdentity", targets: ["NovaKitIdentity"]),
         .library(name: "NovaKitAPI", targets: ["NovaKitAPI"]),
+        .library(name: "NovaKitImage", targets: ["NovaKitImage"]),
         .library(name: "NovaKitExtensions", targets: ["NovaKitExtensions"]),
         .library(name: "NovaKitServer", targets: ["NovaKitServer"]),
     ],
@@ -61,13 +62,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "NovaKitImage",
+            dependencies: ["NovaKitAPI", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(
             name: "NovaKitExtensions",
-            dependencies: ["NovaKitAPI", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["NovaKitAPI", "NovaKitImage", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "NovaKitServer",
             dependencies: [
-                "NovaKitAPI", "NovaKitExtensions",
+                "NovaKitAPI", "NovaKitExtensions", "NovaKitImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

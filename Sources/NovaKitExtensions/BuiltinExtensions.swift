@@ -1,4 +1,5 @@
 import NovaKitAPI
+import NovaKitImage
 
 /// Every API NovaKit ships, core and `os-*` alike, in registration order. One line per API.
 public enum BuiltinExtensions {
@@ -12,6 +13,7 @@ public enum BuiltinExtensions {
             Keypairs(),
             QuotaSets(),
             Limits(),
+            ImagesProxy(),
             NovaKitDebug(),
         ]
     }

@@ -40,7 +40,7 @@ public struct EndpointOptions: ParsableArguments {
     @Option(help: "Port of the identity (Keystone v3) API; 0 switches it off (env NOVAKIT_IDENTITY_PORT; default 5000).")
     var identityPort: Int?
 
-    @Option(help: "Port of the image API named in the catalog (env NOVAKIT_IMAGE_PORT; default 9292).")
+    @Option(help: "Port of the image (Glance v2 subset) API; 0 switches it off (env NOVAKIT_IMAGE_PORT; default 9292).")
     var imagePort: Int?
 
     @Option(help: "Scheme and host clients reach NovaKit at, for catalog URLs (env NOVAKIT_PUBLIC_URL; default http://127.0.0.1).")

@@ -2,7 +2,9 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import NovaKitAPI
+import NovaKitCore
 import NovaKitIdentity
+import NovaKitImage
 import ServiceLifecycle
 
 /// `novakit serve`
@@ -36,12 +38,21 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.notice(
                     "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD")
             }
+            let authenticator = NovaKitApplication.authenticator(configuration: configuration, identity: identity)
             let compute = NovaKitApplication.application(
                 responder: NovaKitApplication.responder(
                     configuration: configuration, registry: boot.registry, database: database, policy: policy,
-                    authenticator: NovaKitApplication.authenticator(configuration: configuration, identity: identity), logger: logger),
+                    authenticator: authenticator, logger: logger),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
             var services: [any Service] = [compute]
+            if configuration.imagePort != 0 {
+                let glance = GlanceResponder(
+                    store: ImageStore(database: database, clock: SystemClock()), authenticator: authenticator, ids: RandomIDGenerator(),
+                    logger: logger)
+                services.append(
+                    NovaKitApplication.application(
+                        responder: glance, name: "image", host: configuration.host, port: configuration.imagePort, logger: logger))
+            }
             if configuration.identityPort != 0 {
                 services.append(
                     NovaKitApplication.application(

@@ -76,9 +76,11 @@ class NovaKit:
         self.db = database
         self.port = free_port()
         self.identity_port = free_port()
+        self.image_port = free_port()
         self.admin_password = admin_password
         self.log_path = tmp_path / f"novakit-{self.port}.log"
         command = [str(BINARY), "serve", "--port", str(self.port), "--identity-port", str(self.identity_port),
+                   "--image-port", str(self.image_port),
                    "--database", self.db.url, "--auth", auth, *args]
         if admin_password:
             command += ["--admin-password", admin_password]
@@ -86,6 +88,7 @@ class NovaKit:
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=clean_env(env), cwd=tmp_path)
         self.base = f"http://127.0.0.1:{self.port}"
         self.identity = f"http://127.0.0.1:{self.identity_port}"
+        self.image = f"http://127.0.0.1:{self.image_port}"
         self._wait()
 
     def _wait(self):

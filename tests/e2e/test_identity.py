@@ -41,7 +41,7 @@ def test_password_token_body(keystone):
     catalog = {service["type"]: service for service in body["catalog"]}
     assert set(catalog) == {"compute", "identity", "image"}
     for service_type, url in [("compute", f"http://127.0.0.1:{server.port}/v2.1"), ("identity", f"{server.identity}/v3"),
-                              ("image", "http://127.0.0.1:9292")]:
+                              ("image", server.image)]:
         endpoints = catalog[service_type]["endpoints"]
         assert sorted(e["interface"] for e in endpoints) == ["admin", "internal", "public"]
         assert all(e["url"] == url and e["region"] == "RegionOne" and e["region_id"] == "RegionOne" for e in endpoints)

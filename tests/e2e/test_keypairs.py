@@ -3,7 +3,6 @@ import base64
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa

@@ -65,3 +65,46 @@ def test_openstack_client_sequence(cli):
     token_id = cli("token", "issue", "-f", "value", "-c", "id", cloud="alice").strip()
     assert cli.server.request("GET", "/v2.1/os-documents", token=token_id).status_code == 200
     assert cli.server.request("GET", f"/v2.1/{demo_id}/os-documents", token=token_id).status_code == 200
+
+
+def test_catalog_resources_with_openstackclient(cli):
+    flavors = cli("flavor", "list", "-f", "value", "-c", "Name").split()
+    assert flavors == ["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"]
+    cli("flavor", "create", "--vcpus", "2", "--ram", "2048", "--disk", "20", "m1.custom")
+    shown = cli("flavor", "show", "m1.custom", "-f", "value", "-c", "name", "-c", "ram", "-c", "vcpus", "-c", "disk").split()
+    assert shown == ["20", "m1.custom", "2048", "2"]
+    assert "cirros" in cli("image", "list", "-f", "value", "-c", "Name").split()
+    assert cli("image", "show", "cirros", "-f", "value", "-c", "status").strip() == "active"
+    private = cli("keypair", "create", "k1")
+    assert private.startswith("-----BEGIN OPENSSH PRIVATE KEY-----") or private.startswith("-----BEGIN")
+    assert "PRIVATE KEY-----" in private
+    assert cli("keypair", "list", "-f", "value", "-c", "Name").split() == ["k1"]
+    quota = dict(line.rsplit(None, 1) for line in cli("quota", "show", "-f", "value", "-c", "Resource", "-c", "Limit").splitlines()
+                 if len(line.split()) == 2)
+    assert quota["instances"] == "10" and quota["cores"] == "20" and quota["ram"] == "51200"
+    limits = dict(line.rsplit(None, 1) for line in cli("limits", "show", "--absolute", "-f", "value").splitlines())
+    assert limits["instances"] == "10" and limits["keypairs"] == "100" and limits["instances_used"] == "0"
+
+
+def test_catalog_resources_with_openstacksdk(cli, tmp_path):
+    script = tmp_path / "sdk.py"
+    script.write_text("""
+import openstack
+conn = openstack.connect(cloud="novakit")
+flavors = sorted(f.name for f in conn.compute.flavors())
+keypair = conn.compute.create_keypair(name="sdk-key")
+image = conn.image.find_image("cirros")
+print(",".join(flavors))
+print(keypair.name, bool(keypair.private_key), keypair.fingerprint)
+print(image.name, image.status)
+""")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["OS_CLIENT_CONFIG_FILE"] = str(tmp_path / "clouds.yaml")
+    python = OPENSTACK.parent / "python"
+    result = subprocess.run([str(python), str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    flavors, keypair, image = result.stdout.strip().splitlines()
+    assert flavors.split(",") == sorted(["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"])
+    name, has_private, fingerprint = keypair.split()
+    assert name == "sdk-key" and has_private == "True" and len(fingerprint.split(":")) == 16
+    assert image.split() == ["cirros", "active"]

@@ -1,0 +1,156 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NovaKitAPI
+
+/// The image listener (default 127.0.0.1:9292): the Glance v2 subset clients use to find and manage images.
+public struct GlanceResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let store: ImageStore
+    let authenticator: any Authenticator
+    let ids: any IDGenerator
+    let logger: Logger
+
+    public init(store: ImageStore, authenticator: any Authenticator, ids: any IDGenerator, logger: Logger) {
+        self.store = store
+        self.authenticator = authenticator
+        self.ids = ids
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let requestID = "req-" + ids.uuid()
+        var response: Response
+        do {
+            response = try await handle(request)
+        } catch {
+            let fault = (error as? any FaultConvertible)?.fault ?? .internalError
+            if !(error is any FaultConvertible) { logger.error("unexpected image API error: \(String(reflecting: error))") }
+            var headers = HTTPFields()
+            for (name, value) in fault.headers { headers[HTTPField.Name(name)!] = value }
+            response = Self.json(
+                [
+                    "code": .int(fault.code), "title": .string(HTTPResponse.Status(code: fault.code).reasonPhrase),
+                    "message": .string(fault.message),
+                ], status: .init(code: fault.code), headers: headers)
+        }
+        response.headers[HTTPField.Name("x-openstack-request-id")!] = requestID
+        logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code)",
+            metadata: ["service": "image", "status": .stringConvertible(response.status.code), "request_id": .string(requestID)])
+        return response
+    }
+
+    private func handle(_ request: Request) async throws -> Response {
+        let base = "http://" + (request.head.authority ?? "127.0.0.1:9292")
+        let path = request.uri.path
+        if path == "/" || path == "/versions" {
+            let versions: JSON = ["versions": [["id": "v2.16", "status": "CURRENT", "links": [["rel": "self", "href": .string("\(base)/v2/")]]]]]
+            return Self.json(versions, status: path == "/" ? .multipleChoices : .ok)
+        }
+        let segments = path.split(separator: "/")
+        guard segments.count >= 2, segments[0] == "v2", segments[1] == "images", segments.count <= 4 else {
+            throw Fault.notFound("The resource could not be found.")
+        }
+        let auth = try await authenticator.authenticate(token: request.headers[HTTPField.Name("X-Auth-Token")!])
+        switch (request.method, segments.count) {
+        case (.get, 2): return try await list(request, auth, base)
+        case (.post, 2): return Self.json(try await create(request, auth), status: .created)
+        case (.get, 3):
+            return Self.json(ImageViews.glance(try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)), status: .ok)
+        case (.delete, 3):
+            try await store.delete(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)
+            return Response(status: .noContent)
+        case (.put, 4) where segments[3] == "file":
+            _ = try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)
+            throw Fault(code: 501, message: "NovaKit keeps image metadata only; uploading image data is not supported.")
+        default:
+            throw Fault(code: 405, message: "The method is not allowed for this resource.")
+        }
+    }
+
+    private func list(_ request: Request, _ auth: AuthContext, _ base: String) async throws -> Response {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        let visibility = query["visibility"]
+        var images = try await store.all().filter { image in
+            guard image.visible(to: auth.projectID, isAdmin: auth.isAdmin) || visibility == "all" && auth.isAdmin else { return false }
+            if let visibility, visibility != "all", image.visibility != visibility { return false }
+            if let name = query["name"], image.name != name { return false }
+            if let status = query["status"], image.status != status { return false }
+            if let owner = query["owner"], image.owner != owner { return false }
+            return true
+        }
+        if let marker = query["marker"] {
+            guard let index = images.firstIndex(where: { $0.id == marker }) else { throw Fault.badRequest("marker [\(marker)] not found") }
+            images = Array(images[(index + 1)...])
+        }
+        var body: JSON = ["first": "/v2/images", "schema": "/v2/schemas/images"]
+        if let text = query["limit"] {
+            guard let limit = Int(text), limit >= 0 else { throw Fault.badRequest("limit param must be an integer") }
+            if images.count > limit, let last = images.prefix(limit).last {
+                body["next"] = .string("/v2/images?limit=\(limit)&marker=\(last.id)")
+            }
+            images = Array(images.prefix(limit))
+        }
+        body["images"] = .array(images.map(ImageViews.glance))
+        return Self.json(body, status: .ok)
+    }
+
+    private func create(_ request: Request, _ auth: AuthContext) async throws -> JSON {
+        let buffer = try await request.body.collect(upTo: 65536)
+        let body: JSON
+        do { body = buffer.readableBytes == 0 ? [:] : try JSON.parse(Data(buffer.readableBytesView)) } catch {
+            throw Fault.badRequest("Malformed request body")
+        }
+        guard case .object(let fields) = body else { throw Fault.badRequest("Malformed request body") }
+        let core: Set<String> = [
+            "id", "name", "visibility", "container_format", "disk_format", "min_disk", "min_ram", "protected", "os_hidden", "tags",
+        ]
+        let visibility = fields["visibility"]?.stringValue ?? "shared"
+        guard ["public", "private", "shared", "community"].contains(visibility) else {
+            throw Fault.badRequest("Invalid visibility value: \(visibility)")
+        }
+        guard visibility != "public" || auth.isAdmin else { throw Fault.forbidden("You are not authorized to publicize images.") }
+        var properties: [String: String] = [:]
+        for (key, value) in fields where !core.contains(key) {
+            guard let text = value.stringValue else { throw Fault.badRequest("Property \(key) must be a string.") }
+            properties[key] = text
+        }
+        let image = Image(
+            id: fields["id"]?.stringValue ?? ids.uuid(), name: fields["name"]?.stringValue, status: "queued", visibility: visibility,
+            containerFormat: fields["container_format"]?.stringValue, diskFormat: fields["disk_format"]?.stringValue,
+            minDisk: fields["min_disk"]?.intValue ?? 0, minRam: fields["min_ram"]?.intValue ?? 0, size: nil, checksum: nil, owner: auth.projectID,
+            protected: fields["protected"] == .bool(true), hidden: fields["os_hidden"] == .bool(true), properties: properties,
+            createdAt: store.clock.now(), updatedAt: nil)
+        if try await store.all().contains(where: { $0.id == image.id }) { throw Fault.conflict("Image with identifier \(image.id) already exists!") }
+        try await store.create(image)
+        return ImageViews.glance(image)
+    }
+
+    static func json(_ body: JSON, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.encoded())))
+    }
+}
+
+/// Image views: Glance's own, and the compute proxy's.
+public enum ImageViews {
+    public static func glance(_ image: Image) -> JSON {
+        var view: JSON = [
+            "id": .string(image.id), "name": .string(image.name), "status": .string(image.status), "visibility": .string(image.visibility),
+            "container_format": .string(image.containerFormat), "disk_format": .string(image.diskFormat), "min_disk": .int(image.minDisk),
+            "min_ram": .int(image.minRam), "size": .int(image.size), "virtual_size": nil, "checksum": .string(image.checksum),
+            "os_hash_algo": nil, "os_hash_value": nil, "owner": .string(image.owner), "protected": .bool(image.protected),
+            "os_hidden": .bool(image.hidden), "tags": [], "created_at": .string(Timestamp.zulu(image.createdAt)),
+            "updated_at": .string(Timestamp.zulu(image.updatedAt ?? image.createdAt)), "self": .string("/v2/images/\(image.id)"),
+            "file": .string("/v2/images/\(image.id)/file"), "schema": "/v2/schemas/image",
+        ]
+        for (key, value) in image.properties { view[key] = .string(value) }
+        return view
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import NovaKitAPI
+
+/// An image in the catalog (metadata only; NovaKit stores no image data).
+public struct Image: VersionedObject {
+    public static let objectName = "ImageMeta"
+    public static let objectVersion = "1.8"
+
+    public var id: String
+    public var name: String?
+    public var status: String
+    public var visibility: String
+    public var containerFormat: String?
+    public var diskFormat: String?
+    public var minDisk: Int
+    public var minRam: Int
+    public var size: Int?
+    public var checksum: String?
+    public var owner: String?
+    public var protected: Bool
+    public var hidden: Bool
+    public var properties: [String: String]
+    public var createdAt: Date
+    public var updatedAt: Date?
+
+    /// Whether `project` may see it: public or community images, its own, or any for admins.
+    public func visible(to project: String, isAdmin: Bool) -> Bool {
+        isAdmin || visibility == "public" || visibility == "community" || owner == project
+    }
+}
+
+/// `Image <id> could not be found.` (404)
+public struct ImageNotFound: FaultConvertible {
+    public let id: String
+    public var fault: Fault { .notFound("Image \(id) could not be found.") }
+}
+
+/// The SQL of `images`.
+public struct ImageStore: Sendable {
+    let database: Database
+    let clock: any NovaClock
+
+    public init(database: Database, clock: any NovaClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public static let migration = Migration("images/001_create_images") { sql, _ in
+        try await sql.createSoftDeletableTable("images") {
+            $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("uuid", type: .text, .notNull).column("name", type: .text)
+                .column("status", type: .text, .notNull).column("visibility", type: .text, .notNull).column("container_format", type: .text)
+                .column("disk_format", type: .text).column("min_disk", type: .int, .notNull).column("min_ram", type: .int, .notNull)
+                .column("size", type: .bigint).column("checksum", type: .text).column("owner", type: .text)
+                .column("protected", type: .custom(SQLRaw("BOOLEAN")), .notNull).column("os_hidden", type: .custom(SQLRaw("BOOLEAN")), .notNull)
+                .column("properties", type: .text, .notNull).unique(["uuid", "deleted"])
+        }
+    }
+
+    private static let columns = [
+        "uuid", "name", "status", "visibility", "container_format", "disk_format", "min_disk", "min_ram", "size", "checksum", "owner",
+        "protected", "os_hidden", "properties", "created_at", "updated_at",
+    ]
+
+    private static func image(_ row: any SQLRow) throws -> Image {
+        let properties = try row.decode(column: "properties", as: String.self)
+        let decoded = (try? JSON.parse(Data(properties.utf8)).objectValue?.compactMapValues(\.stringValue)) ?? [:]
+        return Image(
+            id: try row.decode(column: "uuid"), name: try row.decode(column: "name", as: String?.self), status: try row.decode(column: "status"),
+            visibility: try row.decode(column: "visibility"), containerFormat: try row.decode(column: "container_format", as: String?.self),
+            diskFormat: try row.decode(column: "disk_format", as: String?.self), minDisk: try row.decode(column: "min_disk"),
+            minRam: try row.decode(column: "min_ram"), size: try row.decode(column: "size", as: Int?.self),
+            checksum: try row.decode(column: "checksum", as: String?.self), owner: try row.decode(column: "owner", as: String?.self),
+            protected: try row.decode(column: "protected"), hidden: try row.decode(column: "os_hidden"), properties: decoded,
+            createdAt: try row.decode(column: "created_at"), updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+    }
+
+    /// Every live image, newest first.
+    public func all() async throws -> [Image] {
+        try await database.withConnection { sql in
+            try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("images").readDeleted(.no)
+                .orderBy("created_at", .descending).orderBy("id", .descending).all().map(Self.image)
+        }
+    }
+
+    /// The live image `id` if `project` may see it; 404 otherwise.
+    public func get(_ id: String, project: String, isAdmin: Bool) async throws -> Image {
+        let row = try await database.withConnection { sql in
+            try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("images").where("uuid", .equal, SQLBind(id)).readDeleted(.no)
+                .first()
+        }
+        guard let row, case let image = try Self.image(row), image.visible(to: project, isAdmin: isAdmin) else { throw ImageNotFound(id: id) }
+        return image
+    }
+
+    public func create(_ image: Image) async throws {
+        let properties = String(decoding: JSON.object(image.properties.mapValues(JSON.string)).encoded(), as: UTF8.self)
+        try await database.withConnection { sql in
+            let values: [any SQLExpression] = [
+                SQLBind(image.id), SQLBind(image.name), SQLBind(image.status), SQLBind(image.visibility), SQLBind(image.containerFormat),
+                SQLBind(image.diskFormat), SQLBind(image.minDisk), SQLBind(image.minRam), SQLBind(image.size), SQLBind(image.checksum),
+                SQLBind(image.owner), SQLBind(image.protected), SQLBind(image.hidden), SQLBind(properties), SQLBind(image.createdAt),
+                SQLBind(image.updatedAt), SQLBind(0),
+            ]
+            try await sql.insert(into: "images").columns(Self.columns + ["deleted"]).values(values).run()
+        }
+    }
+
+    /// Soft-deletes an image `project` may delete: 403 when protected or not its own (admins excepted).
+    public func delete(_ id: String, project: String, isAdmin: Bool) async throws {
+        let image = try await get(id, project: project, isAdmin: isAdmin)
+        guard isAdmin || image.owner == project else { throw Fault.forbidden("You are not permitted to delete this image.") }
+        guard !image.protected else { throw Fault.forbidden("Image \(id) is protected and cannot be deleted.") }
+        let now = clock.now()
+        _ = try await database.withConnection { sql in
+            try await sql.softDelete(from: "images", where: "uuid", equals: id, rowIDColumn: "id", at: now)
+        }
+    }
+
+    /// Registers the `cirros` image once (what `novakit bootstrap` seeds).
+    public func seedCirros(id: String) async throws {
+        guard try await !all().contains(where: { $0.name == "cirros" }) else { return }
+        try await create(
+            Image(
+                id: id, name: "cirros", status: "active", visibility: "public", containerFormat: "bare", diskFormat: "qcow2", minDisk: 0,
+                minRam: 0, size: nil, checksum: nil, owner: nil, protected: false, hidden: false,
+                properties: ["os_distro": "cirros", "architecture": "x86_64"], createdAt: clock.now(), updatedAt: nil))
+    }
+}

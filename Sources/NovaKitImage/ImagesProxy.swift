@@ -1,0 +1,77 @@
+import NovaKitAPI
+
+/// The compute API's `/images` proxy (2.1–2.35; 404 from 2.36 as in Nova) over the image catalog.
+public struct ImagesProxy: APIExtension {
+    public init() {}
+
+    public let descriptor = ExtensionDescriptor(
+        name: "Images", alias: "images", namespace: "http://docs.openstack.org/compute/core/images/v1.1",
+        updated: "2011-01-21T11:33:21Z", description: "Image proxy to the image service (removed in 2.36).")
+
+    static let rule = "os_compute_api:images"
+    public var policies: [PolicyDefault] { [PolicyDefault(Self.rule, "@", description: "Image proxy calls.")] }
+    public var migrations: [Migration] { [ImageStore.migration] }
+
+    public func bootstrap(_ context: BootstrapContext) async throws {
+        try await ImageStore(database: context.database, clock: context.clock).seedCirros(id: context.ids.uuid())
+    }
+
+    static func store(_ request: APIRequest) -> ImageStore { ImageStore(database: request.services.database, clock: request.services.clock) }
+
+    public var api: [APIDeclaration] {
+        Resource("images") {
+            Index(versions: .through(35), policy: Self.rule) { request in try await Self.list(request, detail: false) }
+            CollectionRoute("detail", versions: .through(35), policy: Self.rule) { request in try await Self.list(request, detail: true) }
+            Show(versions: .through(35), policy: Self.rule) { request in
+                let image = try await Self.store(request).get(request.parameter("id"), project: request.auth.projectID, isAdmin: request.auth.isAdmin)
+                return Reply(["image": Self.detail(image, request)])
+            }
+            Delete(versions: .through(35), policy: Self.rule) { request in
+                try await Self.store(request).delete(request.parameter("id"), project: request.auth.projectID, isAdmin: request.auth.isAdmin)
+                return .empty
+            }
+        }
+    }
+
+    static func list(_ request: APIRequest, detail: Bool) async throws -> Reply {
+        var images = try await store(request).all().filter { $0.visible(to: request.auth.projectID, isAdmin: request.auth.isAdmin) }
+        if let name = request.queryValue("name") { images = images.filter { $0.name == name } }
+        if let status = request.queryValue("status") { images = images.filter { statusName($0.status) == status.uppercased() } }
+        let (limit, marker) = try request.pagination()
+        images = try request.page(images, limit: limit, marker: marker, key: \.id)
+        var body: JSON = ["images": .array(images.map { detail ? Self.detail($0, request) : Self.summary($0, request) })]
+        body["images_links"] = request.nextLinks("images", page: images.count, limit: limit, lastMarker: images.last?.id)
+        return Reply(body)
+    }
+
+    static func summary(_ image: Image, _ request: APIRequest) -> JSON {
+        guard case .array(var links) = request.links("images", image.id) else { return [:] }
+        links.append(["rel": "alternate", "type": "application/vnd.openstack.image", "href": .string("\(request.baseURL)/images/\(image.id)")])
+        return ["id": .string(image.id), "name": .string(image.name), "links": .array(links)]
+    }
+
+    static func detail(_ image: Image, _ request: APIRequest) -> JSON {
+        var view = summary(image, request)
+        let status = statusName(image.status)
+        view["status"] = .string(status)
+        view["progress"] = .int(status == "ACTIVE" ? 100 : status == "SAVING" ? 25 : 0)
+        view["minDisk"] = .int(image.minDisk)
+        view["minRam"] = .int(image.minRam)
+        view["created"] = .string(Timestamp.zulu(image.createdAt))
+        view["updated"] = .string(Timestamp.zulu(image.updatedAt ?? image.createdAt))
+        view["metadata"] = .object(image.properties.mapValues(JSON.string))
+        view["OS-EXT-IMG-SIZE:size"] = .int(image.size ?? 0)
+        return view
+    }
+
+    /// Glance status → the compute API's.
+    static func statusName(_ status: String) -> String {
+        switch status {
+        case "active": "ACTIVE"
+        case "queued", "saving", "importing", "uploading": "SAVING"
+        case "deleted", "pending_delete": "DELETED"
+        case "killed": "ERROR"
+        default: "UNKNOWN"
+        }
+    }
+}
