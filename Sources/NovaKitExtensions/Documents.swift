@@ -91,14 +91,9 @@ struct DocumentExists: FaultConvertible {
 }
 
 /// The SQL of the `documents` table.
-struct DocumentStore {
+struct DocumentStore: TableStore {
     let database: Database
     let clock: any NovaClock
-
-    init(_ request: APIRequest) {
-        database = request.services.database
-        clock = request.services.clock
-    }
 
     func all() async throws -> [Document] {
         try await database.withConnection { sql in

@@ -36,7 +36,7 @@ public struct ImageNotFound: FaultConvertible {
 }
 
 /// The SQL of `images`.
-public struct ImageStore: Sendable {
+public struct ImageStore: TableStore {
     let database: Database
     let clock: any NovaClock
 

@@ -16,25 +16,24 @@ public struct ImagesProxy: APIExtension {
         try await ImageStore(database: context.database, clock: context.clock).seedCirros(id: context.ids.uuid())
     }
 
-    static func store(_ request: APIRequest) -> ImageStore { ImageStore(database: request.services.database, clock: request.services.clock) }
 
     public var api: [APIDeclaration] {
         Resource("images") {
             Index(versions: .through(35), policy: Self.rule) { request in try await Self.list(request, detail: false) }
             CollectionRoute("detail", versions: .through(35), policy: Self.rule) { request in try await Self.list(request, detail: true) }
             Show(versions: .through(35), policy: Self.rule) { request in
-                let image = try await Self.store(request).get(request.parameter("id"), project: request.auth.projectID, isAdmin: request.auth.isAdmin)
+                let image = try await ImageStore(request).get(request.parameter("id"), project: request.auth.projectID, isAdmin: request.auth.isAdmin)
                 return Reply(["image": Self.detail(image, request)])
             }
             Delete(versions: .through(35), policy: Self.rule) { request in
-                try await Self.store(request).delete(request.parameter("id"), project: request.auth.projectID, isAdmin: request.auth.isAdmin)
+                try await ImageStore(request).delete(request.parameter("id"), project: request.auth.projectID, isAdmin: request.auth.isAdmin)
                 return .empty
             }
         }
     }
 
     static func list(_ request: APIRequest, detail: Bool) async throws -> Reply {
-        var images = try await store(request).all().filter { $0.visible(to: request.auth.projectID, isAdmin: request.auth.isAdmin) }
+        var images = try await ImageStore(request).all().filter { $0.visible(to: request.auth.projectID, isAdmin: request.auth.isAdmin) }
         if let name = request.queryValue("name") { images = images.filter { $0.name == name } }
         if let status = request.queryValue("status") { images = images.filter { statusName($0.status) == status.uppercased() } }
         let (limit, marker) = try request.pagination()

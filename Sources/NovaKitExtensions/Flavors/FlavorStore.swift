@@ -26,7 +26,7 @@ struct FlavorNotFound: FaultConvertible {
 }
 
 /// The SQL of `flavors`, `flavor_extra_specs` and `flavor_projects`.
-public struct FlavorStore: Sendable {
+public struct FlavorStore: TableStore {
     let database: Database
     let clock: any NovaClock
 
@@ -34,8 +34,6 @@ public struct FlavorStore: Sendable {
         self.database = database
         self.clock = clock
     }
-
-    init(_ request: APIRequest) { self.init(database: request.services.database, clock: request.services.clock) }
 
     static let migration = Migration("flavors/001_create_flavors") { sql, _ in
         try await sql.createSoftDeletableTable("flavors") {

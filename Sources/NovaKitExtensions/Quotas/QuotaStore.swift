@@ -2,7 +2,7 @@ import Foundation
 import NovaKitAPI
 
 /// Per-project quota limits over Nova's defaults, and the check that guards every create.
-public struct QuotaStore: Sendable {
+public struct QuotaStore: TableStore {
     let database: Database
     let clock: any NovaClock
 
@@ -10,8 +10,6 @@ public struct QuotaStore: Sendable {
         self.database = database
         self.clock = clock
     }
-
-    init(_ request: APIRequest) { self.init(database: request.services.database, clock: request.services.clock) }
 
     /// Nova's default limits (`-1` is unlimited).
     public static let defaults: [String: Int] = [
