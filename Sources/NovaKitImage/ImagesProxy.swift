@@ -16,7 +16,6 @@ public struct ImagesProxy: APIExtension {
         try await ImageStore(database: context.database, clock: context.clock).seedCirros(id: context.ids.uuid())
     }
 
-
     public var api: [APIDeclaration] {
         Resource("images") {
             Index(versions: .through(35), policy: Self.rule) { request in try await Self.list(request, detail: false) }
