@@ -31,6 +31,7 @@ let package = Package(
     targets: [
         .target(name: "NovaKitCore"),
         .target(name: "NovaKitPolicy", dependencies: ["NovaKitCore", "Yams"]),
+        .target(name: "NovaKitCompute", dependencies: ["NovaKitCore"]),
         .target(
             name: "NovaKitStorage",
             dependencies: [
@@ -83,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "NovaKitTests",
             dependencies: [
-                "NovaKitServer",
+                "NovaKitServer", "NovaKitCompute",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,0 +1,110 @@
+import NovaKitCompute
+import Testing
+
+@Suite("Instance state machine")
+struct InstanceStateMachineTests {
+    /// Allowed source vm_states per action, from the spec's action table (H.1); nil means any.
+    static let allowed: [InstanceAction: Set<String>?] = [
+        .resize: ["active", "stopped"], .migrate: ["active", "stopped"], .confirmResize: ["resized"], .revertResize: ["resized"],
+        .softReboot: ["active"], .hardReboot: ["active", "stopped", "paused", "suspended", "error"], .start: ["stopped"],
+        .stop: ["active", "error"], .pause: ["active"], .unpause: ["paused"], .suspend: ["active"], .resume: ["suspended"],
+        .createImage: ["active", "stopped", "paused", "suspended"], .rebuild: ["active", "stopped", "error"], .restore: ["soft-delete"],
+        .lock: nil, .unlock: nil, .resetState: nil, .forceDelete: nil, .delete: nil,
+    ]
+
+    static let cases: [(InstanceAction, VMState)] = InstanceAction.allCases.flatMap { action in VMState.allCases.map { (action, $0) } }
+
+    @Test("every action is allowed exactly from its vm_states", arguments: cases)
+    func vmStates(action: InstanceAction, vm: VMState) throws {
+        let state = InstanceState(vm, power: .running)
+        let expected = Self.allowed[action]!.map { $0.contains(vm.rawValue) } ?? true
+        if expected {
+            let (next, effect) = try InstanceStateMachine.accept(action, from: state, locked: false, isAdmin: false)
+            #expect(next.vm == vm)
+            #expect(effect == (action.acceptedTask == nil ? .none : .drive(action)))
+        } else {
+            #expect(throws: StateRefusal.invalidState(action: action.apiName, attribute: "vm_state", state: vm.rawValue)) {
+                try InstanceStateMachine.accept(action, from: state, locked: false, isAdmin: false)
+            }
+        }
+    }
+
+    @Test("a task in flight refuses every action but hard reboot (from reboot-ish tasks), lock, unlock, reset and delete")
+    func taskStates() throws {
+        for action in InstanceAction.allCases {
+            let vm = Self.allowed[action]!.flatMap { $0.first }.flatMap(VMState.init(rawValue:)) ?? .active
+            let busy = InstanceState(vm, task: .rebooting, power: .running)
+            let tolerant: Set<InstanceAction> = [.hardReboot, .lock, .unlock, .resetState, .forceDelete, .delete]
+            if tolerant.contains(action) {
+                _ = try InstanceStateMachine.accept(action, from: busy, locked: false, isAdmin: false)
+            } else {
+                #expect(throws: StateRefusal.invalidState(action: action.apiName, attribute: "task_state", state: "rebooting")) {
+                    try InstanceStateMachine.accept(action, from: busy, locked: false, isAdmin: false)
+                }
+            }
+        }
+        #expect(throws: StateRefusal.self) {
+            try InstanceStateMachine.accept(
+                .hardReboot, from: InstanceState(.active, task: .resizePrep, power: .running), locked: false, isAdmin: false)
+        }
+    }
+
+    @Test("a locked instance refuses lock-checked actions to non-admins only; the state check comes first")
+    func locks() throws {
+        let active = InstanceState(.active, power: .running)
+        #expect(throws: StateRefusal.locked) { try InstanceStateMachine.accept(.stop, from: active, locked: true, isAdmin: false) }
+        _ = try InstanceStateMachine.accept(.stop, from: active, locked: true, isAdmin: true)
+        for free in [InstanceAction.lock, .unlock, .resetState] {
+            _ = try InstanceStateMachine.accept(free, from: active, locked: true, isAdmin: false)
+        }
+        #expect(throws: StateRefusal.invalidState(action: "revertResize", attribute: "vm_state", state: "active")) {
+            try InstanceStateMachine.accept(.revertResize, from: active, locked: true, isAdmin: false)
+        }
+        #expect(
+            StateRefusal.invalidState(action: "revertResize", attribute: "vm_state", state: "active").message(instance: "u-1")
+                == "Cannot 'revertResize' instance u-1 while it is in vm_state active")
+    }
+
+    @Test(
+        "status follows Nova's vm_state/task_state mapping",
+        arguments: [
+            (VMState.active, nil, "ACTIVE"), (.active, .rebooting, "REBOOT"), (.active, .rebootingHard, "HARD_REBOOT"),
+            (.active, .rebuilding, "REBUILD"), (.active, .migrating, "MIGRATING"), (.active, .resizePrep, "RESIZE"),
+            (.active, .resizeFinish, "RESIZE"), (.active, .pausing, "ACTIVE"), (.active, .updatingPassword, "PASSWORD"),
+            (.building, .scheduling, "BUILD"), (.stopped, nil, "SHUTOFF"), (.stopped, .resizeMigrating, "RESIZE"),
+            (.resized, nil, "VERIFY_RESIZE"), (.resized, .resizeReverting, "REVERT_RESIZE"), (.resized, .resizeConfirming, "VERIFY_RESIZE"),
+            (.paused, nil, "PAUSED"), (.paused, .migrating, "MIGRATING"), (.suspended, nil, "SUSPENDED"), (.rescued, nil, "RESCUE"),
+            (.error, nil, "ERROR"), (.error, .rebuilding, "REBUILD"), (.deleted, nil, "DELETED"), (.softDeleted, nil, "SOFT_DELETED"),
+            (.shelved, nil, "SHELVED"), (.shelvedOffloaded, nil, "SHELVED_OFFLOADED"),
+        ] as [(VMState, TaskState?, String)])
+    func status(vm: VMState, task: TaskState?, expected: String) {
+        #expect(InstanceState(vm, task: task, power: .running).status == expected)
+    }
+
+    @Test(
+        "completing an action lands in Nova's final states",
+        arguments: [
+            (InstanceAction.resize, VMState.active, "VERIFY_RESIZE", PowerState.running), (.resize, .stopped, "VERIFY_RESIZE", .shutdown),
+            (.revertResize, .active, "ACTIVE", .running), (.confirmResize, .stopped, "SHUTOFF", .shutdown), (.stop, .active, "SHUTOFF", .shutdown),
+            (.start, .stopped, "ACTIVE", .running), (.pause, .active, "PAUSED", .paused), (.suspend, .active, "SUSPENDED", .suspended),
+            (.unpause, .paused, "ACTIVE", .running), (.resume, .suspended, "ACTIVE", .running), (.hardReboot, .error, "ACTIVE", .running),
+            (.rebuild, .stopped, "SHUTOFF", .shutdown), (.delete, .active, "DELETED", .noState),
+        ] as [(InstanceAction, VMState, String, PowerState)])
+    func completion(action: InstanceAction, previous: VMState, status: String, power: PowerState) throws {
+        // Confirm and revert start from VERIFY_RESIZE; `previous` is the vm_state before the resize.
+        let source: VMState = [.confirmResize, .revertResize].contains(action) ? .resized : previous
+        let (accepted, _) = try InstanceStateMachine.accept(action, from: InstanceState(source, power: .running), locked: false, isAdmin: false)
+        let done = InstanceStateMachine.complete(action, from: accepted, failed: false, previous: previous)
+        #expect(done.status == status)
+        #expect(done.power == power)
+        #expect(done.task == nil)
+    }
+
+    @Test("a failed step puts the instance in ERROR; a failed resize returns it to where it was")
+    func failures() throws {
+        let active = InstanceState(.active, task: .poweringOff, power: .running)
+        #expect(InstanceStateMachine.complete(.stop, from: active, failed: true, previous: .active).status == "ERROR")
+        let resizing = InstanceState(.active, task: .resizePrep, power: .running)
+        #expect(InstanceStateMachine.complete(.resize, from: resizing, failed: true, previous: .active).status == "ACTIVE")
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Throughput, latency and peak memory of the release build, measured with wrk on loopback.
+# Usage: bench/run.sh [runs] [seconds]   (defaults: 5 runs of 10 s per endpoint; prints a Markdown table of medians)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+seconds="${2:-10}"
+command -v wrk > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null; }
+swift build -c release --product novakit > /dev/null
+binary="$PWD/.build/release/novakit"
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$binary" serve --auth noauth2 --port "$port" --identity-port 0 --image-port 0 --admin-password bench \
+    --database "sqlite://$work/bench.sqlite" --log-level warning > "$work/log" 2>&1 &
+pid=$!
+trap 'kill $pid 2> /dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/" > /dev/null && break; sleep 0.1; done
+project=6f70656e737461636b20342065766572
+token="bench:$project"
+for i in $(seq 1 20); do
+    curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' -d "{\"name\": \"doc$i\"}" \
+        "http://127.0.0.1:$port/v2.1/os-documents" > /dev/null
+done
+echo "rss_at_start_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)" >&2
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+echo "| endpoint | requests/s (median of $runs) | p99 latency ms (median) |"
+echo "|---|---|---|"
+for path in "/" "/v2.1/$project/os-documents" "/v2.1/$project/flavors/detail" "/v2.1/$project/os-documents/7"; do
+    rates=()
+    p99s=()
+    for _ in $(seq 1 "$runs"); do
+        out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "X-Auth-Token: $token" "http://127.0.0.1:$port$path")
+        rates+=("$(awk '/Requests\/sec/ {print $2}' <<< "$out")")
+        p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
+        case "$p99" in
+            *us) p99s+=("$(awk -v v="${p99%us}" 'BEGIN {print v / 1000}')") ;;
+            *ms) p99s+=("${p99%ms}") ;;
+            *s) p99s+=("$(awk -v v="${p99%s}" 'BEGIN {print v * 1000}')") ;;
+        esac
+    done
+    echo "| GET ${path/$project/{project\}} | $(printf '%s\n' "${rates[@]}" | median) | $(printf '%s\n' "${p99s[@]}" | median) |"
+done
+echo
+echo "peak RSS after the runs: $(awk '/VmHWM/ {print $2}' /proc/$pid/status) kB"
