@@ -108,3 +108,40 @@ struct InstanceStateMachineTests {
         #expect(InstanceStateMachine.complete(.resize, from: resizing, failed: true, previous: .active).status == "ACTIVE")
     }
 }
+
+@Suite("Scheduler and fake driver")
+struct SchedulerTests {
+    static let hosts = [
+        ComputeHost(name: "a", vcpus: 4, memoryMB: 4096, diskGB: 100), ComputeHost(name: "b", vcpus: 8, memoryMB: 8192, diskGB: 100),
+    ]
+
+    @Test("the host with the most free RAM that fits wins; exclusions and full hosts are skipped")
+    func selection() throws {
+        let small = Resources(vcpus: 1, memoryMB: 1024, diskGB: 10)
+        #expect(try Scheduler.select(small, hosts: Self.hosts, used: [:]).name == "b")
+        #expect(try Scheduler.select(small, hosts: Self.hosts, used: ["b": Resources(vcpus: 1, memoryMB: 6000, diskGB: 0)]).name == "a")
+        #expect(try Scheduler.select(small, hosts: Self.hosts, used: [:], excluding: ["b"]).name == "a")
+        #expect(throws: NoValidHost.self) { try Scheduler.select(Resources(vcpus: 9, memoryMB: 1, diskGB: 1), hosts: Self.hosts, used: [:]) }
+        #expect(throws: NoValidHost.self) {
+            try Scheduler.select(small, hosts: Self.hosts, used: ["a": Resources(vcpus: 4, memoryMB: 0, diskGB: 0)], excluding: ["b"])
+        }
+    }
+
+    @Test("the fake driver waits its delay, then succeeds unless a step is told to fail")
+    func fakeDriver() async throws {
+        let slept = Recorder()
+        let driver = FakeDriver(
+            delay: .milliseconds(5), failing: [.pause], failingFor: { $0 == "doomed" ? [.spawn] : [] }, sleep: { await slept.add($0) })
+        try await driver.perform(.spawn, instance: "fine", host: "a")
+        await #expect(throws: DriverFailure(step: .spawn, message: "fake driver: spawn failed on a as configured")) {
+            try await driver.perform(.spawn, instance: "doomed", host: "a")
+        }
+        await #expect(throws: DriverFailure.self) { try await driver.perform(.pause, instance: "fine", host: "a") }
+        #expect(await slept.values == [.milliseconds(5), .milliseconds(5), .milliseconds(5)])
+    }
+
+    actor Recorder {
+        var values: [Duration] = []
+        func add(_ value: Duration) { values.append(value) }
+    }
+}
