@@ -137,7 +137,10 @@ def test_private_flavors_and_access(cloud):
     assert_fault(cloud.request("POST", "/v2.1/flavors/p1/action", token=ADMIN, json={"removeTenantAccess": {"tenant": OTHER_PROJECT}}), 404)
     assert_fault(cloud.request("GET", "/v2.1/flavors/p1", token=OTHER), 404)
     assert_fault(cloud.request("GET", "/v2.1/flavors/1/os-flavor-access", token=ADMIN), 404, "Access list not available for public flavors.")
-    assert_fault(cloud.request("POST", "/v2.1/flavors/1/action", token=ADMIN, json={"addTenantAccess": {"tenant": "x"}}), 409)
+    assert_fault(cloud.request("POST", "/v2.1/flavors/1/action", token=ADMIN, version="2.7", json={"addTenantAccess": {"tenant": "x"}}),
+                 409, "Can not add access to a public flavor.")
+    assert cloud.request("POST", "/v2.1/flavors/1/action", token=ADMIN, version="2.6", json={"addTenantAccess": {"tenant": "x"}}).status_code \
+        == 200
 
 
 def test_extra_specs(cloud):

@@ -26,18 +26,23 @@ public struct FlavorAccess: APIExtension {
             }
         }
         Actions(on: "flavors") {
-            Action("addTenantAccess", schema: Self.tenant, policy: Self.add, status: .ok) { request in
-                let flavor = try await FlavorStore(request).get(request.parameter("id"), visibleTo: "", isAdmin: true)
-                guard !flavor.isPublic else { throw Fault.conflict("Can not add access to a public flavor.") }
-                let project = request.body["tenant"]?.stringValue ?? ""
-                try await FlavorStore(request).grant(flavor.flavorID, to: project)
-                return Reply(try await Self.view(request, flavor))
-            }
+            Action("addTenantAccess", schema: Self.tenant, versions: .through(6), policy: Self.add, status: .ok, Self.grant(refusingPublic: false))
+            Action("addTenantAccess", schema: Self.tenant, versions: .from(7), policy: Self.add, status: .ok, Self.grant(refusingPublic: true))
             Action("removeTenantAccess", schema: Self.tenant, policy: Self.remove, status: .ok) { request in
                 let flavor = try await FlavorStore(request).get(request.parameter("id"), visibleTo: "", isAdmin: true)
                 try await FlavorStore(request).revoke(flavor.flavorID, from: request.body["tenant"]?.stringValue ?? "")
                 return Reply(try await Self.view(request, flavor))
             }
+        }
+    }
+
+    /// Grants access; from 2.7 a public flavor refuses it (409), as Nova checks `is_public` from then on.
+    static func grant(refusingPublic: Bool) -> Handler {
+        { request in
+            let flavor = try await FlavorStore(request).get(request.parameter("id"), visibleTo: "", isAdmin: true)
+            if refusingPublic && flavor.isPublic { throw Fault.conflict("Can not add access to a public flavor.") }
+            try await FlavorStore(request).grant(flavor.flavorID, to: request.body["tenant"]?.stringValue ?? "")
+            return Reply(try await Self.view(request, flavor))
         }
     }
 
