@@ -145,3 +145,41 @@ struct SchedulerTests {
         func add(_ value: Duration) { values.append(value) }
     }
 }
+
+@Suite("Restart recovery")
+struct InstanceRecoveryTests {
+    @Test("every task state has a decision; none leaves the instance with a task in flight")
+    func total() {
+        for task in TaskState.allCases {
+            for vm in VMState.allCases {
+                switch InstanceStateMachine.recover(InstanceState(vm, task: task, power: .running), previous: .active) {
+                case .settle(let state, _): #expect(state.task == nil)
+                case .redo(let action): #expect(action.acceptedTask != nil)
+                case .none: Issue.record("\(vm)/\(task) left in flight")
+                }
+            }
+        }
+    }
+
+    @Test(
+        "interrupted work is redone or settled as Nova's compute manager does",
+        arguments: [
+            (VMState.building, TaskState?.some(.spawning), "settle ERROR fault"), (.building, nil, "settle ERROR fault"),
+            (.active, .poweringOff, "redo stop"), (.stopped, .poweringOn, "redo start"), (.active, .rebooting, "redo softReboot"),
+            (.active, .rebootingHard, "redo hardReboot"), (.active, .pausing, "redo pause"), (.resized, .resizeReverting, "redo revertResize"),
+            (.resized, .resizeConfirming, "redo confirmResize"), (.active, .resizeMigrating, "settle ACTIVE"),
+            (.stopped, .resizePrep, "settle SHUTOFF"),
+            (.active, .deleting, "redo delete"), (.active, .imageUploading, "settle ACTIVE"), (.active, .rebuilding, "settle ERROR fault"),
+            (.active, nil, "none"),
+        ] as [(VMState, TaskState?, String)])
+    func decisions(vm: VMState, task: TaskState?, expected: String) {
+        let decision = InstanceStateMachine.recover(InstanceState(vm, task: task, power: .running), previous: vm)
+        let text: String =
+            switch decision {
+            case .redo(let action): "redo \(action.rawValue)"
+            case .settle(let state, let fault): "settle \(state.status)" + (fault == nil ? "" : " fault")
+            case .none: "none"
+            }
+        #expect(text == expected)
+    }
+}
