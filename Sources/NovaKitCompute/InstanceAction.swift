@@ -1,11 +1,14 @@
 /// The operations the API starts on an instance, each with Nova's preconditions.
 public enum InstanceAction: String, Sendable, CaseIterable {
+    /// Creating the instance: scheduling and spawning a new server.
+    case build
     case resize, confirmResize, revertResize, softReboot, hardReboot, start, stop, pause, unpause, suspend, resume
     case lock, unlock, createImage, rebuild, migrate, resetState, forceDelete, restore, delete
 
     /// The name Nova puts in `Cannot '<action>' instance …` messages and instance-action records.
     public var apiName: String {
         switch self {
+        case .build: "create"
         case .softReboot, .hardReboot: "reboot"
         case .start: "start"
         case .stop: "stop"
@@ -16,6 +19,7 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     /// vm_states the action is allowed from (`nil`: any).
     public var allowedVMStates: Set<VMState>? {
         switch self {
+        case .build: [.building]
         case .resize, .migrate: [.active, .stopped]
         case .confirmResize, .revertResize: [.resized]
         case .softReboot: [.active]
@@ -49,7 +53,7 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     /// Whether a lock set on the instance refuses the action to non-admins.
     public var isLockChecked: Bool {
         switch self {
-        case .lock, .unlock, .resetState, .resume: false
+        case .build, .lock, .unlock, .resetState, .resume: false
         default: true
         }
     }
@@ -57,6 +61,7 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     /// The task_state recorded the moment the API accepts the action (`nil`: none, e.g. lock).
     public var acceptedTask: TaskState? {
         switch self {
+        case .build: .scheduling
         case .resize, .migrate: .resizePrep
         case .confirmResize: .resizeConfirming
         case .revertResize: .resizeReverting

@@ -55,7 +55,7 @@ public enum InstanceStateMachine {
         switch action {
         case .resize, .migrate: return InstanceState(.resized, power: previous == .stopped ? .shutdown : .running)
         case .confirmResize, .revertResize: return InstanceState(previous, power: previous == .stopped ? .shutdown : .running)
-        case .softReboot, .hardReboot, .start, .unpause, .resume, .restore: return InstanceState(.active, power: .running)
+        case .build, .softReboot, .hardReboot, .start, .unpause, .resume, .restore: return InstanceState(.active, power: .running)
         case .stop: return InstanceState(.stopped, power: .shutdown)
         case .pause: return InstanceState(.paused, power: .paused)
         case .suspend: return InstanceState(.suspended, power: .suspended)

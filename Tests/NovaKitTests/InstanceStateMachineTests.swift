@@ -5,7 +5,8 @@ import Testing
 struct InstanceStateMachineTests {
     /// Allowed source vm_states per action, from the spec's action table (H.1); nil means any.
     static let allowed: [InstanceAction: Set<String>?] = [
-        .resize: ["active", "stopped"], .migrate: ["active", "stopped"], .confirmResize: ["resized"], .revertResize: ["resized"],
+        .build: ["building"], .resize: ["active", "stopped"], .migrate: ["active", "stopped"], .confirmResize: ["resized"],
+        .revertResize: ["resized"],
         .softReboot: ["active"], .hardReboot: ["active", "stopped", "paused", "suspended", "error"], .start: ["stopped"],
         .stop: ["active", "error"], .pause: ["active"], .unpause: ["paused"], .suspend: ["active"], .resume: ["suspended"],
         .createImage: ["active", "stopped", "paused", "suspended"], .rebuild: ["active", "stopped", "error"], .restore: ["soft-delete"],
@@ -181,5 +182,78 @@ struct InstanceRecoveryTests {
             case .none: "none"
             }
         #expect(text == expected)
+    }
+}
+
+@Suite("Lifecycle engine")
+struct LifecycleEngineTests {
+    static func engine(_ records: [String: LifecycleRecord], failing: @escaping @Sendable (String) async -> Set<DriverStep> = { _ in [] })
+        -> (LifecycleEngine, InMemoryInstanceStore)
+    {
+        let store = InMemoryInstanceStore(records)
+        let driver = FakeDriver(delay: .zero, failingFor: failing, sleep: { _ in await Task.yield() })
+        return (LifecycleEngine(driver: driver, store: store), store)
+    }
+
+    static let active = LifecycleRecord(state: InstanceState(.active, power: .running), previous: .active, host: "h1")
+
+    @Test("a build spawns and lands ACTIVE; the task is recorded at once")
+    func build() async throws {
+        let (engine, store) = Self.engine(["vm": LifecycleRecord(state: InstanceState(.building, power: .noState), previous: .building, host: "h1")])
+        let accepted = try await engine.submit(.build, instance: "vm", isAdmin: false)
+        #expect(accepted.state.task == .scheduling && accepted.state.status == "BUILD")
+        await engine.idle()
+        #expect(await store.record("vm")?.state == InstanceState(.active, power: .running))
+    }
+
+    @Test("resize → VERIFY_RESIZE → revert → ACTIVE on the original state; stop/start round trip")
+    func resizeAndRevert() async throws {
+        let (engine, store) = Self.engine(["vm": Self.active])
+        try await engine.submit(.resize, instance: "vm", isAdmin: false)
+        await engine.idle()
+        #expect(await store.record("vm")?.state.status == "VERIFY_RESIZE")
+        let reverting = try await engine.submit(.revertResize, instance: "vm", isAdmin: false)
+        #expect(reverting.state.status == "REVERT_RESIZE")
+        await engine.idle()
+        #expect(await store.record("vm")?.state == InstanceState(.active, power: .running))
+        await #expect(throws: StateRefusal.invalidState(action: "revertResize", attribute: "vm_state", state: "active")) {
+            try await engine.submit(.revertResize, instance: "vm", isAdmin: false)
+        }
+        try await engine.submit(.stop, instance: "vm", isAdmin: false)
+        await engine.idle()
+        #expect(await store.record("vm")?.state.status == "SHUTOFF")
+        try await engine.submit(.start, instance: "vm", isAdmin: false)
+        await engine.idle()
+        #expect(await store.record("vm")?.state.status == "ACTIVE")
+    }
+
+    @Test("a lock refuses the owner but not an admin; a failing step leaves ERROR with the fault")
+    func locksAndFailures() async throws {
+        let (engine, store) = Self.engine(["vm": Self.active], failing: { _ in [.pause] })
+        try await engine.submit(.lock, instance: "vm", isAdmin: true)
+        await #expect(throws: StateRefusal.locked) { try await engine.submit(.pause, instance: "vm", isAdmin: false) }
+        try await engine.submit(.pause, instance: "vm", isAdmin: true)
+        await engine.idle()
+        let record = await store.record("vm")
+        #expect(record?.state.status == "ERROR")
+        #expect(record?.fault == "fake driver: pause failed on h1 as configured")
+    }
+
+    @Test("recovery redoes interrupted power operations and fails interrupted builds")
+    func recovery() async throws {
+        let (engine, store) = Self.engine([
+            "stopping": LifecycleRecord(state: InstanceState(.active, task: .poweringOff, power: .running), previous: .active, host: "h1"),
+            "building": LifecycleRecord(state: InstanceState(.building, task: .spawning, power: .noState), previous: .building, host: "h1"),
+            "resizing": LifecycleRecord(state: InstanceState(.stopped, task: .resizeMigrating, power: .shutdown), previous: .stopped, host: "h1"),
+            "calm": Self.active,
+        ])
+        try await engine.recover()
+        await engine.idle()
+        #expect(await store.record("stopping")?.state.status == "SHUTOFF")
+        #expect(await store.record("building")?.state.status == "ERROR")
+        #expect(await store.record("building")?.fault == "Operation spawning was interrupted by a restart of NovaKit.")
+        #expect(await store.record("resizing")?.state.status == "SHUTOFF")
+        #expect(await store.record("calm") == Self.active)
+        #expect(await store.unsettled().isEmpty)
     }
 }

@@ -1,0 +1,40 @@
+/// An instance as the lifecycle engine sees it.
+public struct LifecycleRecord: Sendable, Equatable {
+    public var state: InstanceState
+    /// The vm_state before the action in flight (before a resize, for confirm and revert).
+    public var previous: VMState
+    public var host: String
+    public var locked: Bool
+    public var fault: String?
+
+    public init(state: InstanceState, previous: VMState, host: String, locked: Bool = false, fault: String? = nil) {
+        self.state = state
+        self.previous = previous
+        self.host = host
+        self.locked = locked
+        self.fault = fault
+    }
+}
+
+/// Where the engine keeps lifecycle state: SQL in the service, memory in tests.
+public protocol InstanceStateStore: Sendable {
+    func record(_ instance: String) async throws -> LifecycleRecord?
+    func save(_ instance: String, _ record: LifecycleRecord) async throws
+    /// Instances with a task in flight or still building (what a restart must look at).
+    func unsettled() async throws -> [String]
+}
+
+/// An in-memory store, for tests and embedding.
+public actor InMemoryInstanceStore: InstanceStateStore {
+    private var records: [String: LifecycleRecord] = [:]
+
+    public init(_ records: [String: LifecycleRecord] = [:]) {
+        self.records = records
+    }
+
+    public func record(_ instance: String) -> LifecycleRecord? { records[instance] }
+    public func save(_ instance: String, _ record: LifecycleRecord) { records[instance] = record }
+    public func unsettled() -> [String] {
+        records.filter { $0.value.state.task != nil || $0.value.state.vm == .building }.keys.sorted()
+    }
+}

@@ -1,0 +1,111 @@
+/// Runs instance actions: the API's `submit` validates and records the task at once, then the driver
+/// steps run in the background and the instance lands in its final (or ERROR) state. `recover` is
+/// called at start so that nothing a crash interrupted stays stuck.
+public actor LifecycleEngine {
+    let driver: any ComputeDriver
+    let store: any InstanceStateStore
+    private var running: [String: Task<Void, Never>] = [:]
+
+    public init(driver: any ComputeDriver, store: any InstanceStateStore) {
+        self.driver = driver
+        self.store = store
+    }
+
+    /// Instance not known to the store.
+    public struct UnknownInstance: Error, Sendable, Equatable { public let id: String }
+
+    /// Validates `action` (state first, then lock), stores the accepted task and starts the work.
+    @discardableResult
+    public func submit(_ action: InstanceAction, instance: String, isAdmin: Bool) async throws -> LifecycleRecord {
+        guard var record = try await store.record(instance) else { throw UnknownInstance(id: instance) }
+        let (accepted, effect) = try InstanceStateMachine.accept(action, from: record.state, locked: record.locked, isAdmin: isAdmin)
+        if ![.confirmResize, .revertResize].contains(action) { record.previous = record.state.vm }
+        record.state = accepted
+        if action == .lock { record.locked = true }
+        if action == .unlock { record.locked = false }
+        try await store.save(instance, record)
+        if case .drive(let driven) = effect { start(driven, instance: instance) }
+        return record
+    }
+
+    /// Redoes or settles every instance found mid-task (called once at start).
+    public func recover() async throws {
+        for instance in try await store.unsettled() {
+            guard var record = try await store.record(instance) else { continue }
+            switch InstanceStateMachine.recover(record.state, previous: record.previous) {
+            case .redo(let action):
+                record.state.task = action.acceptedTask
+                try await store.save(instance, record)
+                start(action, instance: instance)
+            case .settle(let state, let fault):
+                record.state = state
+                record.fault = fault ?? record.fault
+                try await store.save(instance, record)
+            case .none:
+                break
+            }
+        }
+    }
+
+    /// Waits until no work is in flight (tests, graceful shutdown).
+    public func idle() async {
+        while let (_, task) = running.first {
+            await task.value
+        }
+    }
+
+    private func start(_ action: InstanceAction, instance: String) {
+        running[instance] = Task { [driver, store] in
+            await Self.drive(action, instance: instance, driver: driver, store: store)
+            self.finished(instance)
+        }
+    }
+
+    private func finished(_ instance: String) { running[instance] = nil }
+
+    /// The driver steps of an action, each with the task_state shown while it runs.
+    static func plan(_ action: InstanceAction) -> [(DriverStep, TaskState?)] {
+        switch action {
+        case .build: [(.spawn, .spawning)]
+        case .resize, .migrate: [(.migrate, .resizeMigrating), (.finishResize, .resizeFinish)]
+        case .confirmResize: [(.confirmResize, nil)]
+        case .revertResize: [(.revertResize, nil)]
+        case .softReboot, .hardReboot: [(.reboot, nil)]
+        case .start: [(.powerOn, nil)]
+        case .stop: [(.powerOff, nil)]
+        case .pause: [(.pause, nil)]
+        case .unpause: [(.unpause, nil)]
+        case .suspend: [(.suspend, nil)]
+        case .resume: [(.resume, nil)]
+        case .createImage: [(.snapshot, .imageUploading)]
+        case .rebuild: [(.rebuild, .rebuildSpawning)]
+        case .restore: [(.powerOn, nil)]
+        case .forceDelete, .delete: [(.destroy, nil)]
+        case .lock, .unlock, .resetState: []
+        }
+    }
+
+    private static func drive(_ action: InstanceAction, instance: String, driver: any ComputeDriver, store: any InstanceStateStore) async {
+        do {
+            guard var record = try await store.record(instance) else { return }
+            var failure: String?
+            for (step, task) in plan(action) {
+                if let task {
+                    record.state.task = task
+                    try await store.save(instance, record)
+                }
+                do {
+                    try await driver.perform(step, instance: instance, host: record.host)
+                } catch {
+                    failure = (error as? DriverFailure)?.message ?? "\(step.rawValue) failed"
+                    break
+                }
+            }
+            record.state = InstanceStateMachine.complete(action, from: record.state, failed: failure != nil, previous: record.previous)
+            if let failure { record.fault = failure }
+            try await store.save(instance, record)
+        } catch {
+            // The store itself failed; the next start's recovery settles the instance.
+        }
+    }
+}
