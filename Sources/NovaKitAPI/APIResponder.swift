@@ -103,9 +103,9 @@ public struct APIResponder: HTTPResponder {
             throw Fault(
                 code: 405, message: "The method \(request.method.rawValue) is not allowed for this resource.",
                 headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
-        case .found(let found, let found_parameters):
+        case .found(let found, let matched):
             route = found
-            parameters = found_parameters
+            parameters = matched
         }
 
         let body: JSON = [.post, .put, .patch].contains(request.method) ? try await bodyReader.read(request) : .null
