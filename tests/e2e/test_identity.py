@@ -164,9 +164,12 @@ def test_bootstrap_is_idempotent_and_updates_endpoints(tmp_path):
     assert run_cli(*args).returncode == 0
     counts = lambda: [db.query(f"SELECT COUNT(*) FROM {t} WHERE deleted = 0")[0][0] for t in
                       ["identity_users", "identity_projects", "identity_roles", "identity_assignments", "identity_services",
-                       "identity_endpoints", "identity_domains"]]
+                       "identity_endpoints", "identity_domains", "flavors", "images"]]
     before = counts()
-    assert before == ["1", "1", "3", "1", "3", "9", "1"]
+    assert before == ["1", "1", "3", "1", "3", "9", "1", "5", "1"]
+    assert [row[0] for row in db.query("SELECT name FROM flavors WHERE deleted = 0 ORDER BY flavorid")] == \
+        ["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"]
+    assert db.query("SELECT name, status FROM images WHERE deleted = 0") == [("cirros", "active")]
     assert run_cli(*args).returncode == 0
     assert counts() == before
     moved = run_cli("bootstrap", "--admin-password", "pw1", "--database", db.url, "--port", "18000",
