@@ -31,7 +31,10 @@ let package = Package(
     targets: [
         .target(name: "NovaKitCore"),
         .target(name: "NovaKitPolicy", dependencies: ["NovaKitCore", "Yams"]),
-        .target(name: "NovaKitCompute", dependencies: ["NovaKitCore"]),
+        .target(
+            name: "NovaKitCompute",
+            dependencies: ["NovaKitCore", "NovaKitStorage", .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .target(
             name: "NovaKitStorage",
             dependencies: [

@@ -1,0 +1,57 @@
+import NovaKitStorage
+import SQLKit
+
+/// Nova's compute tables: instances and what hangs off them. Every table has the standard columns
+/// and soft delete; `instances.id` feeds `deleted`, `uuid` is the public id.
+public enum ComputeSchema {
+    public static let migrations: [Migration] = [
+        Migration("compute/001_create_instances") { sql, _ in
+            let timestamp = SQLDataType.custom(SQLRaw(sql.dialect.name == "postgresql" ? "TIMESTAMPTZ" : "DATETIME"))
+            let flag = SQLDataType.custom(SQLRaw("BOOLEAN"))
+            try await sql.createSoftDeletableTable("instances") {
+                $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("uuid", type: .text, .notNull)
+                    .column("display_name", type: .text, .notNull).column("display_description", type: .text).column("hostname", type: .text)
+                    .column("project_id", type: .text, .notNull).column("user_id", type: .text, .notNull).column("image_ref", type: .text)
+                    .column("flavor", type: .text, .notNull).column("old_flavor", type: .text).column("new_flavor", type: .text)
+                    .column("vm_state", type: .text, .notNull).column("task_state", type: .text).column("power_state", type: .int, .notNull)
+                    .column("previous_vm_state", type: .text, .notNull).column("locked", type: flag, .notNull).column("locked_by", type: .text)
+                    .column("locked_reason", type: .text).column("host", type: .text).column("node", type: .text).column("key_name", type: .text)
+                    .column("key_data", type: .text).column("user_data", type: .text).column("availability_zone", type: .text)
+                    .column("reservation_id", type: .text).column("launch_index", type: .int).column("access_ip_v4", type: .text)
+                    .column("access_ip_v6", type: .text).column("config_drive", type: .text).column("progress", type: .int)
+                    .column("launched_at", type: timestamp).column("terminated_at", type: timestamp).unique(["uuid", "deleted"])
+            }
+            try await sql.createSoftDeletableTable("instance_metadata") {
+                $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("instance_uuid", type: .text, .notNull)
+                    .column("key", type: .text, .notNull).column("value", type: .text, .notNull)
+            }
+            try await sql.createSoftDeletableTable("instance_tags") {
+                $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("instance_uuid", type: .text, .notNull)
+                    .column("tag", type: .text, .notNull)
+            }
+            try await sql.createSoftDeletableTable("instance_faults") {
+                $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("instance_uuid", type: .text, .notNull)
+                    .column("code", type: .int, .notNull).column("message", type: .text, .notNull).column("details", type: .text)
+            }
+            try await sql.createSoftDeletableTable("migrations") {
+                $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("uuid", type: .text, .notNull)
+                    .column("instance_uuid", type: .text, .notNull).column("source_compute", type: .text).column("source_node", type: .text)
+                    .column("dest_compute", type: .text).column("dest_node", type: .text).column("dest_host", type: .text)
+                    .column("old_instance_type_id", type: .text).column("new_instance_type_id", type: .text)
+                    .column("migration_type", type: .text, .notNull).column("status", type: .text, .notNull)
+                    .column("user_id", type: .text).column("project_id", type: .text).column("hidden", type: flag, .notNull)
+            }
+            try await sql.createSoftDeletableTable("instance_actions") {
+                $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("instance_uuid", type: .text, .notNull)
+                    .column("action", type: .text, .notNull).column("request_id", type: .text, .notNull).column("user_id", type: .text)
+                    .column("project_id", type: .text).column("start_time", type: timestamp).column("finish_time", type: timestamp)
+                    .column("message", type: .text)
+            }
+            try await sql.createSoftDeletableTable("instance_actions_events") {
+                $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("action_id", type: .int, .notNull)
+                    .column("event", type: .text, .notNull).column("start_time", type: timestamp).column("finish_time", type: timestamp)
+                    .column("result", type: .text).column("traceback", type: .text).column("host", type: .text).column("details", type: .text)
+            }
+        }
+    ]
+}

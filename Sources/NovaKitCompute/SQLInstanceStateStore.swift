@@ -1,0 +1,58 @@
+import Foundation
+import NovaKitCore
+import NovaKitStorage
+import SQLKit
+
+/// The lifecycle engine's state in the `instances` table; faults go to `instance_faults`.
+public struct SQLInstanceStateStore: InstanceStateStore {
+    let database: Database
+    let clock: any NovaClock
+
+    public init(database: Database, clock: any NovaClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public func record(_ instance: String) async throws -> LifecycleRecord? {
+        try await database.withConnection { sql in
+            guard
+                let row = try await sql.select().columns("vm_state", "task_state", "power_state", "previous_vm_state", "host", "locked")
+                    .from("instances").where("uuid", .equal, SQLBind(instance)).readDeleted(.no).first()
+            else { return nil }
+            let fault = try await sql.select().column("message").from("instance_faults").where("instance_uuid", .equal, SQLBind(instance))
+                .readDeleted(.no).orderBy("id", .descending).first()?.decode(column: "message", as: String.self)
+            let vm = VMState(rawValue: try row.decode(column: "vm_state", as: String.self)) ?? .error
+            let task = try row.decode(column: "task_state", as: String?.self).flatMap(TaskState.init(rawValue:))
+            let power = PowerState(rawValue: try row.decode(column: "power_state", as: Int.self)) ?? .noState
+            return LifecycleRecord(
+                state: InstanceState(vm, task: task, power: power),
+                previous: VMState(rawValue: try row.decode(column: "previous_vm_state", as: String.self)) ?? vm,
+                host: try row.decode(column: "host", as: String?.self) ?? "", locked: try row.decode(column: "locked", as: Bool.self),
+                fault: fault)
+        }
+    }
+
+    public func save(_ instance: String, _ record: LifecycleRecord) async throws {
+        let now = clock.now()
+        let previousFault = try await self.record(instance)?.fault
+        try await database.transaction { sql in
+            try await sql.update("instances").set("vm_state", to: SQLBind(record.state.vm.rawValue))
+                .set("task_state", to: SQLBind(record.state.task?.rawValue)).set("power_state", to: SQLBind(record.state.power.rawValue))
+                .set("previous_vm_state", to: SQLBind(record.previous.rawValue)).set("locked", to: SQLBind(record.locked))
+                .set("host", to: SQLBind(record.host)).set("updated_at", to: SQLBind(now))
+                .where("uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
+            if let fault = record.fault, fault != previousFault {
+                try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "created_at", "deleted")
+                    .values(SQLBind(instance), SQLBind(500), SQLBind(fault), SQLBind(now), SQLBind(0)).run()
+            }
+        }
+    }
+
+    public func unsettled() async throws -> [String] {
+        try await database.withConnection { sql in
+            try await sql.select().column("uuid").from("instances").readDeleted(.no)
+                .where { $0.where("task_state", .isNot, SQLLiteral.null).orWhere("vm_state", .equal, SQLBind(VMState.building.rawValue)) }
+                .orderBy("id").all().map { try $0.decode(column: "uuid", as: String.self) }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import NovaKitCompute
+import NovaKitCore
+import NovaKitStorage
+import SQLKit
+import Testing
+
+@Suite("SQL instance state store")
+struct SQLInstanceStateStoreTests {
+    static func insertInstance(_ uuid: String, vm: VMState, task: TaskState?, _ database: Database) async throws {
+        try await database.withConnection { sql in
+            try await sql.insert(into: "instances")
+                .columns(
+                    "uuid", "display_name", "project_id", "user_id", "flavor", "vm_state", "task_state", "power_state", "previous_vm_state",
+                    "locked", "host", "created_at", "deleted"
+                )
+                .values(
+                    SQLBind(uuid), SQLBind("vm-\(uuid)"), SQLBind("p"), SQLBind("u"), SQLBind("{}"), SQLBind(vm.rawValue),
+                    SQLBind(task?.rawValue), SQLBind(0), SQLBind(vm.rawValue), SQLBind(false), SQLBind("novakit-compute-1"),
+                    SQLBind(Date()), SQLBind(0)
+                )
+                .run()
+        }
+    }
+
+    @Test("records round-trip; faults are kept; unsettled lists building and mid-task instances", arguments: StorageTests.engines)
+    func roundTrip(url: DatabaseURL) async throws {
+        try await StorageTests.withDatabase(url) { (database, _) async throws in
+            try await Migrator(database: database, migrations: ComputeSchema.migrations).sync()
+            let store = SQLInstanceStateStore(database: database, clock: SystemClock())
+            try await Self.insertInstance("a", vm: .building, task: .scheduling, database)
+            try await Self.insertInstance("b", vm: .active, task: nil, database)
+            try await Self.insertInstance("c", vm: .active, task: .poweringOff, database)
+            #expect(try await store.unsettled() == ["a", "c"])
+            var record = try #require(try await store.record("b"))
+            #expect(record.state == InstanceState(.active, power: .noState) && record.host == "novakit-compute-1" && record.fault == nil)
+            record.state = InstanceState(.error, power: .shutdown)
+            record.fault = "boom"
+            record.locked = true
+            try await store.save("b", record)
+            #expect(try await store.record("b") == record)
+            try await store.save("b", record)
+            let faults = try await database.withConnection { sql in try await sql.select().column("id").from("instance_faults").all().count }
+            #expect(faults == 1)
+            #expect(try await store.record("nope") == nil)
+        }
+    }
+
+    @Test("the lifecycle engine over SQL: builds, and after a crash recovers what was in flight", arguments: StorageTests.engines)
+    func engineOverSQL(url: DatabaseURL) async throws {
+        try await StorageTests.withDatabase(url) { (database, _) async throws in
+            try await Migrator(database: database, migrations: ComputeSchema.migrations).sync()
+            let store = SQLInstanceStateStore(database: database, clock: SystemClock())
+            let driver = FakeDriver(delay: .zero, sleep: { _ in await Task.yield() })
+            try await Self.insertInstance("new", vm: .building, task: nil, database)
+            let engine = LifecycleEngine(driver: driver, store: store)
+            try await engine.submit(.build, instance: "new", isAdmin: false)
+            await engine.idle()
+            #expect(try await store.record("new")?.state.status == "ACTIVE")
+            // A "crash" mid-stop and mid-build: a fresh engine recovers both.
+            try await Self.insertInstance("stopping", vm: .active, task: .poweringOff, database)
+            try await Self.insertInstance("spawning", vm: .building, task: .spawning, database)
+            let restarted = LifecycleEngine(driver: driver, store: store)
+            try await restarted.recover()
+            await restarted.idle()
+            #expect(try await store.record("stopping")?.state.status == "SHUTOFF")
+            #expect(try await store.record("spawning")?.state.status == "ERROR")
+            #expect(try await store.unsettled().isEmpty)
+        }
+    }
+}
