@@ -31,10 +31,30 @@ FAULT_NAMES = {
 }
 
 
+_handed_out = set()
+
+
+def free_ports(count):
+    """`count` distinct loopback ports, none handed out before in this session: all sockets stay bound
+    until every port is chosen, so the kernel cannot give the same port twice."""
+    sockets, ports = [], []
+    try:
+        while len(ports) < count:
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            sockets.append(sock)
+            port = sock.getsockname()[1]
+            if port not in _handed_out:
+                ports.append(port)
+    finally:
+        for sock in sockets:
+            sock.close()
+    _handed_out.update(ports)
+    return ports
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 class Database:
@@ -74,22 +94,27 @@ class NovaKit:
             if POSTGRES_URL:  # serve refuses an out-of-date PostgreSQL schema: sync first, as operators do
                 subprocess.run([str(BINARY), "db", "sync", "--database", database.url], check=True, capture_output=True)
         self.db = database
-        self.port = free_port()
-        self.identity_port = free_port()
-        self.image_port = free_port()
         self.admin_password = admin_password
-        self.log_path = tmp_path / f"novakit-{self.port}.log"
-        command = [str(BINARY), "serve", "--port", str(self.port), "--identity-port", str(self.identity_port),
-                   "--image-port", str(self.image_port),
-                   "--database", self.db.url, "--auth", auth, *args]
-        if admin_password:
-            command += ["--admin-password", admin_password]
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=clean_env(env), cwd=tmp_path)
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.identity = f"http://127.0.0.1:{self.identity_port}"
-        self.image = f"http://127.0.0.1:{self.image_port}"
-        self._wait()
+        # Another process may take a chosen port before the server binds it: try again with new ports.
+        for attempt in range(3):
+            self.port, self.identity_port, self.image_port = free_ports(3)
+            self.log_path = tmp_path / f"novakit-{self.port}.log"
+            command = [str(BINARY), "serve", "--port", str(self.port), "--identity-port", str(self.identity_port),
+                       "--image-port", str(self.image_port), "--database", self.db.url, "--auth", auth, *args]
+            if admin_password:
+                command += ["--admin-password", admin_password]
+            self.log = open(self.log_path, "w")
+            self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=clean_env(env), cwd=tmp_path)
+            self.base = f"http://127.0.0.1:{self.port}"
+            self.identity = f"http://127.0.0.1:{self.identity_port}"
+            self.image = f"http://127.0.0.1:{self.image_port}"
+            try:
+                self._wait()
+                return
+            except RuntimeError:
+                if "Address already in use" not in self.logs() or attempt == 2:
+                    raise
+                self.log.close()
 
     def _wait(self):
         deadline = time.monotonic() + 30
