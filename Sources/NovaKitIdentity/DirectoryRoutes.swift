@@ -25,6 +25,7 @@ enum DirectoryRoutes {
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
         },
         view: IdentityViews.project,
+        unique: { ["domain_id": $0.domainId, "name": $0.name] },
         cascade: { directory, record, now in try await directory.assignments.delete(where: "project_id", equals: record.id, at: now) })
 
     static let users = IdentityCRUD<UserRecord>(
@@ -53,6 +54,7 @@ enum DirectoryRoutes {
             if let email = body["email"] { record.email = email.stringValue }
         },
         view: IdentityViews.user,
+        unique: { ["domain_id": $0.domainId, "name": $0.name] },
         cascade: { directory, record, now in try await directory.assignments.delete(where: "user_id", equals: record.id, at: now) })
 
     static let roles = IdentityCRUD<RoleRecord>(
@@ -61,6 +63,7 @@ enum DirectoryRoutes {
         make: { body, request in RoleRecord(id: request.service.newID(), name: body["name"]?.stringValue ?? "") },
         apply: { record, body, _ in if let name = body["name"]?.stringValue { record.name = name } },
         view: IdentityViews.role,
+        unique: { ["name": $0.name] },
         cascade: { directory, record, now in try await directory.assignments.delete(where: "role_id", equals: record.id, at: now) })
 
     static let domains = IdentityCRUD<DomainRecord>(
@@ -76,7 +79,8 @@ enum DirectoryRoutes {
             if let name = body["name"]?.stringValue { record.name = name }
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
         },
-        view: IdentityViews.domain)
+        view: IdentityViews.domain,
+        unique: { ["name": $0.name] })
 
     static let services = IdentityCRUD<ServiceRecord>(
         collection: "services", member: "service", filters: ["type", "name"],

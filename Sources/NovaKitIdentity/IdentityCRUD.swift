@@ -16,6 +16,8 @@ struct IdentityCRUD<Record: IdentityRecord> {
     /// Applies a validated PATCH body.
     let apply: @Sendable (inout Record, JSON, IdentityRequest) async throws -> Void
     let view: @Sendable (Record, String) -> JSON
+    /// The columns whose values must be unique among live records (`["domain_id", "name"]`), as the table's constraint.
+    var unique: @Sendable (Record) -> [String: String]? = { _ in nil }
     /// Runs after a delete in the same transaction (e.g. drop a role's assignments).
     var cascade: @Sendable (Directory, Record, Date) async throws -> Void = { _, _, _ in }
 
@@ -43,10 +45,10 @@ struct IdentityCRUD<Record: IdentityRecord> {
                 var record = try await crud.find(request)
                 try await crud.apply(&record, try request.entity(crud.member, crud.updateSchema), request)
                 let updated = record
-                try await crud.guardUnique {
-                    _ = try await request.service.change { directory, now in
-                        try await IdentityRepository<Record>(sql: directory.sql).update(updated, at: now)
-                    }
+                _ = try await request.service.change { directory, now in
+                    let repository = IdentityRepository<Record>(sql: directory.sql)
+                    try await crud.checkUnique(updated, repository)
+                    return try await repository.update(updated, at: now)
                 }
                 return .ok([crud.member: crud.view(updated, request.base)])
             },
@@ -71,17 +73,17 @@ struct IdentityCRUD<Record: IdentityRecord> {
     }
 
     func store(_ record: Record, _ request: IdentityRequest) async throws {
-        try await guardUnique {
-            try await request.service.change { directory, now in try await IdentityRepository<Record>(sql: directory.sql).insert(record, at: now) }
+        try await request.service.change { directory, now in
+            let repository = IdentityRepository<Record>(sql: directory.sql)
+            try await checkUnique(record, repository)
+            try await repository.insert(record, at: now)
         }
     }
 
-    /// Maps a unique-constraint failure to Keystone's 409.
-    func guardUnique(_ body: () async throws -> Void) async throws {
-        do { try await body() } catch let error as IdentityError { throw error } catch {
-            let text = String(reflecting: error)
-            guard text.contains("UNIQUE") || text.contains("23505") || text.contains("unique") else { throw error }
-            throw IdentityError.conflict(member)
-        }
+    /// Keystone's 409 when another live record already holds `record`'s unique values; checked in the
+    /// writing transaction (the table's unique constraint stays as the backstop).
+    func checkUnique(_ record: Record, _ repository: IdentityRepository<Record>) async throws {
+        guard let values = unique(record) else { return }
+        if try await repository.list(values).contains(where: { $0.id != record.id }) { throw IdentityError.conflict(member) }
     }
 }

@@ -217,6 +217,11 @@ def test_admin_crud(keystone):
     assert patched.json()["project"]["enabled"] is False and patched.json()["project"]["description"] == "x"
     assert identity.call("GET", f"/projects/{project['id']}", admin).json()["project"]["enabled"] is False
     assert_keystone_error(identity.call("POST", "/projects", admin, json={"project": {"name": "p1"}}), 409)
+    p2 = identity.create(admin, "projects", "project", name="p2")
+    assert_keystone_error(identity.call("PATCH", f"/projects/{p2['id']}", admin, json={"project": {"name": "p1"}}), 409)
+    assert identity.call("PATCH", f"/projects/{p2['id']}", admin, json={"project": {"name": "p2"}}).status_code == 200
+    assert_keystone_error(identity.call("POST", "/users", admin, json={"user": {"name": "admin"}}), 409)
+    assert_keystone_error(identity.call("POST", "/roles", admin, json={"role": {"name": "member"}}), 409)
     # users: create, filter, show, update, delete
     user = identity.create(admin, "users", "user", name="u1", password="u1-pw", email="u1@example.com")
     assert [u["name"] for u in identity.call("GET", "/users?name=u1", admin).json()["users"]] == ["u1"]
