@@ -46,9 +46,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "NovaKitHTTP",
+            dependencies: ["NovaKitCore", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(
             name: "NovaKitIdentity",
             dependencies: [
-                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage",
+                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -59,7 +63,7 @@ let package = Package(
         .target(
             name: "NovaKitAPI",
             dependencies: [
-                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitIdentity",
+                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitIdentity", "NovaKitHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "NovaKitImage",
-            dependencies: ["NovaKitAPI", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["NovaKitAPI", "NovaKitHTTP", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .target(
             name: "NovaKitExtensions",

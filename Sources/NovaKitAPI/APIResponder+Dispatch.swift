@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NovaKitCore
+import NovaKitHTTP
 
 extension APIResponder {
     /// Validates, looks up the member, authorizes and runs the operation or action the route names.

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NovaKitCore
+import NovaKitHTTP
 
 /// The compute API: every request travels request id → fault rendering → URL prefix → microversion →
 /// auth → route → body → validation → target lookup → policy → handler → response extensions → response.
@@ -115,14 +116,5 @@ public struct APIResponder: HTTPResponder {
             auth: auth, version: version, parameters: parameters, query: query, body: body, services: services, logger: logger,
             requestID: requestID, baseURL: baseURL, urlProjectID: prefix.projectID)
         return try await dispatch(apiRequest, route: route, routingVersion: routingVersion)
-    }
-}
-
-extension Response {
-    /// A JSON response.
-    static func json(_ body: JSON, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.encoded())))
     }
 }

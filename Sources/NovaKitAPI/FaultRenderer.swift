@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NovaKitCore
+import NovaKitHTTP
 
 /// The one place errors become responses: typed faults as they are, anything else a generic 500.
 enum FaultRenderer {

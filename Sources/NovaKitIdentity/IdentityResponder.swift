@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NovaKitCore
+import NovaKitHTTP
 
 /// The identity listener (default 127.0.0.1:5000): Keystone v3 routes, Keystone's error body.
 public struct IdentityResponder: HTTPResponder {
@@ -12,7 +13,7 @@ public struct IdentityResponder: HTTPResponder {
     let service: IdentityService
     let routes: [IdentityRoute]
     let logger: Logger
-    let maxBodyBytes = 114_688
+    let bodyReader = RequestBodyReader(maxBytes: 114_688)
 
     public init(service: IdentityService, logger: Logger) {
         self.service = service
@@ -27,10 +28,10 @@ public struct IdentityResponder: HTTPResponder {
         do {
             response = try await handle(request)
         } catch let error as IdentityError {
-            response = Self.json(error.body, status: .init(code: error.code))
+            response = .json(error.body, status: .init(code: error.code))
         } catch {
             logger.error("unexpected identity error: \(String(reflecting: error))", metadata: ["request_id": .string(requestID)])
-            response = Self.json(
+            response = .json(
                 IdentityError(500, "An unexpected error prevented the server from fulfilling your request.").body, status: .internalServerError)
         }
         response.headers[HTTPField.Name("x-openstack-request-id")!] = requestID
@@ -50,9 +51,9 @@ public struct IdentityResponder: HTTPResponder {
         let base = "http://" + (request.head.authority ?? "127.0.0.1:5000")
         let path = request.uri.path
         if path == "/" {
-            return Self.json(["versions": ["values": [IdentityViews.versionDocument(base)]]], status: .multipleChoices)
+            return .json(["versions": ["values": [IdentityViews.versionDocument(base)]]], status: .multipleChoices)
         }
-        if path == "/v3" || path == "/v3/" { return Self.json(["version": IdentityViews.versionDocument(base)], status: .ok) }
+        if path == "/v3" || path == "/v3/" { return .json(["version": IdentityViews.versionDocument(base)], status: .ok) }
         let segments = path.split(separator: "/")
         let candidates = routes.compactMap { route in route.pattern.match(segments).map { (route, $0) } }
         guard !candidates.isEmpty else { throw IdentityError(404, "The resource could not be found.") }
@@ -62,11 +63,7 @@ public struct IdentityResponder: HTTPResponder {
         else { throw IdentityError(405, "The method is not allowed for the requested URL.") }
         var body: JSON = .null
         if [.post, .put, .patch].contains(request.method) {
-            let buffer: ByteBuffer
-            do { buffer = try await request.body.collect(upTo: maxBodyBytes) } catch { throw IdentityError(413, "Request is too large.") }
-            if buffer.readableBytes > 0 {
-                do { body = try JSON.parse(Data(buffer.readableBytesView)) } catch { throw IdentityError.badRequest("Malformed request body.") }
-            }
+            do { body = try await bodyReader.read(request) } catch let fault as Fault { throw IdentityError(fault.code, fault.message) }
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
@@ -77,12 +74,6 @@ public struct IdentityResponder: HTTPResponder {
         var headers = HTTPFields()
         for (name, value) in reply.headers { headers[HTTPField.Name(name)!] = value }
         guard let json = reply.body else { return Response(status: reply.status, headers: headers) }
-        return Self.json(json, status: reply.status, headers: headers)
-    }
-
-    static func json(_ body: JSON, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.encoded())))
+        return .json(json, status: reply.status, headers: headers)
     }
 }

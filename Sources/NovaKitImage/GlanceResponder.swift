@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NovaKitAPI
+import NovaKitHTTP
 
 /// The image listener (default 127.0.0.1:9292): the Glance v2 subset clients use to find and manage images.
 public struct GlanceResponder: HTTPResponder {
@@ -31,7 +32,7 @@ public struct GlanceResponder: HTTPResponder {
             if !(error is any FaultConvertible) { logger.error("unexpected image API error: \(String(reflecting: error))") }
             var headers = HTTPFields()
             for (name, value) in fault.headers { headers[HTTPField.Name(name)!] = value }
-            response = Self.json(
+            response = .json(
                 [
                     "code": .int(fault.code), "title": .string(HTTPResponse.Status(code: fault.code).reasonPhrase),
                     "message": .string(fault.message),
@@ -49,7 +50,7 @@ public struct GlanceResponder: HTTPResponder {
         let path = request.uri.path
         if path == "/" || path == "/versions" {
             let versions: JSON = ["versions": [["id": "v2.16", "status": "CURRENT", "links": [["rel": "self", "href": .string("\(base)/v2/")]]]]]
-            return Self.json(versions, status: path == "/" ? .multipleChoices : .ok)
+            return .json(versions, status: path == "/" ? .multipleChoices : .ok)
         }
         let segments = path.split(separator: "/")
         guard segments.count >= 2, segments[0] == "v2", segments[1] == "images", segments.count <= 4 else {
@@ -58,9 +59,9 @@ public struct GlanceResponder: HTTPResponder {
         let auth = try await authenticator.authenticate(token: request.headers[HTTPField.Name("X-Auth-Token")!])
         switch (request.method, segments.count) {
         case (.get, 2): return try await list(request, auth, base)
-        case (.post, 2): return Self.json(try await create(request, auth), status: .created)
+        case (.post, 2): return .json(try await create(request, auth), status: .created)
         case (.get, 3):
-            return Self.json(ImageViews.glance(try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)), status: .ok)
+            return .json(ImageViews.glance(try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)), status: .ok)
         case (.delete, 3):
             try await store.delete(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)
             return Response(status: .noContent)
@@ -97,16 +98,13 @@ public struct GlanceResponder: HTTPResponder {
             images = Array(images.prefix(limit))
         }
         body["images"] = .array(images.map(ImageViews.glance))
-        return Self.json(body, status: .ok)
+        return .json(body, status: .ok)
     }
 
     private func create(_ request: Request, _ auth: AuthContext) async throws -> JSON {
-        let buffer = try await request.body.collect(upTo: 65536)
-        let body: JSON
-        do { body = buffer.readableBytes == 0 ? [:] : try JSON.parse(Data(buffer.readableBytesView)) } catch {
+        guard case .object(let fields) = try await RequestBodyReader(maxBytes: 65536).read(request) else {
             throw Fault.badRequest("Malformed request body")
         }
-        guard case .object(let fields) = body else { throw Fault.badRequest("Malformed request body") }
         let core: Set<String> = [
             "id", "name", "visibility", "container_format", "disk_format", "min_disk", "min_ram", "protected", "os_hidden", "tags",
         ]
@@ -131,11 +129,6 @@ public struct GlanceResponder: HTTPResponder {
         return ImageViews.glance(image)
     }
 
-    static func json(_ body: JSON, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.encoded())))
-    }
 }
 
 /// Image views: Glance's own, and the compute proxy's.

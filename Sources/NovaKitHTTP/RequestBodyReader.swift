@@ -4,15 +4,20 @@ import Hummingbird
 import NIOCore
 import NovaKitCore
 
-/// Reads a request body as JSON: media type (415), size (413), UTF-8 and syntax (400).
-struct RequestBodyReader {
+/// Reads a request body as JSON: media type (415), size (413), UTF-8 and syntax (400). Every listener
+/// (compute, identity, image) reads bodies through it.
+public struct RequestBodyReader: Sendable {
     let maxBytes: Int
+
+    public init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
 
     private static let acceptedTypes = ["application/json", "application/vnd.openstack.compute+json"]
     private static let untypedTypes = ["", "text/plain"]
 
     /// The body as JSON; an empty body is `null`.
-    func read(_ request: Request) async throws -> JSON {
+    public func read(_ request: Request) async throws -> JSON {
         try checkMediaType(request.headers[.contentType])
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes { throw tooLarge }
         let buffer: ByteBuffer

@@ -1,0 +1,13 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NovaKitCore
+
+extension Response {
+    /// A JSON response.
+    public static func json(_ body: JSON, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.encoded())))
+    }
+}
