@@ -4,11 +4,13 @@
 public actor LifecycleEngine {
     let driver: any ComputeDriver
     let store: any InstanceStateStore
+    let journal: any LifecycleJournal
     private var running: [String: Task<Void, Never>] = [:]
 
-    public init(driver: any ComputeDriver, store: any InstanceStateStore) {
+    public init(driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal = SilentJournal()) {
         self.driver = driver
         self.store = store
+        self.journal = journal
     }
 
     /// Instance not known to the store.
@@ -24,6 +26,7 @@ public actor LifecycleEngine {
         if action == .lock { record.locked = true }
         if action == .unlock { record.locked = false }
         try await store.save(instance, record)
+        if let status = MigrationStatus.accepted(action) { try await journal.migration(instance, status: status) }
         if case .drive(let driven) = effect { start(driven, instance: instance) }
         return record
     }
@@ -55,8 +58,8 @@ public actor LifecycleEngine {
     }
 
     private func start(_ action: InstanceAction, instance: String) {
-        running[instance] = Task { [driver, store] in
-            await Self.drive(action, instance: instance, driver: driver, store: store)
+        running[instance] = Task { [driver, store, journal] in
+            await Self.drive(action, instance: instance, driver: driver, store: store, journal: journal)
             self.finished(instance)
         }
     }
@@ -85,7 +88,9 @@ public actor LifecycleEngine {
         }
     }
 
-    private static func drive(_ action: InstanceAction, instance: String, driver: any ComputeDriver, store: any InstanceStateStore) async {
+    private static func drive(
+        _ action: InstanceAction, instance: String, driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal
+    ) async {
         do {
             guard var record = try await store.record(instance) else { return }
             var failure: String?
@@ -94,12 +99,20 @@ public actor LifecycleEngine {
                     record.state.task = task
                     try await store.save(instance, record)
                 }
+                try await journal.stepStarted(instance, action: action, step: step)
+                if let status = MigrationStatus.after(step, of: action, started: true, failed: false) {
+                    try await journal.migration(instance, status: status)
+                }
                 do {
                     try await driver.perform(step, instance: instance, host: record.host)
                 } catch {
                     failure = (error as? DriverFailure)?.message ?? "\(step.rawValue) failed"
-                    break
                 }
+                try await journal.stepFinished(instance, action: action, step: step, failure: failure)
+                if let status = MigrationStatus.after(step, of: action, started: false, failed: failure != nil) {
+                    try await journal.migration(instance, status: status)
+                }
+                if failure != nil { break }
             }
             record.state = InstanceStateMachine.complete(action, from: record.state, failed: failure != nil, previous: record.previous)
             if let failure { record.fault = failure }

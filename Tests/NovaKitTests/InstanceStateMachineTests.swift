@@ -1,4 +1,8 @@
+import Foundation
 import NovaKitCompute
+import NovaKitCore
+import NovaKitStorage
+import SQLKit
 import Testing
 
 @Suite("Instance state machine")
@@ -255,5 +259,71 @@ struct LifecycleEngineTests {
         #expect(await store.record("resizing")?.state.status == "SHUTOFF")
         #expect(await store.record("calm") == Self.active)
         #expect(await store.unsettled().isEmpty)
+    }
+}
+
+@Suite("Lifecycle journal")
+struct LifecycleJournalTests {
+    @Test("a resize and its revert report events and Nova's migration statuses in order; failures report Error")
+    func resizeJournal() async throws {
+        let store = InMemoryInstanceStore(["vm": LifecycleEngineTests.active])
+        let journal = RecordingJournal()
+        let driver = FakeDriver(delay: .zero, failing: [.pause], sleep: { _ in await Task.yield() })
+        let engine = LifecycleEngine(driver: driver, store: store, journal: journal)
+        try await engine.submit(.resize, instance: "vm", isAdmin: false)
+        await engine.idle()
+        try await engine.submit(.revertResize, instance: "vm", isAdmin: false)
+        await engine.idle()
+        try await engine.submit(.pause, instance: "vm", isAdmin: false)
+        await engine.idle()
+        #expect(
+            await journal.entries == [
+                "vm migration pre-migrating", "vm start compute_migrate", "vm migration migrating", "vm finish compute_migrate Success",
+                "vm migration post-migrating", "vm start compute_finish_resize", "vm finish compute_finish_resize Success",
+                "vm migration finished", "vm migration reverting", "vm start compute_revert_resize",
+                "vm finish compute_revert_resize Success", "vm migration reverted", "vm start compute_pause", "vm finish compute_pause Error",
+            ])
+    }
+
+    @Test(
+        "migration statuses by action and step",
+        arguments: [
+            (InstanceAction.resize, DriverStep.migrate, true, false, "migrating"), (.migrate, .migrate, false, false, "post-migrating"),
+            (.resize, .finishResize, false, false, "finished"), (.confirmResize, .confirmResize, false, false, "confirmed"),
+            (.revertResize, .revertResize, false, false, "reverted"), (.resize, .migrate, false, true, "error"),
+            (.stop, .powerOff, false, true, "none"), (.resize, .finishResize, true, false, "none"),
+        ] as [(InstanceAction, DriverStep, Bool, Bool, String)])
+    func statuses(action: InstanceAction, step: DriverStep, started: Bool, failed: Bool, expected: String) {
+        #expect(MigrationStatus.after(step, of: action, started: started, failed: failed)?.rawValue ?? "none" == expected)
+    }
+
+    @Test("the SQL journal writes events under the latest instance action and moves the latest migration", arguments: StorageTests.engines)
+    func sqlJournal(url: DatabaseURL) async throws {
+        try await StorageTests.withDatabase(url) { (database, _) async throws in
+            try await Migrator(database: database, migrations: ComputeSchema.migrations).sync()
+            try await SQLInstanceStateStoreTests.insertInstance("vm", vm: .active, task: nil, database)
+            try await database.withConnection { sql in
+                try await sql.insert(into: "instance_actions").columns("instance_uuid", "action", "request_id", "start_time", "created_at", "deleted")
+                    .values(SQLBind("vm"), SQLBind("resize"), SQLBind("req-1"), SQLBind(Date()), SQLBind(Date()), SQLBind(0)).run()
+                try await sql.insert(into: "migrations")
+                    .columns("uuid", "instance_uuid", "migration_type", "status", "hidden", "created_at", "deleted")
+                    .values(SQLBind("m-1"), SQLBind("vm"), SQLBind("resize"), SQLBind("pre-migrating"), SQLBind(false), SQLBind(Date()), SQLBind(0))
+                    .run()
+            }
+            let store = SQLInstanceStateStore(database: database, clock: SystemClock())
+            let journal = SQLLifecycleJournal(database: database, clock: SystemClock(), host: "novakit-compute-1")
+            let engine = LifecycleEngine(driver: FakeDriver(delay: .zero, sleep: { _ in await Task.yield() }), store: store, journal: journal)
+            try await engine.submit(.resize, instance: "vm", isAdmin: false)
+            await engine.idle()
+            let (events, status) = try await database.withConnection { sql in
+                let events = try await sql.select().columns("event", "result").from("instance_actions_events").orderBy("id").all()
+                    .map { "\(try $0.decode(column: "event", as: String.self)):\(try $0.decode(column: "result", as: String.self))" }
+                let status = try await sql.select().column("status").from("migrations").first()?.decode(column: "status", as: String.self)
+                return (events, status)
+            }
+            #expect(events == ["compute_migrate:Success", "compute_finish_resize:Success"])
+            #expect(status == "finished")
+            #expect(try await store.record("vm")?.state.status == "VERIFY_RESIZE")
+        }
     }
 }
