@@ -55,8 +55,7 @@ public struct APIResponder: HTTPResponder {
             metadata: [
                 "method": .string(request.method.rawValue), "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(
-                    String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+                "duration_ms": .string(elapsed.millisecondsText),
                 "project": .string(trace.projectID ?? "-"),
             ])
         return response

@@ -35,7 +35,7 @@ extension ExtensionRegistry {
                     }
                     for action in set.actions {
                         let clash = actionTables[set.resource]?.entries[action.key]?.first { entry in
-                            overlap(entry.action.versions, action.versions)
+                            entry.action.versions.overlaps(action.versions)
                         }
                         if let clash {
                             throw RegistryError(
@@ -70,9 +70,5 @@ extension ExtensionRegistry {
                 description: "route \(route.method) /\(route.pattern) of \(route.owner) is already declared by \(clash.owner)")
         }
         table.add(route)
-    }
-
-    private static func overlap(_ a: VersionRange, _ b: VersionRange) -> Bool {
-        !((a.max.map { $0 < b.min } ?? false) || (b.max.map { $0 < a.min } ?? false))
     }
 }

@@ -37,15 +37,15 @@ public struct ExtensionRegistry: Sendable {
             return !disabled.contains(alias) && (ext.enabledByDefault || enabled.contains(alias))
         }
         (routes, responseExtensions) = try Self.build(self.enabled)
-        _ = try Self.checkedPolicies(extensions)
-        _ = try Self.checkedMigrations(extensions)
+        policies = try Self.checkedPolicies(extensions)
+        migrations = try Self.checkedMigrations(extensions)
     }
 
     /// Every policy default: the base rules and those of every registered extension (enabled or not).
-    public var policies: [PolicyDefault] { (try? Self.checkedPolicies(registered)) ?? [] }
+    public let policies: [PolicyDefault]
 
     /// Every migration, in registration order; disabled extensions keep their tables.
-    public var migrations: [Migration] { (try? Self.checkedMigrations(registered)) ?? [] }
+    public let migrations: [Migration]
 
     /// The advertised maximum microversion: the lowest ceiling among the core and enabled extensions.
     public var maxVersion: APIVersion {

@@ -20,14 +20,8 @@ struct RouteTable: Sendable {
     /// Routes with the same method and pattern whose version ranges overlap `route`'s.
     func conflicts(with route: Route) -> [Route] {
         (routesByLength[route.pattern.segments.count] ?? []).filter { other in
-            other.method == route.method && other.pattern == route.pattern && overlap(other.versions, route.versions)
+            other.method == route.method && other.pattern == route.pattern && other.versions.overlaps(route.versions)
         }
-    }
-
-    private func overlap(_ a: VersionRange, _ b: VersionRange) -> Bool {
-        let aBelowB = a.max.map { $0 < b.min } ?? false
-        let bBelowA = b.max.map { $0 < a.min } ?? false
-        return !aBelowB && !bBelowA
     }
 
     func resolve(method: HTTPRequest.Method, path: [Substring], version: APIVersion) -> Resolution {

@@ -19,8 +19,7 @@ public struct SQLInstanceStateStore: InstanceStateStore {
                 let row = try await sql.select().columns("vm_state", "task_state", "power_state", "previous_vm_state", "host", "locked")
                     .from("instances").where("uuid", .equal, SQLBind(instance)).readDeleted(.no).first()
             else { return nil }
-            let fault = try await sql.select().column("message").from("instance_faults").where("instance_uuid", .equal, SQLBind(instance))
-                .readDeleted(.no).orderBy("id", .descending).first()?.decode(column: "message", as: String.self)
+            let fault = try await Self.latestFault(instance, sql)
             let vm = VMState(rawValue: try row.decode(column: "vm_state", as: String.self)) ?? .error
             let task = try row.decode(column: "task_state", as: String?.self).flatMap(TaskState.init(rawValue:))
             let power = PowerState(rawValue: try row.decode(column: "power_state", as: Int.self)) ?? .noState
@@ -34,18 +33,22 @@ public struct SQLInstanceStateStore: InstanceStateStore {
 
     public func save(_ instance: String, _ record: LifecycleRecord) async throws {
         let now = clock.now()
-        let previousFault = try await self.record(instance)?.fault
         try await database.transaction { sql in
             try await sql.update("instances").set("vm_state", to: SQLBind(record.state.vm.rawValue))
                 .set("task_state", to: SQLBind(record.state.task?.rawValue)).set("power_state", to: SQLBind(record.state.power.rawValue))
                 .set("previous_vm_state", to: SQLBind(record.previous.rawValue)).set("locked", to: SQLBind(record.locked))
                 .set("host", to: SQLBind(record.host)).set("updated_at", to: SQLBind(now))
                 .where("uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
-            if let fault = record.fault, fault != previousFault {
+            if let fault = record.fault, try await fault != Self.latestFault(instance, sql) {
                 try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "created_at", "deleted")
                     .values(SQLBind(instance), SQLBind(500), SQLBind(fault), SQLBind(now), SQLBind(0)).run()
             }
         }
+    }
+
+    private static func latestFault(_ instance: String, _ sql: any SQLDatabase) async throws -> String? {
+        try await sql.select().column("message").from("instance_faults").where("instance_uuid", .equal, SQLBind(instance))
+            .readDeleted(.no).orderBy("id", .descending).first()?.decode(column: "message", as: String.self)
     }
 
     public func unsettled() async throws -> [String] {

@@ -49,6 +49,11 @@ public struct VersionRange: Sendable, Hashable {
     /// Up to and including `2.minor`.
     public static func through(_ minor: Int) -> VersionRange { VersionRange(.minimum, APIVersion(2, minor)) }
 
+    /// Whether the two ranges share at least one microversion.
+    public func overlaps(_ other: VersionRange) -> Bool {
+        !((max.map { $0 < other.min } ?? false) || (other.max.map { $0 < min } ?? false))
+    }
+
     /// Whether `version` falls in the range.
     public func contains(_ version: APIVersion) -> Bool {
         version >= min && (max.map { version <= $0 } ?? true)

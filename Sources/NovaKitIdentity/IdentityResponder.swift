@@ -41,8 +41,7 @@ public struct IdentityResponder: HTTPResponder {
             metadata: [
                 "service": "identity", "method": .string(request.method.rawValue), "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code), "request_id": .string(requestID),
-                "duration_ms": .string(
-                    String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+                "duration_ms": .string(elapsed.millisecondsText),
             ])
         return response
     }

@@ -29,14 +29,29 @@ extension SQLDatabase {
     public func softDelete(
         from table: String, where column: String, equals value: some Encodable & Sendable, rowIDColumn: String, at now: Date
     ) async throws -> Int {
-        try await update(table)
-            .set("deleted", to: SQLColumn(rowIDColumn))
-            .set("deleted_at", to: SQLBind(now))
-            .where(SQLColumn(column), .equal, SQLBind(value))
-            .readDeleted(.no)
-            .returning(SQLColumn(rowIDColumn))
-            .all()
-            .count
+        try await softDelete(from: table, matching: [(column, value)], rowIDColumn: rowIDColumn, at: now)
+    }
+
+    /// Soft-deletes the live rows matching every `(column, value)` pair. Returns how many rows changed.
+    public func softDelete(
+        from table: String, matching conditions: [(String, any Encodable & Sendable)], rowIDColumn: String = "id", at now: Date
+    ) async throws -> Int {
+        var query = update(table).set("deleted", to: SQLColumn(rowIDColumn)).set("deleted_at", to: SQLBind(now))
+        for (column, value) in conditions { query = query.where(SQLColumn(column), .equal, SQLBind(value)) }
+        return try await query.readDeleted(.no).returning(SQLColumn(rowIDColumn)).all().count
+    }
+
+    /// Sets `values` on the live row matching every `(column, value)` pair, or inserts one with both.
+    public func setLive(
+        in table: String, matching conditions: [(String, any Encodable & Sendable)], values: [(String, any Encodable & Sendable)],
+        at now: Date
+    ) async throws {
+        var query = update(table).set("updated_at", to: SQLBind(now))
+        for (column, value) in values { query = query.set(SQLColumn(column), to: SQLBind(value)) }
+        for (column, value) in conditions { query = query.where(SQLColumn(column), .equal, SQLBind(value)) }
+        guard try await query.readDeleted(.no).returning("id").all().isEmpty else { return }
+        let columns = conditions + values + [("created_at", now), ("deleted", 0)]
+        try await insert(into: table).columns(columns.map(\.0)).values(columns.map { SQLBind($0.1) as any SQLExpression }).run()
     }
 
     /// Creates a Nova-style table: `columns` plus created_at, updated_at, deleted_at and deleted.

@@ -77,9 +77,8 @@ extension FlavorStore {
     func revoke(_ id: String, from project: String) async throws {
         let now = clock.now()
         let removed = try await database.withConnection { sql in
-            try await sql.update("flavor_projects").set("deleted", to: SQLColumn("id")).set("deleted_at", to: SQLBind(now))
-                .where("flavor_id", .equal, SQLBind(id)).where("project_id", .equal, SQLBind(project)).readDeleted(.no).returning("id").all()
+            try await sql.softDelete(from: "flavor_projects", matching: [("flavor_id", id), ("project_id", project)], at: now)
         }
-        guard !removed.isEmpty else { throw Fault.notFound("Flavor access not found for \(id) / \(project) combination.") }
+        guard removed > 0 else { throw Fault.notFound("Flavor access not found for \(id) / \(project) combination.") }
     }
 }

@@ -109,12 +109,7 @@ extension FlavorStore {
         let now = clock.now()
         try await database.transaction { sql in
             for (key, value) in specs.sorted(by: { $0.key < $1.key }) {
-                let updated = try await sql.update("flavor_extra_specs").set("value", to: SQLBind(value)).set("updated_at", to: SQLBind(now))
-                    .where("flavor_id", .equal, SQLBind(id)).where("key", .equal, SQLBind(key)).readDeleted(.no).returning("id").all()
-                if updated.isEmpty {
-                    try await sql.insert(into: "flavor_extra_specs").columns("flavor_id", "key", "value", "created_at", "deleted")
-                        .values(SQLBind(id), SQLBind(key), SQLBind(value), SQLBind(now), SQLBind(0)).run()
-                }
+                try await sql.setLive(in: "flavor_extra_specs", matching: [("flavor_id", id), ("key", key)], values: [("value", value)], at: now)
             }
         }
     }
@@ -122,8 +117,7 @@ extension FlavorStore {
     func removeSpec(_ id: String, _ key: String) async throws -> Bool {
         let now = clock.now()
         return try await database.withConnection { sql in
-            try await !sql.update("flavor_extra_specs").set("deleted", to: SQLColumn("id")).set("deleted_at", to: SQLBind(now))
-                .where("flavor_id", .equal, SQLBind(id)).where("key", .equal, SQLBind(key)).readDeleted(.no).returning("id").all().isEmpty
+            try await sql.softDelete(from: "flavor_extra_specs", matching: [("flavor_id", id), ("key", key)], at: now) > 0
         }
     }
 }

@@ -86,9 +86,8 @@ struct KeypairStore {
     func delete(_ name: String, user: String) async throws {
         let now = clock.now()
         let removed = try await database.withConnection { sql in
-            try await sql.update("key_pairs").set("deleted", to: SQLColumn("id")).set("deleted_at", to: SQLBind(now))
-                .where("user_id", .equal, SQLBind(user)).where("name", .equal, SQLBind(name)).readDeleted(.no).returning("id").all()
+            try await sql.softDelete(from: "key_pairs", matching: [("user_id", user), ("name", name)], at: now)
         }
-        guard !removed.isEmpty else { throw KeypairNotFound(name: name, user: user) }
+        guard removed > 0 else { throw KeypairNotFound(name: name, user: user) }
     }
 }

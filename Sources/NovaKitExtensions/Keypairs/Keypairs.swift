@@ -99,7 +99,6 @@ public struct Keypairs: APIExtension {
         var limit = pairs.count
         if request.version >= APIVersion(2, 35) {
             let (pageLimit, marker) = try request.pagination()
-            if let marker, !pairs.contains(where: { $0.name == marker }) { throw Fault.badRequest("marker [\(marker)] not found") }
             pairs = try request.page(pairs, limit: pageLimit, marker: marker, key: \.name)
             limit = pageLimit
         }

@@ -52,12 +52,8 @@ public struct QuotaStore: TableStore {
         let now = clock.now()
         try await database.transaction { sql in
             for (resource, limit) in values.sorted(by: { $0.key < $1.key }) {
-                let updated = try await sql.update("quotas").set("hard_limit", to: SQLBind(limit)).set("updated_at", to: SQLBind(now))
-                    .where("project_id", .equal, SQLBind(project)).where("resource", .equal, SQLBind(resource)).readDeleted(.no).returning("id").all()
-                if updated.isEmpty {
-                    try await sql.insert(into: "quotas").columns("project_id", "resource", "hard_limit", "created_at", "deleted")
-                        .values(SQLBind(project), SQLBind(resource), SQLBind(limit), SQLBind(now), SQLBind(0)).run()
-                }
+                try await sql.setLive(
+                    in: "quotas", matching: [("project_id", project), ("resource", resource)], values: [("hard_limit", limit)], at: now)
             }
         }
     }
