@@ -75,12 +75,12 @@ let package = Package(
         ),
         .target(
             name: "NovaKitExtensions",
-            dependencies: ["NovaKitAPI", "NovaKitImage", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["NovaKitAPI", "NovaKitImage", "NovaKitCompute", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "NovaKitServer",
             dependencies: [
-                "NovaKitAPI", "NovaKitExtensions", "NovaKitImage",
+                "NovaKitAPI", "NovaKitExtensions", "NovaKitImage", "NovaKitCompute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Logging
 import NovaKitCore
 
@@ -58,10 +59,13 @@ public struct APIRequest: Sendable {
 public struct Reply: Sendable {
     public var body: JSON?
     public var headers: [String: String]
+    /// Overrides the declared status, for operations Nova answers two ways (a tag PUT: 201 new, 204 present).
+    public var status: HTTPResponse.Status?
 
-    public init(_ body: JSON? = nil, headers: [String: String] = [:]) {
+    public init(_ body: JSON? = nil, headers: [String: String] = [:], status: HTTPResponse.Status? = nil) {
         self.body = body
         self.headers = headers
+        self.status = status
     }
 
     /// No body.

@@ -15,7 +15,8 @@ extension APIResponder {
             let validated = request.with(body: body)
             try await authorize(operation.policy, route: route, request: validated)
             let reply = try await operation.handler(validated)
-            return try await respond(reply, status: operation.status, resource: route.resource, operation: operation.name, request: validated)
+            return try await respond(
+                reply, status: reply.status ?? operation.status, resource: route.resource, operation: operation.name, request: validated)
         case .actions(let table):
             guard case .object(let members) = request.body, members.count == 1, let (key, value) = members.first else {
                 throw Fault.badRequest("Malformed request body")
@@ -26,7 +27,8 @@ extension APIResponder {
             let validated = request.with(body: try action.schema.validate(value, tolerateUnknownKeys: request.isLegacy))
             try await authorize(action.policy, route: route, request: validated)
             let reply = try await action.handler(validated)
-            return try await respond(reply, status: action.status, resource: route.resource, operation: "action:\(key)", request: validated)
+            return try await respond(
+                reply, status: reply.status ?? action.status, resource: route.resource, operation: "action:\(key)", request: validated)
         }
     }
 

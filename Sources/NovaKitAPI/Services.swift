@@ -11,11 +11,14 @@ public struct Services: Sendable {
     public let ids: any IDGenerator
     /// The descriptors of the enabled extensions, sorted by alias, for `/extensions`.
     public let extensions: [ExtensionDescriptor]
+    /// Long-lived parts such as the compute runtime.
+    public let components: Components
 
     public init(
         database: Database, policy: PolicyEnforcer, clock: any NovaClock = SystemClock(),
-        ids: any IDGenerator = RandomIDGenerator(), extensions: [ExtensionDescriptor]
+        ids: any IDGenerator = RandomIDGenerator(), extensions: [ExtensionDescriptor], components: Components = Components()
     ) {
+        self.components = components
         self.database = database
         self.policy = policy
         self.clock = clock

@@ -18,7 +18,9 @@ public enum ComputeSchema {
                     .column("locked_reason", type: .text).column("host", type: .text).column("node", type: .text).column("key_name", type: .text)
                     .column("key_data", type: .text).column("user_data", type: .text).column("availability_zone", type: .text)
                     .column("reservation_id", type: .text).column("launch_index", type: .int).column("access_ip_v4", type: .text)
-                    .column("access_ip_v6", type: .text).column("config_drive", type: .text).column("progress", type: .int)
+                    .column("access_ip_v6", type: .text).column("config_drive", type: .text).column("progress", type: .int).column(
+                        "network_info", type: .text
+                    )
                     .column("launched_at", type: timestamp).column("terminated_at", type: timestamp).unique(["uuid", "deleted"])
             }
             try await sql.createSoftDeletableTable("instance_metadata") {

@@ -3,7 +3,9 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     /// Creating the instance: scheduling and spawning a new server.
     case build
     case resize, confirmResize, revertResize, softReboot, hardReboot, start, stop, pause, unpause, suspend, resume
-    case lock, unlock, createImage, rebuild, migrate, resetState, forceDelete, restore, delete
+    case lock, unlock, createImage, rebuild, migrate, resetState, forceDelete, restore, delete, changePassword
+    /// DELETE with a reclaim interval: the instance is powered off and kept, restorable, until reclaimed.
+    case softDelete
 
     /// The name Nova puts in `Cannot '<action>' instance …` messages and instance-action records.
     public var apiName: String {
@@ -12,6 +14,7 @@ public enum InstanceAction: String, Sendable, CaseIterable {
         case .softReboot, .hardReboot: "reboot"
         case .start: "start"
         case .stop: "stop"
+        case .softDelete: "delete"
         default: rawValue
         }
     }
@@ -33,7 +36,8 @@ public enum InstanceAction: String, Sendable, CaseIterable {
         case .createImage: [.active, .stopped, .paused, .suspended]
         case .rebuild: [.active, .stopped, .error]
         case .restore: [.softDeleted]
-        case .lock, .unlock, .resetState, .forceDelete, .delete: nil
+        case .changePassword: [.active]
+        case .lock, .unlock, .resetState, .forceDelete, .delete, .softDelete: nil
         }
     }
 
@@ -45,7 +49,7 @@ public enum InstanceAction: String, Sendable, CaseIterable {
                 nil, .rebooting, .rebootPending, .rebootStarted, .rebootingHard, .rebootPendingHard, .rebootStartedHard, .pausing, .unpausing,
                 .suspending, .resuming,
             ]
-        case .lock, .unlock, .resetState, .forceDelete, .delete: nil
+        case .lock, .unlock, .resetState, .forceDelete, .delete, .softDelete: nil
         default: [nil]
         }
     }
@@ -77,6 +81,8 @@ public enum InstanceAction: String, Sendable, CaseIterable {
         case .rebuild: .rebuilding
         case .restore: .restoring
         case .forceDelete, .delete: .deleting
+        case .softDelete: .softDeleting
+        case .changePassword: .updatingPassword
         case .lock, .unlock, .resetState: nil
         }
     }

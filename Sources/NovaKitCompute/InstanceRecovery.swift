@@ -31,6 +31,7 @@ extension InstanceStateMachine {
         case .resuming: return .redo(.resume)
         case .restoring: return .redo(.restore)
         case .deleting: return .redo(.delete)
+        case .softDeleting: return .redo(.softDelete)
         case .resizeReverting: return .redo(.revertResize)
         case .resizeConfirming: return .redo(.confirmResize)
         case .resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish, .migrating:

@@ -49,6 +49,7 @@ public enum InstanceStateMachine {
         if failed {
             switch action {
             case .resize, .migrate, .revertResize, .confirmResize: return InstanceState(previous, power: state.power)
+            case .changePassword, .createImage: return InstanceState(state.vm, power: state.power)
             default: return InstanceState(.error, power: state.power)
             }
         }
@@ -62,6 +63,8 @@ public enum InstanceStateMachine {
         case .createImage: return InstanceState(state.vm, power: state.power)
         case .rebuild: return InstanceState(previous == .stopped ? .stopped : .active, power: previous == .stopped ? .shutdown : .running)
         case .forceDelete, .delete: return InstanceState(.deleted, power: .noState)
+        case .softDelete: return InstanceState(.softDeleted, power: .shutdown)
+        case .changePassword: return InstanceState(state.vm, power: state.power)
         case .lock, .unlock, .resetState: return state
         }
     }

@@ -20,8 +20,17 @@ public struct LifecycleRecord: Sendable, Equatable {
 public protocol InstanceStateStore: Sendable {
     func record(_ instance: String) async throws -> LifecycleRecord?
     func save(_ instance: String, _ record: LifecycleRecord) async throws
+    /// Stores the final state of `action` together with what it changes beyond the states (flavor and host
+    /// after a resize, the row itself after a delete), atomically where the store can.
+    func finish(_ instance: String, _ record: LifecycleRecord, after action: InstanceAction, failed: Bool) async throws
     /// Instances with a task in flight or still building (what a restart must look at).
     func unsettled() async throws -> [String]
+}
+
+extension InstanceStateStore {
+    public func finish(_ instance: String, _ record: LifecycleRecord, after action: InstanceAction, failed: Bool) async throws {
+        try await save(instance, record)
+    }
 }
 
 /// An in-memory store, for tests and embedding.

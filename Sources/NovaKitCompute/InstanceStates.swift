@@ -20,6 +20,7 @@ public enum TaskState: String, Sendable, CaseIterable {
     case imageSnapshot = "image_snapshot", imageSnapshotPending = "image_snapshot_pending"
     case imagePendingUpload = "image_pending_upload", imageUploading = "image_uploading"
     case deleting, restoring
+    case softDeleting = "soft-deleting"
     case updatingPassword = "updating_password"
 }
 

@@ -6,6 +6,8 @@ public actor LifecycleEngine {
     let store: any InstanceStateStore
     let journal: any LifecycleJournal
     private var running: [String: Task<Void, Never>] = [:]
+    /// Instances whose submit is between reading and storing their state (the actor is reentrant at awaits).
+    private var accepting: Set<String> = []
 
     public init(driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal = SilentJournal()) {
         self.driver = driver
@@ -19,6 +21,9 @@ public actor LifecycleEngine {
     /// Validates `action` (state first, then lock), stores the accepted task and starts the work.
     @discardableResult
     public func submit(_ action: InstanceAction, instance: String, isAdmin: Bool) async throws -> LifecycleRecord {
+        while accepting.contains(instance) { try await Task.sleep(for: .milliseconds(1)) }
+        accepting.insert(instance)
+        defer { accepting.remove(instance) }
         guard var record = try await store.record(instance) else { throw UnknownInstance(id: instance) }
         let (accepted, effect) = try InstanceStateMachine.accept(action, from: record.state, locked: record.locked, isAdmin: isAdmin)
         if ![.confirmResize, .revertResize].contains(action) { record.previous = record.state.vm }
@@ -84,6 +89,8 @@ public actor LifecycleEngine {
         case .rebuild: [(.rebuild, .rebuildSpawning)]
         case .restore: [(.powerOn, nil)]
         case .forceDelete, .delete: [(.destroy, nil)]
+        case .softDelete: [(.powerOff, nil)]
+        case .changePassword: [(.setAdminPassword, nil)]
         case .lock, .unlock, .resetState: []
         }
     }
@@ -92,11 +99,16 @@ public actor LifecycleEngine {
         _ action: InstanceAction, instance: String, driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal
     ) async {
         do {
-            guard var record = try await store.record(instance) else { return }
+            // Every write re-reads the record, so changes made meanwhile (a lock, a host) are kept.
+            func update(_ change: (inout LifecycleRecord) -> Void) async throws -> LifecycleRecord? {
+                guard var record = try await store.record(instance) else { return nil }
+                change(&record)
+                return record
+            }
+            guard let started = try await store.record(instance) else { return }
             var failure: String?
             for (step, task) in plan(action) {
-                if let task {
-                    record.state.task = task
+                if let task, let record = try await update({ $0.state.task = task }) {
                     try await store.save(instance, record)
                 }
                 try await journal.stepStarted(instance, action: action, step: step)
@@ -104,7 +116,7 @@ public actor LifecycleEngine {
                     try await journal.migration(instance, status: status)
                 }
                 do {
-                    try await driver.perform(step, instance: instance, host: record.host)
+                    try await driver.perform(step, instance: instance, host: started.host)
                 } catch {
                     failure = (error as? DriverFailure)?.message ?? "\(step.rawValue) failed"
                 }
@@ -114,9 +126,11 @@ public actor LifecycleEngine {
                 }
                 if failure != nil { break }
             }
-            record.state = InstanceStateMachine.complete(action, from: record.state, failed: failure != nil, previous: record.previous)
-            if let failure { record.fault = failure }
-            try await store.save(instance, record)
+            let finished = try await update { record in
+                record.state = InstanceStateMachine.complete(action, from: record.state, failed: failure != nil, previous: record.previous)
+                if let failure { record.fault = failure }
+            }
+            if let finished { try await store.finish(instance, finished, after: action, failed: failure != nil) }
         } catch {
             // The store itself failed; the next start's recovery settles the instance.
         }

@@ -33,16 +33,60 @@ public struct SQLInstanceStateStore: InstanceStateStore {
 
     public func save(_ instance: String, _ record: LifecycleRecord) async throws {
         let now = clock.now()
+        try await database.transaction { sql in try await Self.write(instance, record, now, sql) }
+    }
+
+    public func finish(_ instance: String, _ record: LifecycleRecord, after action: InstanceAction, failed: Bool) async throws {
+        let now = clock.now()
         try await database.transaction { sql in
-            try await sql.update("instances").set("vm_state", to: SQLBind(record.state.vm.rawValue))
-                .set("task_state", to: SQLBind(record.state.task?.rawValue)).set("power_state", to: SQLBind(record.state.power.rawValue))
-                .set("previous_vm_state", to: SQLBind(record.previous.rawValue)).set("locked", to: SQLBind(record.locked))
-                .set("host", to: SQLBind(record.host)).set("updated_at", to: SQLBind(now))
-                .where("uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
-            if let fault = record.fault, try await fault != Self.latestFault(instance, sql) {
-                try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "created_at", "deleted")
-                    .values(SQLBind(instance), SQLBind(500), SQLBind(fault), SQLBind(now), SQLBind(0)).run()
+            try await Self.write(instance, record, now, sql)
+            try await Self.applyEffects(of: action, failed: failed, instance, now, sql)
+        }
+    }
+
+    /// What a finished action changes beyond the states, as Nova's compute manager does at the end of it.
+    private static func applyEffects(of action: InstanceAction, failed: Bool, _ instance: String, _ now: Date, _ sql: any SQLDatabase)
+        async throws
+    {
+        let row = sql.update("instances").set("updated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(instance)).readDeleted(.no)
+        let migration = try await sql.select().columns("source_compute", "dest_compute").from("migrations")
+            .where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).orderBy("id", .descending).first()
+        let source = try migration?.decode(column: "source_compute", as: String?.self)
+        let destination = try migration?.decode(column: "dest_compute", as: String?.self)
+        switch (action, failed) {
+        case (.build, false), (.rebuild, false):
+            try await row.set("launched_at", to: SQLBind(now)).run()
+        case (.resize, false), (.migrate, false):
+            try await row.set(SQLIdentifier("old_flavor"), to: SQLColumn("flavor")).set(SQLIdentifier("flavor"), to: SQLColumn("new_flavor"))
+                .set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination)).run()
+        case (.resize, true), (.migrate, true):
+            try await row.set("new_flavor", to: SQLLiteral.null).run()
+        case (.revertResize, false):
+            try await row.set(SQLIdentifier("flavor"), to: SQLColumn("old_flavor")).set("old_flavor", to: SQLLiteral.null)
+                .set("new_flavor", to: SQLLiteral.null).set("host", to: SQLBind(source)).set("node", to: SQLBind(source)).run()
+        case (.confirmResize, false):
+            try await row.set("old_flavor", to: SQLLiteral.null).set("new_flavor", to: SQLLiteral.null).run()
+        case (.delete, false), (.forceDelete, false):
+            try await sql.update("instances").set("terminated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(instance))
+                .readDeleted(.no).run()
+            for table in ["instance_metadata", "instance_tags"] {
+                _ = try await sql.softDelete(from: table, matching: [("instance_uuid", instance)], at: now)
             }
+            _ = try await sql.softDelete(from: "instances", matching: [("uuid", instance)], at: now)
+        default:
+            break
+        }
+    }
+
+    private static func write(_ instance: String, _ record: LifecycleRecord, _ now: Date, _ sql: any SQLDatabase) async throws {
+        try await sql.update("instances").set("vm_state", to: SQLBind(record.state.vm.rawValue))
+            .set("task_state", to: SQLBind(record.state.task?.rawValue)).set("power_state", to: SQLBind(record.state.power.rawValue))
+            .set("previous_vm_state", to: SQLBind(record.previous.rawValue)).set("locked", to: SQLBind(record.locked))
+            .set("host", to: SQLBind(record.host)).set("updated_at", to: SQLBind(now))
+            .where("uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
+        if let fault = record.fault, try await fault != Self.latestFault(instance, sql) {
+            try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "created_at", "deleted")
+                .values(SQLBind(instance), SQLBind(500), SQLBind(fault), SQLBind(now), SQLBind(0)).run()
         }
     }
 

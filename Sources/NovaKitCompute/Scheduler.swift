@@ -30,7 +30,7 @@ public struct Resources: Sendable, Hashable {
 
     public static let zero = Resources(vcpus: 0, memoryMB: 0, diskGB: 0)
 
-    static func + (lhs: Resources, rhs: Resources) -> Resources {
+    public static func + (lhs: Resources, rhs: Resources) -> Resources {
         Resources(vcpus: lhs.vcpus + rhs.vcpus, memoryMB: lhs.memoryMB + rhs.memoryMB, diskGB: lhs.diskGB + rhs.diskGB)
     }
 }

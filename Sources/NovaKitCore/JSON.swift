@@ -41,6 +41,12 @@ public enum JSON: Sendable, Hashable {
         return nil
     }
 
+    /// The elements of an array, or `nil`.
+    public var arrayValue: [JSON]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     /// Whether this is JSON `null`.
     public var isNull: Bool { self == .null }
 }

@@ -12,6 +12,38 @@ public enum Timestamp {
         format(date, fractional: true)
     }
 
+    /// Parses an ISO 8601 timestamp as clients send them (`changes-since`): with or without fraction and
+    /// zone (no zone means UTC), with a `T` or a space. `nil` when it is not one.
+    public static func parse(_ text: String) -> Date? {
+        let pattern = #"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"#
+        guard let match = text.range(of: pattern, options: .regularExpression), match == text.startIndex..<text.endIndex else { return nil }
+        let regex = try! NSRegularExpression(pattern: pattern)
+        guard let result = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        func group(_ index: Int) -> String? {
+            Range(result.range(at: index), in: text).map { String(text[$0]) }
+        }
+        var components = DateComponents()
+        components.year = Int(group(1)!)
+        components.month = Int(group(2)!)
+        components.day = Int(group(3)!)
+        components.hour = Int(group(4)!)
+        components.minute = Int(group(5)!)
+        components.second = group(6).flatMap { Int($0) } ?? 0
+        var offset = 0
+        if let zone = group(8), zone != "Z" {
+            let digits = zone.dropFirst().replacingOccurrences(of: ":", with: "")
+            guard let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2)) else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (zone.hasPrefix("-") ? -1 : 1)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard (1...12).contains(components.month!), (1...31).contains(components.day!), components.hour! < 24, components.minute! < 60,
+            components.second! < 61, let date = calendar.date(from: components)
+        else { return nil }
+        let fraction = group(7).flatMap { Double("0" + $0) } ?? 0
+        return date.addingTimeInterval(fraction - Double(offset))
+    }
+
     private static func format(_ date: Date, fractional: Bool) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

@@ -14,6 +14,9 @@ public enum BuiltinExtensions {
             QuotaSets(),
             Limits(),
             ImagesProxy(),
+            Servers(),
+            InstanceActions(),
+            Migrations(),
             NovaKitDebug(),
         ]
     }

@@ -24,6 +24,29 @@ public struct Image: VersionedObject {
     public var updatedAt: Date?
 
     /// Whether `project` may see it: public or community images, its own, or any for admins.
+    public init(
+        id: String, name: String?, status: String, visibility: String, containerFormat: String?, diskFormat: String?, minDisk: Int,
+        minRam: Int, size: Int?, checksum: String?, owner: String?, protected: Bool, hidden: Bool, properties: [String: String],
+        createdAt: Date, updatedAt: Date?
+    ) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.visibility = visibility
+        self.containerFormat = containerFormat
+        self.diskFormat = diskFormat
+        self.minDisk = minDisk
+        self.minRam = minRam
+        self.size = size
+        self.checksum = checksum
+        self.owner = owner
+        self.protected = protected
+        self.hidden = hidden
+        self.properties = properties
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     public func visible(to project: String, isAdmin: Bool) -> Bool {
         isAdmin || visibility == "public" || visibility == "community" || owner == project
     }

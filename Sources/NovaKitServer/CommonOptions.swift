@@ -80,4 +80,20 @@ public struct ServeOptions: ParsableArguments {
 
     @Option(help: "Project of the service user (env NOVAKIT_KEYSTONE_SERVICE_PROJECT; default service).")
     var keystoneServiceProject: String?
+
+    @Option(help: "Milliseconds each fake compute driver step takes (env NOVAKIT_COMPUTE_STEP_DELAY; default 200).")
+    var computeStepDelay: Int?
+
+    @Option(
+        name: .customLong("compute-fail-step"),
+        help: "A fake driver step that always fails, e.g. spawn or finish_resize; repeatable (env NOVAKIT_COMPUTE_FAIL_STEPS).")
+    var computeFailSteps: [String] = []
+
+    @Option(
+        name: .customLong("compute-host"),
+        help: "A fake compute host as name:vcpus:ram_mb:disk_gb; repeatable (env NOVAKIT_COMPUTE_HOSTS; default novakit-compute-1:64:262144:4096).")
+    var computeHosts: [String] = []
+
+    @Option(help: "Seconds a deleted server stays restorable before it is reclaimed; 0 deletes at once (env NOVAKIT_COMPUTE_RECLAIM_INTERVAL).")
+    var reclaimInterval: Int?
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NovaKitAPI
+import NovaKitCompute
 import NovaKitCore
 import NovaKitIdentity
 import NovaKitPolicy
@@ -11,11 +12,19 @@ public enum NovaKitApplication {
     /// The compute API responder with every enabled API.
     public static func responder(
         configuration: NovaKitConfiguration, registry: ExtensionRegistry, database: Database, policy: PolicyEnforcer,
-        authenticator: any Authenticator, logger: Logger
+        authenticator: any Authenticator, components: Components = Components(), logger: Logger
     ) -> APIResponder {
-        let services = Services(database: database, policy: policy, extensions: registry.enabledDescriptors)
+        let services = Services(database: database, policy: policy, extensions: registry.enabledDescriptors, components: components)
         return APIResponder(
             registry: registry, services: services, authenticator: authenticator, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+    }
+
+    /// The compute service of this process: the lifecycle engine over the database, recovered from whatever
+    /// a previous run left in flight.
+    public static func compute(configuration: NovaKitConfiguration, database: Database, logger: Logger) async throws -> ComputeRuntime {
+        let runtime = ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute)
+        try await runtime.engine.recover()
+        return runtime
     }
 
     /// The built-in identity service.

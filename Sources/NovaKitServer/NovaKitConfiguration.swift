@@ -1,5 +1,6 @@
 import Configuration
 import Logging
+import NovaKitCompute
 import NovaKitStorage
 import SystemPackage
 
@@ -27,6 +28,7 @@ public struct NovaKitConfiguration: Sendable {
     public var disabledExtensions: Set<String> = []
     public var enabledExtensions: Set<String> = []
     public var logLevel = Logger.Level.info
+    public var compute = ComputeConfiguration()
 
     public init() {}
 
@@ -64,6 +66,10 @@ public struct NovaKitConfiguration: Sendable {
         set("keystone.serviceUser", serve?.keystoneServiceUser)
         set("keystone.servicePassword", serve?.keystoneServicePassword)
         set("keystone.serviceProject", serve?.keystoneServiceProject)
+        set("compute.stepDelay", serve?.computeStepDelay)
+        set("compute.failSteps", serve?.computeFailSteps ?? [])
+        set("compute.hosts", serve?.computeHosts ?? [])
+        set("compute.reclaimInterval", serve?.reclaimInterval)
 
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
@@ -102,6 +108,27 @@ public struct NovaKitConfiguration: Sendable {
         c.maxBodyBytes = reader.int(forKey: "api.maxBodySize", default: c.maxBodyBytes)
         c.disabledExtensions = Set(reader.stringArray(forKey: "extensions.disabled", default: []))
         c.enabledExtensions = Set(reader.stringArray(forKey: "extensions.enabled", default: []))
+        let delay = reader.int(forKey: "compute.stepDelay", default: 200)
+        guard delay >= 0 else { throw Invalid(description: "the compute step delay must not be negative") }
+        c.compute.stepDelay = .milliseconds(delay)
+        for step in reader.stringArray(forKey: "compute.failSteps", default: []) {
+            guard let parsed = DriverStep(rawValue: step) else {
+                throw Invalid(
+                    description: "unknown compute step '\(step)'; use one of: \(DriverStep.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            c.compute.failingSteps.insert(parsed)
+        }
+        let hosts = reader.stringArray(forKey: "compute.hosts", default: [])
+        if !hosts.isEmpty {
+            c.compute.hosts = try hosts.map { text in
+                guard let host = ComputeConfiguration.host(parsing: text) else {
+                    throw Invalid(description: "compute host '\(text)' is not name:vcpus:ram_mb:disk_gb with positive numbers")
+                }
+                return host
+            }
+        }
+        c.compute.reclaimInterval = reader.int(forKey: "compute.reclaimInterval", default: 0)
+        guard c.compute.reclaimInterval >= 0 else { throw Invalid(description: "the reclaim interval must not be negative") }
         let level = reader.string(forKey: "log.level", default: "info")
         guard let logLevel = Logger.Level(rawValue: level) else { throw Invalid(description: "unknown log level '\(level)'") }
         c.logLevel = logLevel

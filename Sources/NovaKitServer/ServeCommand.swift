@@ -39,10 +39,12 @@ struct ServeCommand: AsyncParsableCommand {
                     "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD")
             }
             let authenticator = NovaKitApplication.authenticator(configuration: configuration, identity: identity)
+            var components = Components()
+            components.provide(try await NovaKitApplication.compute(configuration: configuration, database: database, logger: logger))
             let compute = NovaKitApplication.application(
                 responder: NovaKitApplication.responder(
                     configuration: configuration, registry: boot.registry, database: database, policy: policy,
-                    authenticator: authenticator, logger: logger),
+                    authenticator: authenticator, components: components, logger: logger),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
             var services: [any Service] = [compute]
             if configuration.imagePort != 0 {

@@ -104,7 +104,7 @@ struct ExtensionFrameworkTests {
         #expect(throws: RegistryError.self) { try ExtensionRegistry(BuiltinExtensions.all + [policy]) }
         #expect(throws: RegistryError.self) { try ExtensionRegistry(BuiltinExtensions.all + [Documents()]) }
         #expect(throws: RegistryError.self) { try ExtensionRegistry(BuiltinExtensions.all, disabled: ["os-nothing"]) }
-        let orphan = Clash("x-orphan") { [.actions(Actions(on: "servers") { Action("boom", policy: "x") { _ in .empty } })] }
+        let orphan = Clash("x-orphan") { [.actions(Actions(on: "os-hypervisors") { Action("boom", policy: "x") { _ in .empty } })] }
         #expect(throws: RegistryError.self) { try ExtensionRegistry(BuiltinExtensions.all + [orphan]) }
     }
 

@@ -14,7 +14,7 @@ struct InstanceStateMachineTests {
         .softReboot: ["active"], .hardReboot: ["active", "stopped", "paused", "suspended", "error"], .start: ["stopped"],
         .stop: ["active", "error"], .pause: ["active"], .unpause: ["paused"], .suspend: ["active"], .resume: ["suspended"],
         .createImage: ["active", "stopped", "paused", "suspended"], .rebuild: ["active", "stopped", "error"], .restore: ["soft-delete"],
-        .lock: nil, .unlock: nil, .resetState: nil, .forceDelete: nil, .delete: nil,
+        .lock: nil, .unlock: nil, .resetState: nil, .forceDelete: nil, .delete: nil, .softDelete: nil, .changePassword: ["active"],
     ]
 
     static let cases: [(InstanceAction, VMState)] = InstanceAction.allCases.flatMap { action in VMState.allCases.map { (action, $0) } }
@@ -39,7 +39,7 @@ struct InstanceStateMachineTests {
         for action in InstanceAction.allCases {
             let vm = Self.allowed[action]!.flatMap { $0.first }.flatMap(VMState.init(rawValue:)) ?? .active
             let busy = InstanceState(vm, task: .rebooting, power: .running)
-            let tolerant: Set<InstanceAction> = [.hardReboot, .lock, .unlock, .resetState, .forceDelete, .delete]
+            let tolerant: Set<InstanceAction> = [.hardReboot, .lock, .unlock, .resetState, .forceDelete, .delete, .softDelete]
             if tolerant.contains(action) {
                 _ = try InstanceStateMachine.accept(action, from: busy, locked: false, isAdmin: false)
             } else {

@@ -74,17 +74,40 @@ public struct QuotaStore: TableStore {
         _ resource: String, project: String, requested: Int = 1, used: @escaping @Sendable (any SQLDatabase) async throws -> Int,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        try await withQuotas([resource: requested], count: (1, 1), project: project, used: { [resource: try await used($0)] }) { sql, _ in
+            try await body(sql)
+        }
+    }
+
+    /// The same check for several resources and a count range (Nova's `min_count`/`max_count`): `perUnit`
+    /// of each resource per instance; `body` gets the largest count in the range that fits every limit.
+    public func withQuotas<T: Sendable>(
+        _ perUnit: [String: Int], count: (min: Int, max: Int), project: String,
+        used: @escaping @Sendable (any SQLDatabase) async throws -> [String: Int],
+        _ body: @escaping @Sendable (any SQLDatabase, Int) async throws -> T
+    ) async throws -> T {
         let kind = database.kind
         return try await database.transaction { sql in
             if kind == .postgres {
                 try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "quota:" + project)))").run()
             }
-            let limit = try await limits(for: project, sql)[resource] ?? -1
+            let limits = try await limits(for: project, sql)
             let inUse = try await used(sql)
-            if limit >= 0 && inUse + requested > limit {
-                throw QuotaExceeded(resource: resource, requested: requested, used: inUse, limit: limit)
+            var allowed = count.max
+            for (resource, amount) in perUnit where amount > 0 {
+                let limit = limits[resource] ?? -1
+                guard limit >= 0 else { continue }
+                allowed = Swift.min(allowed, (limit - (inUse[resource] ?? 0)) / amount)
             }
-            return try await body(sql)
+            if allowed < count.min {
+                let (resource, amount) =
+                    perUnit.sorted { $0.key > $1.key }.first { resource, amount in
+                        let limit = limits[resource] ?? -1
+                        return limit >= 0 && (inUse[resource] ?? 0) + amount * count.min > limit
+                    } ?? perUnit.first!
+                throw QuotaExceeded(resource: resource, requested: amount * count.min, used: inUse[resource] ?? 0, limit: limits[resource] ?? -1)
+            }
+            return try await body(sql, allowed)
         }
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import NovaKitCore
+import NovaKitStorage
+import SQLKit
+
+/// How the simulated compute service behaves: fake hosts, driver step delay and failures, reclaim interval.
+public struct ComputeConfiguration: Sendable {
+    /// How long each fake driver step takes.
+    public var stepDelay: Duration = .milliseconds(200)
+    /// Driver steps that fail for every instance.
+    public var failingSteps: Set<DriverStep> = []
+    /// The fake hosts the scheduler chooses from.
+    public var hosts: [ComputeHost] = [.default]
+    /// Seconds a deleted instance is kept restorable (Nova's `reclaim_instance_interval`); 0 deletes at once.
+    public var reclaimInterval: Int = 0
+
+    public init() {}
+
+    /// Parses `name:vcpus:ram_mb:disk_gb` host descriptions.
+    public static func host(parsing text: String) -> ComputeHost? {
+        let parts = text.split(separator: ":").map(String.init)
+        guard parts.count == 4, !parts[0].isEmpty, let vcpus = Int(parts[1]), let ram = Int(parts[2]), let disk = Int(parts[3]),
+            vcpus > 0, ram > 0, disk > 0
+        else { return nil }
+        return ComputeHost(name: parts[0], vcpus: vcpus, memoryMB: ram, diskGB: disk)
+    }
+}
+
+/// The compute service inside a NovaKit process: the lifecycle engine over the SQL tables and the fake
+/// driver, with the configuration the API needs (hosts for scheduling, reclaim interval).
+public struct ComputeRuntime: Sendable {
+    public let engine: LifecycleEngine
+    public let configuration: ComputeConfiguration
+
+    /// Instance metadata that makes the fake driver fail the listed steps (`spawn,finish_resize`).
+    public static let failMetadataKey = "fake_fail_step"
+
+    public init(database: Database, clock: any NovaClock, configuration: ComputeConfiguration) {
+        self.configuration = configuration
+        let driver = FakeDriver(delay: configuration.stepDelay, failing: configuration.failingSteps) { instance in
+            await Self.failingSteps(of: instance, database)
+        }
+        engine = LifecycleEngine(
+            driver: driver, store: SQLInstanceStateStore(database: database, clock: clock),
+            journal: SQLLifecycleJournal(database: database, clock: clock, host: configuration.hosts.first?.name ?? ComputeHost.default.name))
+    }
+
+    private static func failingSteps(of instance: String, _ database: Database) async -> Set<DriverStep> {
+        let value = try? await database.withConnection { sql in
+            try await sql.select().column("value").from("instance_metadata").where("instance_uuid", .equal, SQLBind(instance))
+                .where("key", .equal, SQLBind(failMetadataKey)).readDeleted(.no).first()?.decode(column: "value", as: String.self)
+        }
+        return Set((value ?? "").split(separator: ",").compactMap { DriverStep(rawValue: $0.trimmingCharacters(in: .whitespaces)) })
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import NovaKitAPI
+import NovaKitCompute
+
+/// `os-migrations` (admin): every resize and cold migration; and `servers/{id}/migrations`, a server's
+/// migrations still in progress.
+public struct Migrations: APIExtension {
+    public init() {}
+
+    public let descriptor = ExtensionDescriptor(
+        name: "Migrations", alias: "os-migrations", namespace: "http://docs.openstack.org/compute/ext/migrations/api/v2.0",
+        updated: "2013-05-30T00:00:00Z", description: "Provide data on migrations.")
+
+    public var policies: [PolicyDefault] {
+        [
+            PolicyDefault("os_compute_api:os-migrations:index", "rule:admin_api", description: "List migrations."),
+            PolicyDefault("os_compute_api:servers:migrations:index", "rule:admin_api", description: "List a server's migrations in progress."),
+        ]
+    }
+
+    static let finalStatuses: Set<String> = ["finished", "confirmed", "reverted", "error", "failed", "completed", "done", "cancelled"]
+
+    public var api: [APIDeclaration] {
+        Resource("os-migrations") {
+            Index(policy: "os_compute_api:os-migrations:index") { request in
+                var migrations = try await MigrationStore(request).all(instance: request.queryValue("instance_uuid"))
+                if let status = request.queryValue("status") { migrations.removeAll { $0.status != status } }
+                if let host = request.queryValue("host") { migrations.removeAll { $0.sourceCompute != host && $0.destCompute != host } }
+                if let source = request.queryValue("source_compute") { migrations.removeAll { $0.sourceCompute != source } }
+                if request.version >= APIVersion(2, 23), let type = request.queryValue("migration_type") {
+                    migrations.removeAll { $0.type != type }
+                }
+                if request.version >= APIVersion(2, 80) {
+                    if let user = request.queryValue("user_id") { migrations.removeAll { $0.userID != user } }
+                    if let project = request.queryValue("project_id") { migrations.removeAll { $0.projectID != project } }
+                }
+                let flavorIDs = try await Self.flavorRowIDs(request)
+                var body: JSON = [:]
+                if request.version >= APIVersion(2, 59) {
+                    if let since = try ServerListing.date("changes-since", request) {
+                        migrations.removeAll { ($0.updatedAt ?? $0.createdAt) < since }
+                    }
+                    if let before = try ServerListing.date("changes-before", request) {
+                        migrations.removeAll { ($0.updatedAt ?? $0.createdAt) > before }
+                    }
+                    migrations.reverse()
+                    let (limit, marker) = try request.pagination()
+                    migrations = try request.page(migrations, limit: limit, marker: marker, key: \.uuid)
+                    if let next = request.nextLinks("os-migrations", page: migrations.count, limit: limit, lastMarker: migrations.last?.uuid) {
+                        body["migrations_links"] = next
+                    }
+                }
+                body["migrations"] = .array(migrations.map { Self.view($0, request, flavorIDs: flavorIDs) })
+                return Reply(body)
+            }
+        }
+        Resource("migrations", parent: .init("servers", parameter: "server_id"), collectionTarget: Servers.target("server_id")) {
+            Index(versions: .from(23), policy: "os_compute_api:servers:migrations:index") { request in
+                let migrations = try await MigrationStore(request).all(instance: request.parameter("server_id"))
+                    .filter { !Self.finalStatuses.contains($0.status) }
+                return Reply(["migrations": .array(migrations.map { Self.serverView($0, request) })])
+            }
+        }
+    }
+
+    /// Nova reports flavors in migrations by their internal row id.
+    static func flavorRowIDs(_ request: APIRequest) async throws -> [String: Int] {
+        try await request.services.database.withConnection { sql in
+            var ids: [String: Int] = [:]
+            for row in try await sql.select().columns("id", "flavorid").from("flavors").orderBy("id").all() {
+                ids[try row.decode(column: "flavorid", as: String.self)] = try row.decode(column: "id", as: Int.self)
+            }
+            return ids
+        }
+    }
+
+    static func view(_ migration: MigrationRecord, _ request: APIRequest, flavorIDs: [String: Int]) -> JSON {
+        var view: JSON = [
+            "id": .int(migration.id), "status": .string(migration.status), "instance_uuid": .string(migration.instance),
+            "source_node": .string(migration.sourceCompute), "source_compute": .string(migration.sourceCompute),
+            "dest_node": .string(migration.destCompute), "dest_compute": .string(migration.destCompute), "dest_host": "127.0.0.1",
+            "old_instance_type_id": .int(migration.oldFlavorID.flatMap { flavorIDs[$0] }),
+            "new_instance_type_id": .int(migration.newFlavorID.flatMap { flavorIDs[$0] }),
+            "created_at": .string(Timestamp.naive(migration.createdAt)), "updated_at": .string(migration.updatedAt.map(Timestamp.naive)),
+        ]
+        if request.version >= APIVersion(2, 23) { view["migration_type"] = .string(migration.type) }
+        if request.version >= APIVersion(2, 59) { view["uuid"] = .string(migration.uuid) }
+        if request.version >= APIVersion(2, 80) {
+            view["user_id"] = .string(migration.userID ?? "")
+            view["project_id"] = .string(migration.projectID ?? "")
+        }
+        return view
+    }
+
+    static func serverView(_ migration: MigrationRecord, _ request: APIRequest) -> JSON {
+        var view: JSON = [
+            "id": .int(migration.id), "status": .string(migration.status), "server_uuid": .string(migration.instance),
+            "source_node": .string(migration.sourceCompute), "source_compute": .string(migration.sourceCompute),
+            "dest_node": .string(migration.destCompute), "dest_compute": .string(migration.destCompute), "dest_host": "127.0.0.1",
+            "created_at": .string(Timestamp.naive(migration.createdAt)),
+            "updated_at": .string(Timestamp.naive(migration.updatedAt ?? migration.createdAt)),
+            "memory_total_bytes": .null, "memory_processed_bytes": .null, "memory_remaining_bytes": .null, "disk_total_bytes": .null,
+            "disk_processed_bytes": .null, "disk_remaining_bytes": .null,
+        ]
+        if request.version >= APIVersion(2, 59) { view["uuid"] = .string(migration.uuid) }
+        if request.version >= APIVersion(2, 80) {
+            view["user_id"] = .string(migration.userID ?? "")
+            view["project_id"] = .string(migration.projectID ?? "")
+        }
+        return view
+    }
+}

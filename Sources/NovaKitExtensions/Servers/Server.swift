@@ -1,0 +1,97 @@
+import Foundation
+import NovaKitAPI
+import NovaKitCompute
+
+/// The flavor an instance was built with, copied at create time as Nova does (the flavor may change or go later).
+struct FlavorSnapshot: Codable, Sendable, Equatable {
+    var id: String
+    var name: String
+    var ram: Int
+    var vcpus: Int
+    var disk: Int
+    var ephemeral: Int
+    var swap: Int
+    var extraSpecs: [String: String]
+
+    init(_ flavor: Flavor, extraSpecs: [String: String]) {
+        id = flavor.flavorID
+        name = flavor.name
+        ram = flavor.memoryMB
+        vcpus = flavor.vcpus
+        disk = flavor.rootGB
+        ephemeral = flavor.ephemeralGB
+        swap = flavor.swap
+        self.extraSpecs = extraSpecs
+    }
+
+    var resources: Resources { Resources(vcpus: vcpus, memoryMB: ram, diskGB: disk + ephemeral) }
+
+    var text: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
+
+    static func parse(_ text: String?) -> FlavorSnapshot? {
+        text.flatMap { try? JSONDecoder().decode(FlavorSnapshot.self, from: Data($0.utf8)) }
+    }
+}
+
+/// One fixed address of an instance on a (simulated) network.
+struct NetworkAddress: Codable, Sendable, Equatable {
+    var network: String
+    var address: String
+    var mac: String
+}
+
+/// An instance's latest fault, shown while it is in ERROR.
+struct InstanceFault: Sendable, Equatable {
+    var code: Int
+    var message: String
+    var details: String?
+    var created: Date
+}
+
+/// An instance as the API shows it: its row, metadata, tags and latest fault.
+struct Server: Sendable {
+    var rowID: Int
+    var id: String
+    var name: String
+    var description: String?
+    var hostname: String?
+    var projectID: String
+    var userID: String
+    var imageRef: String?
+    var flavor: FlavorSnapshot
+    var oldFlavor: FlavorSnapshot?
+    var newFlavor: FlavorSnapshot?
+    var state: InstanceState
+    var locked: Bool
+    var lockedBy: String?
+    var lockedReason: String?
+    var host: String?
+    var keyName: String?
+    var userData: String?
+    var availabilityZone: String?
+    var reservationID: String
+    var launchIndex: Int
+    var accessIPv4: String
+    var accessIPv6: String
+    var addresses: [NetworkAddress]
+    var launchedAt: Date?
+    var terminatedAt: Date?
+    var createdAt: Date
+    var updatedAt: Date?
+    var deleted: Bool
+    var metadata: [String: String] = [:]
+    var tags: [String] = []
+    var fault: InstanceFault?
+
+    /// Nova's `instance_name` template, `instance-%08x` of the row id.
+    var instanceName: String { "instance-" + String(format: "%08x", rowID) }
+
+    /// The status the API shows (DELETED for soft-deleted rows).
+    var status: String { deleted ? "DELETED" : state.status }
+}
+
+/// `Instance <id> could not be found.` (404)
+struct InstanceNotFound: FaultConvertible {
+    let id: String
+    var fault: Fault { .notFound("Instance \(id) could not be found.") }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import NovaKitAPI
+import NovaKitCompute
+import NovaKitImage
+
+/// `POST /servers`: validates the references, checks quotas and picks a host in one transaction, writes
+/// the instances as BUILD/scheduling and hands each to the lifecycle engine.
+enum ServerCreate {
+    static let ranges: [(VersionRange, APIVersion)] = [
+        (.through(18), APIVersion(2, 1)), (VersionRange(APIVersion(2, 19), APIVersion(2, 36)), APIVersion(2, 19)),
+        (VersionRange(APIVersion(2, 37), APIVersion(2, 51)), APIVersion(2, 37)),
+        (VersionRange(APIVersion(2, 52), APIVersion(2, 89)), APIVersion(2, 52)),
+        (.from(90), APIVersion(2, 90)),
+    ]
+
+    static func schema(_ version: APIVersion) -> Schema {
+        let count = Schema(types: [.integer, .string], pattern: "^[0-9]+$", minimum: 1)
+        let network = Schema.object(["uuid": .string(), "port": .string(), "fixed_ip": .string(), "tag": .string()])
+        var server: [String: Schema] = [
+            "name": .string(minLength: 1, maxLength: 255), "imageRef": Schema(types: [.string]),
+            "flavorRef": Schema(types: [.string, .integer], minLength: 1), "adminPass": .string(), "metadata": metadataSchema,
+            "key_name": .string(minLength: 1, maxLength: 255), "user_data": .string(maxLength: 65535), "availability_zone": .string(maxLength: 255),
+            "min_count": count, "max_count": count, "return_reservation_id": Schema(types: [.boolean, .string]),
+            "accessIPv4": .string(), "accessIPv6": .string(), "config_drive": Schema(types: [.boolean, .string]),
+            "security_groups": .array(.object(["name": .string()])), "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
+            "block_device_mapping_v2": .array(.any), "personality": .array(.any),
+            "networks": version >= APIVersion(2, 37) ? Schema(types: [.string, .array], items: network) : .array(network),
+        ]
+        if version >= APIVersion(2, 19) { server["description"] = Schema.string(maxLength: 255).nullable }
+        if version >= APIVersion(2, 52) { server["tags"] = .array(ServerTags.tagSchema, maxItems: 50) }
+        if version >= APIVersion(2, 90) { server["hostname"] = .string(minLength: 1, maxLength: 63, pattern: "^[a-zA-Z0-9][a-zA-Z0-9.-]*$") }
+        var required = ["name", "flavorRef"]
+        if version >= APIVersion(2, 37) { required.append("networks") }
+        return .object(["server": .object(server, required: required), "os:scheduler_hints": .any], required: ["server"])
+    }
+
+    static let metadataSchema = Schema(types: [.object], additionalProperties: true)
+
+    static let create: Handler = { request in
+        let body = request.body["server"] ?? [:]
+        let runtime = try request.services.components.require(ComputeRuntime.self)
+        let project = request.auth.projectID
+        let flavorID = reference(body["flavorRef"])
+        let flavor: Flavor
+        do { flavor = try await FlavorStore(request).get(flavorID, visibleTo: project, isAdmin: request.auth.isAdmin) } catch is FlavorNotFound {
+            throw Fault.badRequest("Flavor \(flavorID) could not be found.")
+        }
+        if flavor.disabled { throw Fault.badRequest("Flavor is disabled.") }
+        let imageID = reference(body["imageRef"])
+        guard !imageID.isEmpty else {
+            throw Fault.badRequest(
+                "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
+        }
+        let image: Image
+        do { image = try await ImageStore(request).get(imageID, project: project, isAdmin: request.auth.isAdmin) } catch is ImageNotFound {
+            throw Fault.badRequest("Image \(imageID) could not be found.")
+        }
+        guard image.status == "active" else { throw Fault.badRequest("Image \(imageID) is not active.") }
+        if flavor.memoryMB < image.minRam { throw Fault.badRequest("Flavor's memory is too small for requested image.") }
+        if flavor.rootGB > 0 && flavor.rootGB < image.minDisk { throw Fault.badRequest("Flavor's disk is too small for requested image.") }
+        let metadata = try validatedMetadata(body["metadata"])
+        let keyName = body["key_name"]?.stringValue
+        var publicKey: String?
+        if let keyName {
+            guard let pair = try? await KeypairStore(request).get(keyName, user: request.auth.userID) else {
+                throw Fault.badRequest("Invalid key_name provided.")
+            }
+            publicKey = pair.publicKey
+        }
+        let keyData = publicKey
+        if let userData = body["user_data"]?.stringValue, Data(base64Encoded: userData) == nil {
+            throw Fault.badRequest("Invalid input for field/attribute user_data. Value: \(userData). '\(userData)' is not a 'base64' string")
+        }
+        let withNetwork = try networkRequested(body["networks"], version: request.version)
+        let minCount = try countValue(body["min_count"], name: "min_count") ?? 1
+        let maxCount = try countValue(body["max_count"], name: "max_count") ?? minCount
+        guard minCount <= maxCount else { throw Fault.badRequest("min_count must be <= max_count") }
+        if maxCount > 1, body["hostname"] != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
+        let extraSpecs = try await FlavorStore(request).specs(of: flavor.flavorID)
+        let snapshot = FlavorSnapshot(flavor, extraSpecs: extraSpecs)
+        let limits = try await QuotaStore(request).limits(for: project)
+        if let maxItems = limits["metadata_items"], maxItems >= 0, metadata.count > maxItems {
+            throw Fault.forbidden("Quota exceeded for metadata_items: Requested \(metadata.count), but already used 0 of \(maxItems) metadata_items")
+        }
+        let name = body["name"]?.stringValue ?? ""
+        let reservation = "r-" + String(request.services.ids.uuid().replacingOccurrences(of: "-", with: "").prefix(8))
+        let now = request.services.clock.now()
+        let hosts = runtime.configuration.hosts
+        let services = request.services
+        let built: [Server] = try await QuotaStore(request).withQuotas(
+            ["instances": 1, "cores": flavor.vcpus, "ram": flavor.memoryMB], count: (minCount, maxCount), project: project,
+            used: { sql in
+                let usage = try await ServerStore.usage(sql, project: project)
+                return ["instances": usage.instances, "cores": usage.total.vcpus, "ram": usage.total.memoryMB]
+            }
+        ) { sql, count in
+            var servers: [Server] = []
+            var used = try await ServerStore.usage(sql).byHost
+            for index in 0..<count {
+                var host: String?
+                var fault: String?
+                do throws(NoValidHost) {
+                    let chosen = try Scheduler.select(snapshot.resources, hosts: hosts, used: used)
+                    host = chosen.name
+                    used[chosen.name] = (used[chosen.name] ?? .zero) + snapshot.resources
+                } catch {
+                    fault = error.reason
+                }
+                let id = services.ids.uuid()
+                let server = Server(
+                    rowID: 0, id: id, name: count > 1 ? "\(name)-\(index + 1)" : name, description: body["description"]?.stringValue,
+                    hostname: body["hostname"]?.stringValue ?? hostname(from: count > 1 ? "\(name)-\(index + 1)" : name), projectID: project,
+                    userID: request.auth.userID, imageRef: imageID, flavor: snapshot, oldFlavor: nil, newFlavor: nil,
+                    state: fault == nil ? InstanceState(.building, power: .noState) : InstanceState(.error, power: .noState),
+                    locked: false, lockedBy: nil, lockedReason: nil, host: host, keyName: keyName, userData: body["user_data"]?.stringValue,
+                    availabilityZone: body["availability_zone"]?.stringValue, reservationID: reservation, launchIndex: index,
+                    accessIPv4: body["accessIPv4"]?.stringValue ?? "", accessIPv6: body["accessIPv6"]?.stringValue ?? "",
+                    addresses: withNetwork ? [fixedAddress(services.ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
+                    updatedAt: nil, deleted: false, metadata: metadata, tags: [], fault: nil)
+                try await ServerStore.insert(server, keyData: keyData, sql)
+                for tag in Set((body["tags"]?.arrayValue ?? []).compactMap(\.stringValue)).sorted() {
+                    try await sql.insert(into: "instance_tags").columns("instance_uuid", "tag", "created_at", "deleted")
+                        .values(SQLBind(id), SQLBind(tag), SQLBind(now), SQLBind(0)).run()
+                }
+                try await InstanceActionStore.start("create", instance: id, request: request, at: now, sql)
+                if let fault {
+                    try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "details", "created_at", "deleted")
+                        .values(SQLBind(id), SQLBind(500), SQLBind(fault), SQLBind("scheduling failed"), SQLBind(now), SQLBind(0)).run()
+                }
+                servers.append(server)
+            }
+            return servers
+        }
+        for server in built where server.state.vm == .building {
+            try await runtime.engine.submit(.build, instance: server.id, isAdmin: request.auth.isAdmin)
+        }
+        if try boolValue(body["return_reservation_id"]) == true {
+            return Reply(["reservation_id": .string(reservation)])
+        }
+        let first = built[0]
+        let view: JSON = [
+            "id": .string(first.id), "links": request.links("servers", first.id), "OS-DCF:diskConfig": "MANUAL",
+            "security_groups": [["name": "default"]], "adminPass": .string(body["adminPass"]?.stringValue ?? password(services.ids.uuid())),
+        ]
+        return Reply(["server": view], headers: ["Location": "\(request.versionedBase)/servers/\(first.id)"])
+    }
+
+    /// A reference given as an id or as a URL ending in the id.
+    static func reference(_ value: JSON?) -> String {
+        let text = value?.stringValue ?? value?.intValue.map(String.init) ?? ""
+        return text.split(separator: "/").last.map(String.init) ?? text
+    }
+
+    static func validatedMetadata(_ value: JSON?) throws -> [String: String] {
+        guard let value, !value.isNull else { return [:] }
+        guard let object = value.objectValue else { throw Fault.badRequest("Invalid input for field/attribute metadata. Value: must be an object") }
+        var metadata: [String: String] = [:]
+        for (key, item) in object {
+            guard (1...255).contains(key.count) else {
+                throw Fault.badRequest("Invalid input for field/attribute metadata. Metadata key must be 1 to 255 characters")
+            }
+            guard let text = item.stringValue, text.count <= 255 else {
+                throw Fault.badRequest("Invalid input for field/attribute metadata. Value of \(key) must be a string of at most 255 characters")
+            }
+            metadata[key] = text
+        }
+        return metadata
+    }
+
+    /// Whether the instance gets an address: `none` gives none, `auto` (or nothing before 2.37) one on `private`.
+    static func networkRequested(_ value: JSON?, version: APIVersion) throws -> Bool {
+        guard let value else { return true }
+        if let text = value.stringValue {
+            guard ["none", "auto"].contains(text) else {
+                throw Fault.badRequest("Invalid input for field/attribute networks. Value: \(text). '\(text)' is not one of ['none', 'auto']")
+            }
+            return text == "auto"
+        }
+        for network in value.arrayValue ?? [] {
+            if let uuid = network["uuid"]?.stringValue { throw Fault.badRequest("Network \(uuid) could not be found.") }
+            if let port = network["port"]?.stringValue { throw Fault.notFound("Port \(port) could not be found.") }
+        }
+        return !(value.arrayValue ?? []).isEmpty
+    }
+
+    static func countValue(_ value: JSON?, name: String) throws -> Int? {
+        guard let value else { return nil }
+        guard let count = value.intValue ?? value.stringValue.flatMap({ Int($0) }), count >= 1 else {
+            throw Fault.badRequest("Invalid input for field/attribute \(name). Value: \(value). must be an integer of at least 1")
+        }
+        return count
+    }
+
+    static func boolValue(_ value: JSON?) throws -> Bool? {
+        guard let value else { return nil }
+        if case .bool(let flag) = value { return flag }
+        switch value.stringValue?.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw Fault.badRequest("Invalid input for field/attribute return_reservation_id. Value: \(value). is not a boolean")
+        }
+    }
+
+    /// Nova's hostname from the display name: lower case, runs of other characters as `-`, at most 63.
+    static func hostname(from name: String) -> String {
+        let lowered = name.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "." ? $0 : "-" }
+        let trimmed = String(lowered).trimmingCharacters(in: CharacterSet(charactersIn: "-."))
+        return trimmed.isEmpty ? "server" : String(trimmed.prefix(63))
+    }
+
+    /// A fixed address on the simulated `private` network, derived from a fresh uuid.
+    static func fixedAddress(_ seed: String) -> NetworkAddress {
+        let bytes = Array(seed.replacingOccurrences(of: "-", with: "").utf8.prefix(8))
+        let hex = { (index: Int) in Int(String(decoding: bytes[index...index + 1], as: UTF8.self), radix: 16) ?? 0 }
+        return NetworkAddress(
+            network: "private", address: "10.0.\(hex(0)).\(2 + hex(2) % 252)",
+            mac: String(format: "fa:16:3e:%02x:%02x:%02x", hex(2), hex(4), hex(6)))
+    }
+
+    /// A random admin password (Nova's default length is 12).
+    static func password(_ seed: String) -> String {
+        String(seed.replacingOccurrences(of: "-", with: "").prefix(12))
+    }
+}

@@ -1,0 +1,120 @@
+import Crypto
+import Foundation
+import NovaKitAPI
+import NovaKitCompute
+import NovaKitImage
+
+/// Nova's server views, field by field as each microversion adds them.
+enum ServerViews {
+    /// `{"id", "name", "links"}` for `GET /servers`.
+    static func summary(_ server: Server, _ request: APIRequest) -> JSON {
+        ["id": .string(server.id), "name": .string(server.name), "links": request.links("servers", server.id)]
+    }
+
+    /// The full view of `GET /servers/{id}`, `/servers/detail` and (2.75+) update and rebuild.
+    static func detail(_ server: Server, _ request: APIRequest, images: [String: Image] = [:]) -> JSON {
+        let version = request.version
+        let credentials = request.auth.credentials
+        let target = ["project_id": server.projectID, "user_id": server.userID]
+        let policy = request.services.policy
+        var view: JSON = [
+            "id": .string(server.id), "name": .string(server.name), "status": .string(server.status), "tenant_id": .string(server.projectID),
+            "user_id": .string(server.userID), "metadata": .object(server.metadata.mapValues(JSON.string)),
+            "hostId": .string(hostID(server)), "image": image(server, request, images: images), "flavor": flavor(server, request),
+            "created": .string(Timestamp.zulu(server.createdAt)), "updated": .string(Timestamp.zulu(server.updatedAt ?? server.createdAt)),
+            "addresses": addresses(server), "accessIPv4": .string(server.accessIPv4), "accessIPv6": .string(server.accessIPv6),
+            "links": request.links("servers", server.id), "OS-DCF:diskConfig": "MANUAL", "progress": .int(progress(server)),
+            "OS-EXT-AZ:availability_zone": .string(server.availabilityZone ?? "nova"), "config_drive": "",
+            "key_name": server.keyName.map(JSON.string) ?? .null,
+            "OS-SRV-USG:launched_at": server.launchedAt.map { .string(Timestamp.naive($0)) } ?? .null,
+            "OS-SRV-USG:terminated_at": server.terminatedAt.map { .string(Timestamp.naive($0)) } ?? .null,
+            "OS-EXT-STS:vm_state": .string(server.deleted ? "deleted" : server.state.vm.rawValue),
+            "OS-EXT-STS:task_state": server.state.task.map { .string($0.rawValue) } ?? .null,
+            "OS-EXT-STS:power_state": .int(server.state.power.rawValue),
+            "os-extended-volumes:volumes_attached": [],
+        ]
+        if !server.addresses.isEmpty { view["security_groups"] = [["name": "default"]] }
+        if policy.allows(Servers.rule("show:extended_attributes"), credentials: credentials, target: target) {
+            view["OS-EXT-SRV-ATTR:host"] = server.host.map(JSON.string) ?? .null
+            view["OS-EXT-SRV-ATTR:hypervisor_hostname"] = server.host.map(JSON.string) ?? .null
+            view["OS-EXT-SRV-ATTR:instance_name"] = .string(server.instanceName)
+            if version >= APIVersion(2, 3) {
+                view["OS-EXT-SRV-ATTR:reservation_id"] = .string(server.reservationID)
+                view["OS-EXT-SRV-ATTR:launch_index"] = .int(server.launchIndex)
+                view["OS-EXT-SRV-ATTR:hostname"] = .string(server.hostname ?? "")
+                view["OS-EXT-SRV-ATTR:kernel_id"] = ""
+                view["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
+                view["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
+                view["OS-EXT-SRV-ATTR:user_data"] = server.userData.map(JSON.string) ?? .null
+            }
+        }
+        if version >= APIVersion(2, 3) { view["os-extended-volumes:volumes_attached"] = [] }
+        if version >= APIVersion(2, 9) { view["locked"] = .bool(server.locked) }
+        if version >= APIVersion(2, 16), policy.allows(Servers.rule("show:host_status"), credentials: credentials, target: target) {
+            view["host_status"] = server.host == nil ? "" : "UP"
+        }
+        if version >= APIVersion(2, 19) { view["description"] = server.description.map(JSON.string) ?? .null }
+        if version >= APIVersion(2, 26) { view["tags"] = .array(server.tags.map(JSON.string)) }
+        if version >= APIVersion(2, 63) { view["trusted_image_certificates"] = .null }
+        if version >= APIVersion(2, 71) { view["server_groups"] = [] }
+        if version >= APIVersion(2, 73) { view["locked_reason"] = server.lockedReason.map(JSON.string) ?? .null }
+        if version >= APIVersion(2, 90) { view["OS-EXT-SRV-ATTR:hostname"] = .string(server.hostname ?? "") }
+        if version >= APIVersion(2, 96) { view["pinned_availability_zone"] = server.availabilityZone.map(JSON.string) ?? .null }
+        if version >= APIVersion(2, 100) { view["scheduler_hints"] = [:] }
+        if let fault = server.fault, server.status == "ERROR" || server.status == "DELETED" {
+            var shown: JSON = ["code": .int(fault.code), "message": .string(fault.message), "created": .string(Timestamp.zulu(fault.created))]
+            if request.auth.isAdmin || fault.code != 500 { shown["details"] = .string(fault.details ?? "") }
+            view["fault"] = shown
+        }
+        return view
+    }
+
+    /// Nova's `hostId`: a per-project hash of the host, so projects cannot map hosts.
+    static func hostID(_ server: Server) -> String { hostID(project: server.projectID, host: server.host) }
+
+    static func hostID(project: String, host: String?) -> String {
+        guard let host, !host.isEmpty else { return "" }
+        return SHA256.hash(data: Data((project + host).utf8)).map { String(format: "%02x", $0) }.joined().prefix(56).description
+    }
+
+    static func progress(_ server: Server) -> Int {
+        server.status == "ACTIVE" || server.status == "VERIFY_RESIZE" ? 100 : 0
+    }
+
+    static func image(_ server: Server, _ request: APIRequest, images: [String: Image]) -> JSON {
+        guard let ref = server.imageRef, !ref.isEmpty else { return "" }
+        let bookmark = (request.urlProjectID.map { "\(request.baseURL)/\($0)" } ?? request.baseURL) + "/images/\(ref)"
+        var image: JSON = ["id": .string(ref), "links": [["rel": "bookmark", "href": .string(bookmark)]]]
+        if request.version >= APIVersion(2, 98) { image["properties"] = .object((images[ref]?.properties ?? [:]).mapValues(JSON.string)) }
+        return image
+    }
+
+    static func flavor(_ server: Server, _ request: APIRequest) -> JSON {
+        let flavor = server.flavor
+        guard request.version >= APIVersion(2, 47) else {
+            let bookmark = (request.urlProjectID.map { "\(request.baseURL)/\($0)" } ?? request.baseURL) + "/flavors/\(flavor.id)"
+            return ["id": .string(flavor.id), "links": [["rel": "bookmark", "href": .string(bookmark)]]]
+        }
+        var view: JSON = [
+            "original_name": .string(flavor.name), "vcpus": .int(flavor.vcpus), "ram": .int(flavor.ram), "disk": .int(flavor.disk),
+            "ephemeral": .int(flavor.ephemeral), "swap": .int(flavor.swap),
+        ]
+        if request.services.policy.allows(
+            "os_compute_api:os-flavor-extra-specs:index", credentials: request.auth.credentials, target: ["project_id": server.projectID])
+        {
+            view["extra_specs"] = .object(flavor.extraSpecs.mapValues(JSON.string))
+        }
+        return view
+    }
+
+    static func addresses(_ server: Server) -> JSON {
+        var networks: [String: [JSON]] = [:]
+        for address in server.addresses {
+            networks[address.network, default: []].append([
+                "version": .int(address.address.contains(":") ? 6 : 4), "addr": .string(address.address), "OS-EXT-IPS:type": "fixed",
+                "OS-EXT-IPS-MAC:mac_addr": .string(address.mac),
+            ])
+        }
+        return .object(networks.mapValues(JSON.array))
+    }
+}

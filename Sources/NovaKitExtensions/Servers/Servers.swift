@@ -1,0 +1,110 @@
+import Foundation
+import NovaKitAPI
+import NovaKitCompute
+import NovaKitImage
+
+/// `servers`: the core compute resource. Create, list, show, update and delete here; actions, metadata,
+/// tags, migrations and instance actions in their own files, all declared through the same framework.
+public struct Servers: APIExtension {
+    public init() {}
+
+    public let descriptor = ExtensionDescriptor(
+        name: "Servers", alias: "servers", namespace: "http://docs.openstack.org/compute/core/servers/v1.1",
+        updated: "2011-01-01T00:00:00Z", description: "Servers: instances on the fake compute driver, with Nova's lifecycle.")
+
+    static func rule(_ action: String) -> String { "os_compute_api:servers:\(action)" }
+
+    public var policies: [PolicyDefault] {
+        ["index", "detail", "show", "create", "update", "delete"].map { PolicyDefault(Self.rule($0), "rule:admin_or_owner") }
+            + [
+                PolicyDefault(Self.rule("index:get_all_tenants"), "rule:admin_api", description: "List servers of all projects."),
+                PolicyDefault(Self.rule("detail:get_all_tenants"), "rule:admin_api", description: "List servers of all projects."),
+                PolicyDefault(Self.rule("allow_all_filters"), "rule:admin_api", description: "Use admin-only list filters (host, …)."),
+                PolicyDefault(Self.rule("show:extended_attributes"), "rule:admin_api", description: "See OS-EXT-SRV-ATTR:* fields."),
+                PolicyDefault(Self.rule("show:host_status"), "rule:admin_api", description: "See host_status (2.16+)."),
+            ] + ServerActions.policies + ServerMetadata.policies + ServerTags.policies
+    }
+
+    public var migrations: [Migration] { ComputeSchema.migrations }
+
+    /// Loads the server `{parameter}` the caller may see (admins see every project's; others get a 404).
+    static func target(_ parameter: String) -> Resource.TargetLookup {
+        { request in
+            let server = try await visibleServer(request, request.parameter(parameter))
+            return ["project_id": server.projectID, "user_id": server.userID]
+        }
+    }
+
+    static func visibleServer(_ request: APIRequest, _ id: String, readDeleted: ReadDeleted = .no) async throws -> Server {
+        let server = try await ServerStore(request).get(id, readDeleted: readDeleted)
+        guard request.auth.isAdmin || server.projectID == request.auth.projectID else { throw InstanceNotFound(id: id) }
+        return server
+    }
+
+    static let updateSchemas: [(VersionRange, Schema)] = [
+        (.through(18), updateSchema(APIVersion(2, 1))), (VersionRange(APIVersion(2, 19), APIVersion(2, 89)), updateSchema(APIVersion(2, 19))),
+        (.from(90), updateSchema(APIVersion(2, 90))),
+    ]
+
+    static func updateSchema(_ version: APIVersion) -> Schema {
+        var fields: [String: Schema] = [
+            "name": .string(minLength: 1, maxLength: 255), "accessIPv4": .string(), "accessIPv6": .string(),
+            "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
+        ]
+        if version >= APIVersion(2, 19) { fields["description"] = Schema.string(maxLength: 255).nullable }
+        if version >= APIVersion(2, 90) { fields["hostname"] = .string(minLength: 1, maxLength: 63, pattern: "^[a-zA-Z0-9][a-zA-Z0-9.-]*$") }
+        return .object(["server": .object(fields)], required: ["server"])
+    }
+
+    public var api: [APIDeclaration] {
+        Resource("servers", memberTarget: Self.target("id")) {
+            Index(policy: Self.rule("index")) { request in try await ServerListing.reply(request, detail: false) }
+            CollectionRoute("detail", policy: Self.rule("detail")) { request in try await ServerListing.reply(request, detail: true) }
+            for (range, version) in ServerCreate.ranges {
+                Create(ServerCreate.schema(version), versions: range, policy: Self.rule("create"), status: .accepted, ServerCreate.create)
+            }
+            Show(policy: Self.rule("show")) { request in
+                let server = try await Self.visibleServer(request, request.parameter("id"))
+                return Reply(["server": ServerViews.detail(server, request, images: try await Self.images(of: [server], request))])
+            }
+            for (range, schema) in Self.updateSchemas {
+                Update(schema, versions: range, policy: Self.rule("update"), Self.update)
+            }
+            Delete(policy: Self.rule("delete"), status: .noContent) { request in
+                let server = try await Self.visibleServer(request, request.parameter("id"))
+                let runtime = try request.services.components.require(ComputeRuntime.self)
+                let action: InstanceAction = runtime.configuration.reclaimInterval > 0 ? .softDelete : .delete
+                try await ServerActions.run(action, on: server, request, record: "delete")
+                return .empty
+            }
+        }
+        ServerActions.declarations
+        ServerMetadata.declarations
+        ServerTags.declarations
+    }
+
+    static let update: Handler = { request in
+        let id = request.parameter("id")
+        let fields = request.body["server"] ?? [:]
+        try await ServerStore(request).update(
+            id, name: fields["name"]?.stringValue, description: fields["description"], hostname: fields["hostname"]?.stringValue)
+        if fields["accessIPv4"] != nil || fields["accessIPv6"] != nil {
+            var values: [(String, any Encodable & Sendable)] = []
+            if let v4 = fields["accessIPv4"]?.stringValue { values.append(("access_ip_v4", v4)) }
+            if let v6 = fields["accessIPv6"]?.stringValue { values.append(("access_ip_v6", v6)) }
+            try await ServerStore(request).set(id, values)
+        }
+        let server = try await Self.visibleServer(request, id)
+        return Reply(["server": ServerViews.detail(server, request, images: try await Self.images(of: [server], request))])
+    }
+
+    /// The images the servers were built from, for 2.98's embedded image properties.
+    static func images(of servers: [Server], _ request: APIRequest) async throws -> [String: Image] {
+        guard request.version >= APIVersion(2, 98) else { return [:] }
+        var images: [String: Image] = [:]
+        for ref in Set(servers.compactMap(\.imageRef)) where !ref.isEmpty {
+            images[ref] = try? await ImageStore(request).get(ref, project: request.auth.projectID, isAdmin: true)
+        }
+        return images
+    }
+}
