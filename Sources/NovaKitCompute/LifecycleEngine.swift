@@ -46,9 +46,16 @@ public actor LifecycleEngine {
                 try await store.save(instance, record)
                 start(action, instance: instance)
             case .settle(let state, let fault):
+                let interruptedMove = [.resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish, .migrating].contains(record.state.task)
                 record.state = state
                 record.fault = fault ?? record.fault
-                try await store.save(instance, record)
+                if interruptedMove {
+                    // The move never finished: the instance stays where it was and its migration is marked failed.
+                    try await store.finish(instance, record, after: .resize, failed: true)
+                    try await journal.migration(instance, status: .error)
+                } else {
+                    try await store.save(instance, record)
+                }
             case .none:
                 break
             }

@@ -2,6 +2,7 @@
 the auth URL, username, password, project and domain."""
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,71 @@ print(image.name, image.status)
     name, has_private, fingerprint = keypair.split()
     assert name == "sdk-key" and has_private == "True" and len(fingerprint.split(":")) == 16
     assert image.split() == ["cirros", "active"]
+
+
+def wait_for(cli, name, field, expected, timeout=60):
+    """Polls `openstack server show` until `field` reads `expected`."""
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        value = cli("server", "show", name, "-f", "value", "-c", field).strip()
+        if value == expected:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{name} {field} is {value!r}, never {expected!r}")
+
+
+def test_servers_with_openstackclient(cli):
+    cli("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--nic", "none", "vm1", "--wait")
+    assert cli("server", "list", "-f", "value", "-c", "Name", "-c", "Status").split() == ["vm1", "ACTIVE"]
+    shown = cli("server", "show", "vm1", "-f", "value", "-c", "status", "-c", "OS-EXT-STS:vm_state", "-c", "name").split()
+    assert sorted(shown) == ["ACTIVE", "active", "vm1"]
+    assert "m1.tiny" in cli("server", "show", "vm1", "-f", "value", "-c", "flavor")
+    cli("server", "resize", "--flavor", "m1.small", "vm1", "--wait")
+    assert cli("server", "show", "vm1", "-f", "value", "-c", "status").strip() == "VERIFY_RESIZE"
+    assert "m1.small" in cli("server", "show", "vm1", "-f", "value", "-c", "flavor")
+    cli("server", "resize", "revert", "vm1")
+    wait_for(cli, "vm1", "status", "ACTIVE")
+    assert "m1.tiny" in cli("server", "show", "vm1", "-f", "value", "-c", "flavor")
+    cli("server", "stop", "vm1")
+    wait_for(cli, "vm1", "status", "SHUTOFF")
+    cli("server", "start", "vm1")
+    wait_for(cli, "vm1", "status", "ACTIVE")
+    cli("server", "lock", "vm1")
+    token = cli("token", "issue", "-f", "value", "-c", "id").strip()
+    locked = cli.server.request("GET", "/v2.1/servers/detail", token=token, version="2.9").json()["servers"][0]
+    assert locked["name"] == "vm1" and locked["locked"] is True
+    cli("server", "delete", "vm1", "--wait")
+    assert cli("server", "list", "-f", "value", "-c", "Name").split() == []
+
+
+def test_nova_list_and_openstacksdk_servers(cli, tmp_path):
+    cli("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--nic", "none", "osc-vm", "--wait")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env.update({
+        "OS_AUTH_URL": f"{cli.server.identity}/v3", "OS_USERNAME": "admin", "OS_PASSWORD": ADMIN_PASSWORD, "OS_PROJECT_NAME": "admin",
+        "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default", "OS_IDENTITY_API_VERSION": "3",
+    })
+    nova = subprocess.run([str(OPENSTACK.parent / "nova"), "list"], capture_output=True, text=True, env=env, timeout=120)
+    assert nova.returncode == 0, nova.stderr
+    rows = [line for line in nova.stdout.splitlines() if "osc-vm" in line]
+    assert len(rows) == 1 and "ACTIVE" in rows[0] and "Running" in rows[0]
+
+    script = tmp_path / "sdk_servers.py"
+    script.write_text("""
+import openstack
+conn = openstack.connect(cloud="novakit")
+image = conn.image.find_image("cirros")
+flavor = conn.compute.find_flavor("m1.tiny")
+server = conn.compute.create_server(name="sdk-vm", image_id=image.id, flavor_id=flavor.id, networks="none")
+server = conn.compute.wait_for_server(server, wait=60)
+print(server.name, server.status, server.flavor.name if server.flavor else None)
+print(sorted(s.name for s in conn.compute.servers()))
+""")
+    sdk_env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    sdk_env["OS_CLIENT_CONFIG_FILE"] = str(tmp_path / "clouds.yaml")
+    result = subprocess.run([str(OPENSTACK.parent / "python"), str(script)], capture_output=True, text=True, env=sdk_env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    created, listed = result.stdout.strip().splitlines()
+    assert created.split()[:2] == ["sdk-vm", "ACTIVE"]
+    assert listed == str(["osc-vm", "sdk-vm"])

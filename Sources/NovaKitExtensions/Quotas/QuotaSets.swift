@@ -88,11 +88,16 @@ public struct QuotaSets: APIExtension {
 }
 
 /// What a project uses of each resource, counted from the tables that hold it. Key pairs belong to
-/// users, as in Nova, so their usage is the given user's (`?user_id=`, else the caller).
+/// users, as in Nova, so their usage is the given user's (`?user_id=`, else the caller); instances, cores and
+/// ram are the project's live servers.
 enum QuotaUsage {
     static func current(project: String, user: String, database: Database) async throws -> [String: Int] {
         try await database.withConnection { sql in
-            ["key_pairs": try await Keypairs.count(user: user, sql)]
+            let servers = try await ServerStore.usage(sql, project: project)
+            return [
+                "key_pairs": try await Keypairs.count(user: user, sql), "instances": servers.instances, "cores": servers.total.vcpus,
+                "ram": servers.total.memoryMB,
+            ]
         }
     }
 }

@@ -239,7 +239,7 @@ enum ServerActions {
         }
         try await run(.rebuild, on: server, request)
         let rebuilt = try await Servers.visibleServer(request, server.id)
-        var view = ServerViews.detail(rebuilt, request, images: try await Servers.images(of: [rebuilt], request))
+        var view = ServerViews.changed(rebuilt, request, images: try await Servers.images(of: [rebuilt], request), rebuild: true)
         view["adminPass"] = .string(request.body["adminPass"]?.stringValue ?? ServerCreate.password(request.services.ids.uuid()))
         return Reply(["server": view])
     }

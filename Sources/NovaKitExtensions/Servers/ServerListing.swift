@@ -42,7 +42,7 @@ enum ServerListing {
         let page = try request.page(servers, limit: limit, marker: marker, key: \.id)
         let images = detail ? try await Servers.images(of: page, request) : [:]
         var body: JSON = [
-            "servers": .array(page.map { detail ? ServerViews.detail($0, request, images: images) : ServerViews.summary($0, request) })
+            "servers": .array(page.map { detail ? ServerViews.detail($0, request, images: images, listing: true) : ServerViews.summary($0, request) })
         ]
         if let next = request.nextLinks(detail ? "servers/detail" : "servers", page: page.count, limit: limit, lastMarker: page.last?.id) {
             body["servers_links"] = next

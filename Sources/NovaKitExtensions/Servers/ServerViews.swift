@@ -11,8 +11,8 @@ enum ServerViews {
         ["id": .string(server.id), "name": .string(server.name), "links": request.links("servers", server.id)]
     }
 
-    /// The full view of `GET /servers/{id}`, `/servers/detail` and (2.75+) update and rebuild.
-    static func detail(_ server: Server, _ request: APIRequest, images: [String: Image] = [:]) -> JSON {
+    /// The full view of `GET /servers/{id}`, `/servers/detail` (`listing`: without server_groups) and (2.75+) update and rebuild.
+    static func detail(_ server: Server, _ request: APIRequest, images: [String: Image] = [:], listing: Bool = false) -> JSON {
         let version = request.version
         let credentials = request.auth.credentials
         let target = ["project_id": server.projectID, "user_id": server.userID]
@@ -56,7 +56,7 @@ enum ServerViews {
         if version >= APIVersion(2, 19) { view["description"] = server.description.map(JSON.string) ?? .null }
         if version >= APIVersion(2, 26) { view["tags"] = .array(server.tags.map(JSON.string)) }
         if version >= APIVersion(2, 63) { view["trusted_image_certificates"] = .null }
-        if version >= APIVersion(2, 71) { view["server_groups"] = [] }
+        if version >= APIVersion(2, 71), !listing { view["server_groups"] = [] }
         if version >= APIVersion(2, 73) { view["locked_reason"] = server.lockedReason.map(JSON.string) ?? .null }
         if version >= APIVersion(2, 90) { view["OS-EXT-SRV-ATTR:hostname"] = .string(server.hostname ?? "") }
         if version >= APIVersion(2, 96) { view["pinned_availability_zone"] = server.availabilityZone.map(JSON.string) ?? .null }
@@ -67,6 +67,26 @@ enum ServerViews {
             view["fault"] = shown
         }
         return view
+    }
+
+    /// The view update and rebuild answer with: before 2.75 only the basic fields (plus key_name from 2.54
+    /// and user_data from 2.57 for a rebuild); from 2.75 the full view.
+    static func changed(_ server: Server, _ request: APIRequest, images: [String: Image], rebuild: Bool) -> JSON {
+        var view = detail(server, request, images: images)
+        let version = request.version
+        if rebuild && version >= APIVersion(2, 57) { view["user_data"] = server.userData.map(JSON.string) ?? .null }
+        if version >= APIVersion(2, 75) {
+            if rebuild { view["OS-EXT-SRV-ATTR:user_data"] = nil }
+            return view
+        }
+        var kept: Set<String> = [
+            "id", "name", "status", "tenant_id", "user_id", "metadata", "hostId", "image", "flavor", "created", "updated", "addresses",
+            "accessIPv4", "accessIPv6", "links", "OS-DCF:diskConfig", "progress", "fault", "locked", "description", "tags",
+            "trusted_image_certificates", "server_groups", "locked_reason",
+        ]
+        if rebuild && version >= APIVersion(2, 54) { kept.insert("key_name") }
+        if rebuild && version >= APIVersion(2, 57) { kept.insert("user_data") }
+        return .object((view.objectValue ?? [:]).filter { kept.contains($0.key) })
     }
 
     /// Nova's `hostId`: a per-project hash of the host, so projects cannot map hosts.

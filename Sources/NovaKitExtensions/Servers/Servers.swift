@@ -95,7 +95,7 @@ public struct Servers: APIExtension {
             try await ServerStore(request).set(id, values)
         }
         let server = try await Self.visibleServer(request, id)
-        return Reply(["server": ServerViews.detail(server, request, images: try await Self.images(of: [server], request))])
+        return Reply(["server": ServerViews.changed(server, request, images: try await Self.images(of: [server], request), rebuild: false)])
     }
 
     /// The images the servers were built from, for 2.98's embedded image properties.

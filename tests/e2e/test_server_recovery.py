@@ -1,0 +1,45 @@
+"""Issue 6: work in flight survives a SIGKILL — on start every instance is recovered or put in ERROR with a fault."""
+import time
+
+from conftest import ADMIN, USER
+from servers import action, create, show, wait
+
+SETTLED = {"ACTIVE", "SHUTOFF", "ERROR", "VERIFY_RESIZE", "PAUSED"}
+
+
+def test_sigkill_during_builds_and_resizes(novakit):
+    slow = novakit("--compute-step-delay", "300", admin_password="pw")
+    resizing = [create(slow, f"resize-{i}") for i in range(2)]
+    stopping = create(slow, "stopping")
+    for server in resizing + [stopping]:
+        wait(slow, server, "ACTIVE")
+    for server in resizing:
+        assert action(slow, server, {"resize": {"flavorRef": "2"}}).status_code == 202
+    assert action(slow, stopping, {"os-stop": None}).status_code == 202
+    building = [create(slow, f"build-{i}") for i in range(3)]
+    states = {server: show(slow, server)["OS-EXT-STS:task_state"] for server in resizing + building + [stopping]}
+    assert all(task is not None for task in states.values()), states
+    slow.process.kill()  # SIGKILL: no graceful shutdown
+    slow.process.wait()
+    slow.log.close()
+
+    restarted = novakit("--compute-step-delay", "20", database=slow.db)
+    deadline = time.monotonic() + 30
+    while True:
+        views = {server: show(restarted, server, token=USER) for server in states}
+        if all(v["OS-EXT-STS:task_state"] is None and v["status"] in SETTLED for v in views.values()):
+            break
+        assert time.monotonic() < deadline, {s: (v["status"], v["OS-EXT-STS:task_state"]) for s, v in views.items()}
+        time.sleep(0.1)
+    for server in building:  # an interrupted build cannot be trusted: ERROR with a fault saying why
+        assert views[server]["status"] == "ERROR"
+        assert "interrupted by a restart" in views[server]["fault"]["message"]
+    for server in resizing:  # an interrupted resize goes back to where it was, on its old flavor
+        assert views[server]["status"] == "ACTIVE" and views[server]["flavor"]["id"] == "1"
+    assert views[stopping]["status"] == "SHUTOFF"  # a stop is simply done again
+    for server in resizing:  # and their migrations are marked failed
+        migrations = restarted.request("GET", f"/v2.1/os-migrations?instance_uuid={server}", token=ADMIN).json()["migrations"]
+        assert [m["status"] for m in migrations] == ["error"]
+    # The recovered servers take new work.
+    assert action(restarted, resizing[0], {"resize": {"flavorRef": "2"}}).status_code == 202
+    wait(restarted, resizing[0], "VERIFY_RESIZE")
