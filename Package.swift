@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "NovaKitPolicy", dependencies: ["NovaKitCore", "Yams"]),
         .target(
             name: "NovaKitCompute",
-            dependencies: ["NovaKitCore", "NovaKitStorage", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: [
+                "NovaKitCore", "NovaKitStorage", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "NovaKitStorage",

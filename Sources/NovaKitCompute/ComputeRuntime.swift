@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NovaKitCore
 import NovaKitStorage
 import SQLKit
@@ -35,14 +36,15 @@ public struct ComputeRuntime: Sendable {
     /// Instance metadata that makes the fake driver fail the listed steps (`spawn,finish_resize`).
     public static let failMetadataKey = "fake_fail_step"
 
-    public init(database: Database, clock: any NovaClock, configuration: ComputeConfiguration) {
+    public init(database: Database, clock: any NovaClock, configuration: ComputeConfiguration, logger: Logger = Logger(label: "novakit.compute")) {
         self.configuration = configuration
         let driver = FakeDriver(delay: configuration.stepDelay, failing: configuration.failingSteps) { instance in
             await Self.failingSteps(of: instance, database)
         }
         engine = LifecycleEngine(
             driver: driver, store: SQLInstanceStateStore(database: database, clock: clock),
-            journal: SQLLifecycleJournal(database: database, clock: clock, host: configuration.hosts.first?.name ?? ComputeHost.default.name))
+            journal: SQLLifecycleJournal(database: database, clock: clock, host: configuration.hosts.first?.name ?? ComputeHost.default.name),
+            logger: logger)
     }
 
     private static func failingSteps(of instance: String, _ database: Database) async -> Set<DriverStep> {

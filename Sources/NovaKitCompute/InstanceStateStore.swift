@@ -20,6 +20,9 @@ public struct LifecycleRecord: Sendable, Equatable {
 public protocol InstanceStateStore: Sendable {
     func record(_ instance: String) async throws -> LifecycleRecord?
     func save(_ instance: String, _ record: LifecycleRecord) async throws
+    /// Stores `record` only if the instance is still in `expected` (Nova's expected task state), so two
+    /// requests — in this process or another node's — cannot both start work; returns whether it stored.
+    func save(_ instance: String, _ record: LifecycleRecord, ifStillIn expected: InstanceState) async throws -> Bool
     /// Stores the final state of `action` together with what it changes beyond the states (flavor and host
     /// after a resize, the row itself after a delete), atomically where the store can.
     func finish(_ instance: String, _ record: LifecycleRecord, after action: InstanceAction, failed: Bool) async throws
@@ -43,6 +46,11 @@ public actor InMemoryInstanceStore: InstanceStateStore {
 
     public func record(_ instance: String) -> LifecycleRecord? { records[instance] }
     public func save(_ instance: String, _ record: LifecycleRecord) { records[instance] = record }
+    public func save(_ instance: String, _ record: LifecycleRecord, ifStillIn expected: InstanceState) -> Bool {
+        guard records[instance]?.state == expected else { return false }
+        records[instance] = record
+        return true
+    }
     public func unsettled() -> [String] {
         records.filter { $0.value.state.task != nil || $0.value.state.vm == .building }.keys.sorted()
     }

@@ -1,3 +1,5 @@
+import Logging
+
 /// Runs instance actions: the API's `submit` validates and records the task at once, then the driver
 /// steps run in the background and the instance lands in its final (or ERROR) state. `recover` is
 /// called at start so that nothing a crash interrupted stays stuck.
@@ -5,32 +7,69 @@ public actor LifecycleEngine {
     let driver: any ComputeDriver
     let store: any InstanceStateStore
     let journal: any LifecycleJournal
-    private var running: [String: Task<Void, Never>] = [:]
+    /// The work in flight per instance, with a token so a superseded task does not unregister its successor.
+    private var running: [String: (token: Int, task: Task<Void, Never>)] = [:]
+    private var nextToken = 0
     /// Instances whose submit is between reading and storing their state (the actor is reentrant at awaits).
     private var accepting: Set<String> = []
 
-    public init(driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal = SilentJournal()) {
+    let logger: Logger
+
+    public init(
+        driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal = SilentJournal(),
+        logger: Logger = Logger(label: "novakit.compute")
+    ) {
         self.driver = driver
         self.store = store
         self.journal = journal
+        self.logger = logger
+    }
+
+    /// Another writer (a request on another node, say) changed the instance between its check and its update:
+    /// Nova's `UnexpectedTaskStateError`, a 409.
+    public struct ConcurrentUpdate: Error, Sendable, Equatable {
+        public let instance: String
+        public let expected: InstanceState
+        public let actual: InstanceState?
+
+        public var message: String {
+            let wanted = expected.task.map { "'\($0.rawValue)'" } ?? "None"
+            let found = actual.map { $0.task.map { "'\($0.rawValue)'" } ?? "None" } ?? "None"
+            return "Conflict updating instance \(instance). Expected: {'task_state': [\(wanted)]}. Actual: {'task_state': \(found)}"
+        }
     }
 
     /// Instance not known to the store.
     public struct UnknownInstance: Error, Sendable, Equatable { public let id: String }
 
     /// Validates `action` (state first, then lock), stores the accepted task and starts the work.
+    /// `whenAccepted` runs once the task is stored and before any work starts (the API records its instance
+    /// action and migration there, so a request that loses a race leaves no trace).
     @discardableResult
-    public func submit(_ action: InstanceAction, instance: String, isAdmin: Bool) async throws -> LifecycleRecord {
+    public func submit(
+        _ action: InstanceAction, instance: String, isAdmin: Bool, whenAccepted: @Sendable () async throws -> Void = {}
+    ) async throws -> LifecycleRecord {
         while accepting.contains(instance) { try await Task.sleep(for: .milliseconds(1)) }
         accepting.insert(instance)
         defer { accepting.remove(instance) }
         guard var record = try await store.record(instance) else { throw UnknownInstance(id: instance) }
+        let original = record
         let (accepted, effect) = try InstanceStateMachine.accept(action, from: record.state, locked: record.locked, isAdmin: isAdmin)
+        let expected = record.state
         if ![.confirmResize, .revertResize].contains(action) { record.previous = record.state.vm }
         record.state = accepted
         if action == .lock { record.locked = true }
         if action == .unlock { record.locked = false }
-        try await store.save(instance, record)
+        guard try await store.save(instance, record, ifStillIn: expected) else {
+            let actual = try await store.record(instance)?.state
+            throw ConcurrentUpdate(instance: instance, expected: expected, actual: actual)
+        }
+        do {
+            try await whenAccepted()
+        } catch {
+            try? await store.save(instance, original)  // nothing started: put the instance back as it was
+            throw error
+        }
         if let status = MigrationStatus.accepted(action) { try await journal.migration(instance, status: status) }
         if case .drive(let driven) = effect { start(driven, instance: instance) }
         return record
@@ -64,19 +103,27 @@ public actor LifecycleEngine {
 
     /// Waits until no work is in flight (tests, graceful shutdown).
     public func idle() async {
-        while let (_, task) = running.first {
-            await task.value
+        while let (_, work) = running.first {
+            await work.task.value
         }
     }
 
+    /// Starts `action`'s work; work still running for the instance (a soft reboot a hard one replaces, a build
+    /// a delete cuts short) is cancelled and leaves the states to its successor.
     private func start(_ action: InstanceAction, instance: String) {
-        running[instance] = Task { [driver, store, journal] in
-            await Self.drive(action, instance: instance, driver: driver, store: store, journal: journal)
-            self.finished(instance)
+        running[instance]?.task.cancel()
+        nextToken += 1
+        let token = nextToken
+        let task = Task { [driver, store, journal, logger] in
+            await Self.drive(action, instance: instance, driver: driver, store: store, journal: journal, logger: logger)
+            self.finished(instance, token: token)
         }
+        running[instance] = (token, task)
     }
 
-    private func finished(_ instance: String) { running[instance] = nil }
+    private func finished(_ instance: String, token: Int) {
+        if running[instance]?.token == token { running[instance] = nil }
+    }
 
     /// The driver steps of an action, each with the task_state shown while it runs.
     static func plan(_ action: InstanceAction) -> [(DriverStep, TaskState?)] {
@@ -103,12 +150,14 @@ public actor LifecycleEngine {
     }
 
     private static func drive(
-        _ action: InstanceAction, instance: String, driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal
+        _ action: InstanceAction, instance: String, driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal,
+        logger: Logger
     ) async {
         do {
             // Every write re-reads the record, so changes made meanwhile (a lock, a host) are kept.
+            // A cancelled (superseded) task writes no states.
             func update(_ change: (inout LifecycleRecord) -> Void) async throws -> LifecycleRecord? {
-                guard var record = try await store.record(instance) else { return nil }
+                guard !Task.isCancelled, var record = try await store.record(instance) else { return nil }
                 change(&record)
                 return record
             }
@@ -127,6 +176,10 @@ public actor LifecycleEngine {
                 } catch {
                     failure = (error as? DriverFailure)?.message ?? "\(step.rawValue) failed"
                 }
+                if Task.isCancelled {
+                    try await journal.stepFinished(instance, action: action, step: step, failure: "superseded by a newer action")
+                    return
+                }
                 try await journal.stepFinished(instance, action: action, step: step, failure: failure)
                 if let status = MigrationStatus.after(step, of: action, started: false, failed: failure != nil) {
                     try await journal.migration(instance, status: status)
@@ -140,6 +193,7 @@ public actor LifecycleEngine {
             if let finished { try await store.finish(instance, finished, after: action, failed: failure != nil) }
         } catch {
             // The store itself failed; the next start's recovery settles the instance.
+            logger.error("\(action.rawValue) of instance \(instance) could not record its progress: \(String(reflecting: error))")
         }
     }
 }

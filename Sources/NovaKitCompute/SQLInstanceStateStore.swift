@@ -36,6 +36,11 @@ public struct SQLInstanceStateStore: InstanceStateStore {
         try await database.transaction { sql in try await Self.write(instance, record, now, sql) }
     }
 
+    public func save(_ instance: String, _ record: LifecycleRecord, ifStillIn expected: InstanceState) async throws -> Bool {
+        let now = clock.now()
+        return try await database.transaction { sql in try await Self.write(instance, record, now, sql, ifStillIn: expected) }
+    }
+
     public func finish(_ instance: String, _ record: LifecycleRecord, after action: InstanceAction, failed: Bool) async throws {
         let now = clock.now()
         try await database.transaction { sql in
@@ -57,13 +62,17 @@ public struct SQLInstanceStateStore: InstanceStateStore {
         case (.build, false), (.rebuild, false):
             try await row.set("launched_at", to: SQLBind(now)).run()
         case (.resize, false), (.migrate, false):
-            try await row.set(SQLIdentifier("old_flavor"), to: SQLColumn("flavor")).set(SQLIdentifier("flavor"), to: SQLColumn("new_flavor"))
-                .set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination)).run()
+            var moved = row.set(SQLIdentifier("old_flavor"), to: SQLColumn("flavor"))
+                .set(SQLIdentifier("flavor"), to: SQLFunction("COALESCE", args: SQLColumn("new_flavor"), SQLColumn("flavor")))
+            if let destination { moved = moved.set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination)) }
+            try await moved.run()
         case (.resize, true), (.migrate, true):
             try await row.set("new_flavor", to: SQLLiteral.null).run()
         case (.revertResize, false):
-            try await row.set(SQLIdentifier("flavor"), to: SQLColumn("old_flavor")).set("old_flavor", to: SQLLiteral.null)
-                .set("new_flavor", to: SQLLiteral.null).set("host", to: SQLBind(source)).set("node", to: SQLBind(source)).run()
+            var back = row.set(SQLIdentifier("flavor"), to: SQLFunction("COALESCE", args: SQLColumn("old_flavor"), SQLColumn("flavor")))
+                .set("old_flavor", to: SQLLiteral.null).set("new_flavor", to: SQLLiteral.null)
+            if let source { back = back.set("host", to: SQLBind(source)).set("node", to: SQLBind(source)) }
+            try await back.run()
         case (.confirmResize, false):
             try await row.set("old_flavor", to: SQLLiteral.null).set("new_flavor", to: SQLLiteral.null).run()
         case (.delete, false), (.forceDelete, false):
@@ -78,16 +87,30 @@ public struct SQLInstanceStateStore: InstanceStateStore {
         }
     }
 
-    private static func write(_ instance: String, _ record: LifecycleRecord, _ now: Date, _ sql: any SQLDatabase) async throws {
-        try await sql.update("instances").set("vm_state", to: SQLBind(record.state.vm.rawValue))
+    /// Updates the instance's states (only while it is in `expected`, when given; one conditional UPDATE, so
+    /// concurrent writers cannot both pass) and records a new fault; returns whether the row changed.
+    @discardableResult
+    private static func write(
+        _ instance: String, _ record: LifecycleRecord, _ now: Date, _ sql: any SQLDatabase, ifStillIn expected: InstanceState? = nil
+    ) async throws -> Bool {
+        var update = sql.update("instances").set("vm_state", to: SQLBind(record.state.vm.rawValue))
             .set("task_state", to: SQLBind(record.state.task?.rawValue)).set("power_state", to: SQLBind(record.state.power.rawValue))
             .set("previous_vm_state", to: SQLBind(record.previous.rawValue)).set("locked", to: SQLBind(record.locked))
             .set("host", to: SQLBind(record.host)).set("updated_at", to: SQLBind(now))
-            .where("uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
+            .where("uuid", .equal, SQLBind(instance)).readDeleted(.no)
+        if let expected {
+            update = update.where("vm_state", .equal, SQLBind(expected.vm.rawValue))
+            update =
+                if let task = expected.task { update.where("task_state", .equal, SQLBind(task.rawValue)) } else {
+                    update.where("task_state", .is, SQLLiteral.null)
+                }
+        }
+        guard try await !update.returning("id").all().isEmpty else { return false }
         if let fault = record.fault, try await fault != Self.latestFault(instance, sql) {
             try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "created_at", "deleted")
                 .values(SQLBind(instance), SQLBind(500), SQLBind(fault), SQLBind(now), SQLBind(0)).run()
         }
+        return true
     }
 
     private static func latestFault(_ instance: String, _ sql: any SQLDatabase) async throws -> String? {

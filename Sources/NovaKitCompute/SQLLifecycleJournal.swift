@@ -35,8 +35,11 @@ public struct SQLLifecycleJournal: LifecycleJournal {
                 .set("updated_at", to: SQLBind(now))
                 .where("action_id", .equal, SQLBind(actionID)).where("event", .equal, SQLBind("compute_\(step.rawValue)"))
                 .where("finish_time", .is, SQLLiteral.null).readDeleted(.no).run()
-            try await sql.update("instance_actions").set("finish_time", to: SQLBind(now)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(actionID)).run()
+            var action = sql.update("instance_actions").set("finish_time", to: SQLBind(now)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(actionID))
+            // As Nova: an action with a failed event carries the message "Error".
+            if failure != nil { action = action.set("message", to: SQLBind("Error")) }
+            try await action.run()
         }
     }
 

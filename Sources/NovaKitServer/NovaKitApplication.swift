@@ -22,7 +22,7 @@ public enum NovaKitApplication {
     /// The compute service of this process: the lifecycle engine over the database, recovered from whatever
     /// a previous run left in flight.
     public static func compute(configuration: NovaKitConfiguration, database: Database, logger: Logger) async throws -> ComputeRuntime {
-        let runtime = ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute)
+        let runtime = ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute, logger: logger)
         try await runtime.engine.recover()
         return runtime
     }

@@ -68,4 +68,36 @@ struct SQLInstanceStateStoreTests {
             #expect(try await store.unsettled().isEmpty)
         }
     }
+
+    @Test("two nodes' engines over one database: of many concurrent stops exactly one is accepted", arguments: StorageTests.engines)
+    func concurrentSubmits(url: DatabaseURL) async throws {
+        try await StorageTests.withDatabase(url) { (database, _) async throws in
+            try await Migrator(database: database, migrations: ComputeSchema.migrations).sync()
+            let store = SQLInstanceStateStore(database: database, clock: SystemClock())
+            try await Self.insertInstance("shared", vm: .active, task: nil, database)
+            let driver = FakeDriver(delay: .milliseconds(200))
+            let nodes = [LifecycleEngine(driver: driver, store: store), LifecycleEngine(driver: driver, store: store)]
+            let accepted = await withTaskGroup(of: Bool.self) { group in
+                for attempt in 0..<10 {
+                    group.addTask {
+                        do {
+                            try await nodes[attempt % 2].submit(.stop, instance: "shared", isAdmin: false)
+                            return true
+                        } catch is StateRefusal {
+                            return false
+                        } catch is LifecycleEngine.ConcurrentUpdate {
+                            return false
+                        } catch {
+                            Issue.record("unexpected \(error)")
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(accepted == 1)
+            for node in nodes { await node.idle() }
+            #expect(try await store.record("shared")?.state.status == "SHUTOFF")
+        }
+    }
 }

@@ -11,7 +11,8 @@ OTHER = f"bob:{OTHER_PROJECT}"
 
 @pytest.fixture
 def cloud(novakit):
-    return novakit("--compute-step-delay", "50", admin_password="pw")
+    # Long enough that the transitional states (BUILD, RESIZE, REBOOT) are seen right after a 202.
+    return novakit("--compute-step-delay", "150", admin_password="pw")
 
 
 def test_seed_flow_resize_revert_and_confirm(cloud):
@@ -118,7 +119,8 @@ def test_actions_move_states_and_refuse_from_the_wrong_one(cloud, body, state_af
     wait(cloud, server, "ACTIVE")
 
 
-def test_task_in_flight_refuses_other_actions(cloud):
+def test_task_in_flight_refuses_other_actions(novakit):
+    cloud = novakit("--compute-step-delay", "1000", admin_password="pw")
     server = create(cloud, "busy")
     wait(cloud, server, "ACTIVE")
     assert action(cloud, server, {"reboot": {"type": "SOFT"}}).status_code == 202
@@ -195,6 +197,7 @@ def test_failures_put_the_server_in_error_with_a_fault(cloud):
                       cloud.request("GET", f"/v2.1/servers/{survivor}/os-instance-actions/{request_id}", token=ADMIN, version="2.84"))
     events = {e["event"]: e["result"] for e in detail["instanceAction"]["events"]}
     assert events == {"compute_migrate": "Success", "compute_finish_resize": "Error"}
+    assert detail["instanceAction"]["message"] == "Error"
     # Deleting an ERROR server works.
     assert cloud.request("DELETE", f"/v2.1/servers/{server}").status_code == 204
     wait_deleted(cloud, server)
@@ -239,6 +242,7 @@ def test_create_validation_and_quotas(cloud):
     assert_fault(post({**base, "min_count": 0}), 400)
     assert_fault(post({**base, "user_data": "***"}), 400)
     assert_fault(post({**base, "name": ""}), 400)
+    assert_fault(post({**base, "availability_zone": "mars"}), 400, "The requested availability zone is not available")
     # Before 2.37 networks are optional: the server gets an address on the private network.
     legacy = create(cloud, "legacy", version=None, networks=None)
     assert wait(cloud, legacy, "ACTIVE")["addresses"]["private"]
@@ -384,3 +388,15 @@ def test_soft_delete_restore_and_force_delete(novakit):
     wait_deleted(cloud, server)
     rows = cloud.db.query(f"SELECT deleted, id FROM instances WHERE uuid = '{server}'")
     assert rows[0][0] == rows[0][1]  # soft-deleted: deleted = id
+
+
+def test_concurrent_actions_start_work_once(cloud):
+    from concurrent.futures import ThreadPoolExecutor
+    server = create(cloud, "contended")
+    wait(cloud, server, "ACTIVE")
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(lambda _: action(cloud, server, {"os-stop": None}).status_code, range(10)))
+    assert sorted(codes) == [202] + [409] * 9
+    wait(cloud, server, "SHUTOFF")
+    stops = [a for a in cloud.request("GET", f"/v2.1/servers/{server}/os-instance-actions").json()["instanceActions"] if a["action"] == "stop"]
+    assert len(stops) == 1  # the requests that lost left no instance action behind

@@ -90,15 +90,24 @@ enum ServerActions {
 
     static func conflict(_ refusal: StateRefusal, _ id: String) -> Fault { .conflict(refusal.message(instance: id)) }
 
-    /// Validates, records the instance action and submits `action` to the lifecycle engine.
-    static func run(_ action: InstanceAction, on server: Server, _ request: APIRequest, record name: String? = nil) async throws {
+    /// Validates and submits `action` to the lifecycle engine; once it is accepted, `whenAccepted` runs and the
+    /// instance action is recorded under the request id, before the engine starts the work.
+    static func run(
+        _ action: InstanceAction, on server: Server, _ request: APIRequest, record name: String? = nil,
+        whenAccepted: @escaping @Sendable () async throws -> Void = {}
+    ) async throws {
         try check(action, server, request)
         let runtime = try request.services.components.require(ComputeRuntime.self)
-        try await InstanceActionStore(request).start(name ?? action.apiName, instance: server.id, request: request)
+        let actions = InstanceActionStore(request)
         do {
-            try await runtime.engine.submit(action, instance: server.id, isAdmin: request.auth.isAdmin)
+            try await runtime.engine.submit(action, instance: server.id, isAdmin: request.auth.isAdmin) {
+                try await whenAccepted()
+                try await actions.start(name ?? action.apiName, instance: server.id, request: request)
+            }
         } catch let refusal as StateRefusal {
             throw conflict(refusal, server.id)
+        } catch let conflict as LifecycleEngine.ConcurrentUpdate {
+            throw Fault.conflict(conflict.message)
         } catch is LifecycleEngine.UnknownInstance {
             throw InstanceNotFound(id: server.id)
         }
@@ -145,14 +154,16 @@ enum ServerActions {
         do { destination = try Scheduler.select(target.resources, hosts: hosts, used: available, excluding: others) } catch {
             throw Fault.badRequest("No valid host was found. \(error.reason)")
         }
-        try await MigrationStore(request).create(
-            MigrationRecord(
-                id: 0, uuid: request.services.ids.uuid(), instance: server.id, sourceCompute: server.host, destCompute: destination.name,
-                oldFlavorID: server.flavor.id, newFlavorID: target.id, type: migrate ? "migration" : "resize",
-                status: MigrationStatus.preMigrating.rawValue, userID: request.auth.userID, projectID: request.auth.projectID,
-                createdAt: request.services.clock.now(), updatedAt: nil))
-        try await ServerStore(request).set(server.id, [("new_flavor", target.text)])
-        try await run(action, on: server, request)
+        let migration = MigrationRecord(
+            id: 0, uuid: request.services.ids.uuid(), instance: server.id, sourceCompute: server.host, destCompute: destination.name,
+            oldFlavorID: server.flavor.id, newFlavorID: target.id, type: migrate ? "migration" : "resize",
+            status: MigrationStatus.preMigrating.rawValue, userID: request.auth.userID, projectID: request.auth.projectID,
+            createdAt: request.services.clock.now(), updatedAt: nil)
+        let (migrations, servers, newFlavor) = (MigrationStore(request), ServerStore(request), target.text)
+        try await run(action, on: server, request) {
+            try await migrations.create(migration)
+            try await servers.set(server.id, [("new_flavor", newFlavor)])
+        }
         return .empty
     }
 

@@ -58,6 +58,9 @@ enum ServerCreate {
         guard image.status == "active" else { throw Fault.badRequest("Image \(imageID) is not active.") }
         if flavor.memoryMB < image.minRam { throw Fault.badRequest("Flavor's memory is too small for requested image.") }
         if flavor.rootGB > 0 && flavor.rootGB < image.minDisk { throw Fault.badRequest("Flavor's disk is too small for requested image.") }
+        if let zone = body["availability_zone"]?.stringValue, zone != "nova" {
+            throw Fault.badRequest("The requested availability zone is not available")
+        }
         let metadata = try validatedMetadata(body["metadata"])
         let keyName = body["key_name"]?.stringValue
         var publicKey: String?
