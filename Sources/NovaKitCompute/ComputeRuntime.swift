@@ -55,3 +55,30 @@ public struct ComputeRuntime: Sendable {
         return Set((value ?? "").split(separator: ",").compactMap { DriverStep(rawValue: $0.trimmingCharacters(in: .whitespaces)) })
     }
 }
+
+extension ComputeRuntime {
+    /// Deletes for good the soft-deleted instances older than the reclaim interval (Nova's
+    /// `_reclaim_queued_deletes`); returns the ids it started deleting.
+    @discardableResult
+    public func reclaim(database: Database, now: Date) async throws -> [String] {
+        guard configuration.reclaimInterval > 0 else { return [] }
+        let cutoff = now.addingTimeInterval(-Double(configuration.reclaimInterval))
+        let due = try await database.withConnection { sql in
+            try await sql.select().column("uuid").from("instances").readDeleted(.no)
+                .where("vm_state", .equal, SQLBind(VMState.softDeleted.rawValue)).where("task_state", .is, SQLLiteral.null)
+                .where("updated_at", .lessThan, SQLBind(cutoff)).orderBy("id").all().map { try $0.decode(column: "uuid", as: String.self) }
+        }
+        var started: [String] = []
+        for instance in due {
+            do {
+                try await engine.submit(.delete, instance: instance, isAdmin: true)
+                started.append(instance)
+            } catch is StateRefusal {
+                continue  // someone restored or deleted it meanwhile
+            } catch is LifecycleEngine.ConcurrentUpdate {
+                continue
+            }
+        }
+        return started
+    }
+}

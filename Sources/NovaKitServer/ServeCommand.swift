@@ -40,13 +40,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let authenticator = NovaKitApplication.authenticator(configuration: configuration, identity: identity)
             var components = Components()
-            components.provide(try await NovaKitApplication.compute(configuration: configuration, database: database, logger: logger))
+            let runtime = try await NovaKitApplication.compute(configuration: configuration, database: database, logger: logger)
+            components.provide(runtime)
             let compute = NovaKitApplication.application(
                 responder: NovaKitApplication.responder(
                     configuration: configuration, registry: boot.registry, database: database, policy: policy,
                     authenticator: authenticator, components: components, logger: logger),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
-            var services: [any Service] = [compute]
+            var services: [any Service] = [compute, ComputeReclaimer(runtime: runtime, database: database, logger: logger)]
             if configuration.imagePort != 0 {
                 let glance = GlanceResponder(
                     store: ImageStore(database: database, clock: SystemClock()), authenticator: authenticator, ids: RandomIDGenerator(),

@@ -400,3 +400,58 @@ def test_concurrent_actions_start_work_once(cloud):
     wait(cloud, server, "SHUTOFF")
     stops = [a for a in cloud.request("GET", f"/v2.1/servers/{server}/os-instance-actions").json()["instanceActions"] if a["action"] == "stop"]
     assert len(stops) == 1  # the requests that lost left no instance action behind
+
+
+def test_reclaim_interval_deletes_soft_deleted_servers(novakit):
+    cloud = novakit("--compute-step-delay", "50", "--reclaim-interval", "1", admin_password="pw")
+    server = create(cloud, "reclaimed")
+    wait(cloud, server, "ACTIVE")
+    assert cloud.request("DELETE", f"/v2.1/servers/{server}").status_code == 204
+    wait(cloud, server, "SOFT_DELETED")
+    wait_deleted(cloud, server, timeout=15)  # the periodic task deleted it after the interval
+
+
+def test_scheduling_over_configured_hosts_and_no_valid_host(novakit):
+    cloud = novakit("--compute-step-delay", "50", "--compute-host", "small:2:2048:40", "--compute-host", "big:4:4096:80",
+                    admin_password="pw")
+    placed = {}
+    for index in range(3):  # m1.small: 1 vCPU, 2048 MB — the host with the most free RAM, ties by name
+        server = create(cloud, f"fit-{index}", flavor="2")
+        placed[server] = wait(cloud, server, "ACTIVE", token=ADMIN)["OS-EXT-SRV-ATTR:host"]
+    assert list(placed.values()) == ["big", "big", "small"]
+    refused = create(cloud, "no-room", flavor="2")
+    view = wait(cloud, refused, "ERROR")
+    assert view["fault"]["message"].startswith("No valid host was found.")
+    first, _, on_small = placed
+    assert cloud.request("DELETE", f"/v2.1/servers/{on_small}").status_code == 204
+    wait_deleted(cloud, on_small)
+    # m1.medium (4096 MB) fits on neither host once the others are counted.
+    assert_fault(action(cloud, first, {"resize": {"flavorRef": "3"}}), 400)
+    # A cold migration leaves its host for one with room, and comes back on revert.
+    assert action(cloud, first, {"migrate": None}, token=ADMIN).status_code == 202
+    assert wait(cloud, first, "VERIFY_RESIZE", token=ADMIN)["OS-EXT-SRV-ATTR:host"] == "small"
+    assert action(cloud, first, {"revertResize": None}).status_code == 202
+    assert wait(cloud, first, "ACTIVE", token=ADMIN)["OS-EXT-SRV-ATTR:host"] == "big"
+
+
+def test_configured_failures_delete_during_build_keys_and_upsize_quota(novakit):
+    cloud = novakit("--compute-step-delay", "300", "--compute-fail-step", "pause", admin_password="pw")
+    server = create(cloud, "paused-never")
+    wait(cloud, server, "ACTIVE")
+    assert action(cloud, server, {"pause": None}).status_code == 202
+    view = wait(cloud, server, "ERROR")
+    assert "pause failed" in view["fault"]["message"]
+    # Deleting a server that is still building cancels the build.
+    building = create(cloud, "short-lived")
+    assert show(cloud, building)["status"] == "BUILD"
+    assert cloud.request("DELETE", f"/v2.1/servers/{building}").status_code == 204
+    wait_deleted(cloud, building)
+    # key_name is kept and shown.
+    assert cloud.request("POST", "/v2.1/os-keypairs", json={"keypair": {"name": "k"}}).status_code == 200
+    keyed = create(cloud, "keyed", key_name="k")
+    assert wait(cloud, keyed, "ACTIVE")["key_name"] == "k"
+    # Growing past the cores quota is refused before anything moves.
+    assert cloud.request("PUT", f"/v2.1/os-quota-sets/{PROJECT}", token=ADMIN, json={"quota_set": {"cores": 3}}).status_code == 200
+    assert_fault(action(cloud, keyed, {"resize": {"flavorRef": "4"}}), 403,
+                 "Quota exceeded for cores: Requested 3, but already used 2 of 3 cores")
+    assert show(cloud, keyed)["status"] == "ACTIVE"

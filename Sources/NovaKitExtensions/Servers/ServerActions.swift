@@ -137,6 +137,7 @@ enum ServerActions {
             guard flavor.flavorID != server.flavor.id else { throw Fault.badRequest("When resizing, instances must change flavor!") }
             if flavor.disabled { throw Fault.badRequest("Flavor is disabled.") }
             target = FlavorSnapshot(flavor, extraSpecs: try await FlavorStore(request).specs(of: flavor.flavorID))
+            try await checkUpsizeQuota(server, to: target, request)
         }
         let runtime = try request.services.components.require(ComputeRuntime.self)
         let requestedHost = request.body["host"]?.stringValue
@@ -165,6 +166,20 @@ enum ServerActions {
             try await servers.set(server.id, [("new_flavor", newFlavor)])
         }
         return .empty
+    }
+
+    /// A resize to a bigger flavor needs quota for the extra cores and RAM (403 otherwise), as Nova checks.
+    static func checkUpsizeQuota(_ server: Server, to target: FlavorSnapshot, _ request: APIRequest) async throws {
+        let extra = ["cores": target.vcpus - server.flavor.vcpus, "ram": target.ram - server.flavor.ram].filter { $0.value > 0 }
+        guard !extra.isEmpty else { return }
+        let project = server.projectID
+        try await QuotaStore(request).withQuotas(
+            extra, count: (1, 1), project: project,
+            used: { sql in
+                let usage = try await ServerStore.usage(sql, project: project)
+                return ["cores": usage.total.vcpus, "ram": usage.total.memoryMB]
+            }
+        ) { _, _ in }
     }
 
     /// `confirmResize` / `revertResize`, with the seed's order: the state (409), then a finished migration

@@ -1,0 +1,31 @@
+import Foundation
+import Logging
+import NovaKitCompute
+import NovaKitStorage
+import ServiceLifecycle
+
+/// The periodic task that reclaims soft-deleted servers once `--reclaim-interval` has passed.
+struct ComputeReclaimer: Service {
+    let runtime: ComputeRuntime
+    let database: Database
+    let logger: Logger
+
+    func run() async throws {
+        let interval = runtime.configuration.reclaimInterval
+        guard interval > 0 else {
+            try? await gracefulShutdown()  // returning early would end the whole service group
+            return
+        }
+        // Check a few times per interval (at least once a second) so a reclaim is never much late.
+        let period = Duration.milliseconds(max(1, min(interval, 60)) * 1000 / 4)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let reclaimed = try await runtime.reclaim(database: database, now: Date())
+                if !reclaimed.isEmpty { logger.info("reclaimed \(reclaimed.count) soft-deleted server(s)") }
+            } catch {
+                logger.error("reclaiming soft-deleted servers failed: \(String(reflecting: error))")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
+        }
+    }
+}
