@@ -10,7 +10,7 @@ swift build -c release --product novakit > /dev/null
 binary="$PWD/.build/release/novakit"
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$binary" serve --auth noauth2 --port "$port" --identity-port 0 --image-port 0 --admin-password bench \
+"$binary" serve --auth noauth2 --port "$port" --identity-port 0 --image-port 0 --admin-password bench --compute-step-delay 10 \
     --database "sqlite://$work/bench.sqlite" --log-level warning > "$work/log" 2>&1 &
 pid=$!
 trap 'kill $pid 2> /dev/null; rm -rf "$work"' EXIT
@@ -23,11 +23,29 @@ for i in $(seq 1 20); do
 done
 echo "rss_at_start_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)" >&2
 
+# 100 servers (quota raised by the admin), created one after another; the time until all are ACTIVE.
+curl -sf -X PUT -H "X-Auth-Token: admin:$project" -H 'Content-Type: application/json' \
+    -d '{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}' "http://127.0.0.1:$port/v2.1/os-quota-sets/$project" > /dev/null
+image=$(curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v2.1/images" | python3 -c 'import json, sys; print(json.load(sys.stdin)["images"][0]["id"])')
+started=$(date +%s.%N)
+for i in $(seq 1 100); do
+    server=$(curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' -H 'OpenStack-API-Version: compute 2.37' \
+        -d "{\"server\": {\"name\": \"vm$i\", \"imageRef\": \"$image\", \"flavorRef\": \"1\", \"networks\": \"auto\"}}" \
+        "http://127.0.0.1:$port/v2.1/servers" | python3 -c 'import json, sys; print(json.load(sys.stdin)["server"]["id"])')
+done
+created=$(date +%s.%N)
+until [ "$(curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v2.1/servers?status=BUILD" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["servers"]))')" = 0 ]; do
+    sleep 0.05
+done
+active=$(date +%s.%N)
+echo "100 server creates: $(awk -v a="$started" -v b="$created" 'BEGIN {printf "%.2f", b - a}') s; all ACTIVE after $(awk -v a="$started" -v b="$active" 'BEGIN {printf "%.2f", b - a}') s" >&2
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "| endpoint | requests/s (median of $runs) | p99 latency ms (median) |"
 echo "|---|---|---|"
-for path in "/" "/v2.1/$project/os-documents" "/v2.1/$project/flavors/detail" "/v2.1/$project/os-documents/7"; do
+for path in "/" "/v2.1/$project/os-documents" "/v2.1/$project/flavors/detail" "/v2.1/$project/os-documents/7" \
+    "/v2.1/$project/servers/$server" "/v2.1/$project/servers?limit=100" "/v2.1/$project/servers/detail?limit=100"; do
     rates=()
     p99s=()
     for _ in $(seq 1 "$runs"); do
@@ -40,7 +58,8 @@ for path in "/" "/v2.1/$project/os-documents" "/v2.1/$project/flavors/detail" "/
             *s) p99s+=("$(awk -v v="${p99%s}" 'BEGIN {print v * 1000}')") ;;
         esac
     done
-    echo "| GET ${path/$project/{project\}} | $(printf '%s\n' "${rates[@]}" | median) | $(printf '%s\n' "${p99s[@]}" | median) |"
+    shown=${path/$project/\{project\}}
+    echo "| GET ${shown/$server/\{server\}} | $(printf '%s\n' "${rates[@]}" | median) | $(printf '%s\n' "${p99s[@]}" | median) |"
 done
 echo
 echo "peak RSS after the runs: $(awk '/VmHWM/ {print $2}' /proc/$pid/status) kB"
