@@ -44,16 +44,33 @@ public enum Timestamp {
         return date.addingTimeInterval(fraction - Double(offset))
     }
 
+    /// Formats in UTC with integer arithmetic (days to civil date, Hinnant's algorithm): list views format
+    /// several timestamps per item, and Foundation's calendar is far slower.
     private static func format(_ date: Date, fractional: Bool) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let base = String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d",
-            parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!
-        )
-        guard fractional else { return base }
-        let micros = Int((date.timeIntervalSince1970 * 1_000_000).rounded()) % 1_000_000
-        return base + String(format: ".%06d", micros)
+        let totalMicros = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let (seconds, micros) = (totalMicros.floorDiv(1_000_000), totalMicros.floorMod(1_000_000))
+        let (days, secondOfDay) = (seconds.floorDiv(86_400), seconds.floorMod(86_400))
+        let shifted = days + 719_468
+        let era = shifted.floorDiv(146_097)
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
+        text += pad(secondOfDay % 3600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
+        return fractional ? text + "." + pad(micros, 6) : text
     }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+extension Int {
+    fileprivate func floorDiv(_ divisor: Int) -> Int { (self - floorMod(divisor)) / divisor }
+    fileprivate func floorMod(_ divisor: Int) -> Int { ((self % divisor) + divisor) % divisor }
 }

@@ -278,7 +278,14 @@ def test_list_filters_sorting_and_paging(cloud):
     assert names("status=SHUTOFF") == ["db-1"]
     assert names("flavor=1&status=ACTIVE") == ["web-2", "web-1"]
     assert names("name=nothing") == []
-    assert_fault(cloud.request("GET", "/v2.1/servers?sort_key=colour"), 400)
+    assert_fault(cloud.request("GET", "/v2.1/servers?sort_key=colour", version="2.75"), 400)
+    assert names("sort_key=colour") == ["db-1", "web-2", "web-1"]  # ignored before 2.75
+    assert_fault(cloud.request("GET", "/v2.1/servers?status=SLEEPING", version="2.38"), 400, "Invalid status value: SLEEPING")
+    assert names("status=SLEEPING") == []  # matches nothing before 2.38
+    assert_fault(cloud.request("GET", "/v2.1/servers?colour=blue", version="2.75"), 400)
+    assert names("colour=blue") == ["db-1", "web-2", "web-1"]  # unknown filters are dropped before 2.75
+    assert_fault(cloud.request("GET", "/v2.1/servers?changes-since=2030-01-01T00:00:00Z&changes-before=2029-01-01T00:00:00Z",
+                               version="2.66"), 400)
     assert_fault(cloud.request("GET", "/v2.1/servers?name=(unclosed"), 400)
     assert_fault(cloud.request("GET", "/v2.1/servers?limit=-1"), 400)
     assert_fault(cloud.request("GET", "/v2.1/servers?marker=nope"), 400, "marker [nope] not found")

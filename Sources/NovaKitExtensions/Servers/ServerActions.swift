@@ -41,7 +41,11 @@ enum ServerActions {
     @APIBuilder static var declarations: [APIDeclaration] {
         Actions(on: "servers") {
             Action("resize", schema: resizeSchema, policy: rule("servers:resize")) { request in try await resize(request, migrate: false) }
-            Action("migrate", schema: migrateSchema, policy: rule("os-migrate-server:migrate")) { request in try await resize(request, migrate: true)
+            Action("migrate", schema: .null, versions: .through(55), policy: rule("os-migrate-server:migrate")) { request in
+                try await resize(request, migrate: true)
+            }
+            Action("migrate", schema: migrateSchema, versions: .from(56), policy: rule("os-migrate-server:migrate")) { request in
+                try await resize(request, migrate: true)
             }
             Action("confirmResize", policy: rule("servers:confirm_resize"), status: .noContent) { request in
                 try await finishResize(request, .confirmResize)

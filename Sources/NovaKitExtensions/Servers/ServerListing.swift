@@ -16,7 +16,27 @@ enum ServerListing {
         "root_device_name": { _ in "" }, "launch_index": { String(format: "%010d", $0.launchIndex) }, "progress": { _ in "" },
     ]
 
+    /// Every query parameter Nova's list schema knows (2.75 refuses the others).
+    static let knownParameters: Set<String> = [
+        "limit", "marker", "sort_key", "sort_dir", "name", "status", "image", "flavor", "ip", "ip6", "changes-since", "changes-before",
+        "reservation_id", "tags", "tags-any", "not-tags", "not-tags-any", "locked", "availability_zone", "config_drive", "key_name",
+        "created_at", "launched_at", "terminated_at", "power_state", "task_state", "vm_state", "progress", "user_id", "hostname",
+        "all_tenants", "project_id", "tenant_id", "host", "node", "deleted", "soft_deleted", "uuid", "description", "display_name",
+        "display_description", "launch_index", "access_ip_v4", "access_ip_v6", "kernel_id", "ramdisk_id", "root_device_name",
+        "image_ref", "instance_type_id", "pinned_availability_zone",
+    ]
+
+    /// The statuses a `status` filter may name (2.38 refuses others; before, they match nothing).
+    static let statuses: Set<String> = [
+        "ACTIVE", "BUILD", "DELETED", "ERROR", "HARD_REBOOT", "MIGRATING", "PASSWORD", "PAUSED", "REBOOT", "REBUILD", "RESCUE", "RESIZE",
+        "REVERT_RESIZE", "SHELVED", "SHELVED_OFFLOADED", "SHUTOFF", "SOFT_DELETED", "SUSPENDED", "UNKNOWN", "VERIFY_RESIZE",
+    ]
+
     static func reply(_ request: APIRequest, detail: Bool) async throws -> Reply {
+        if request.version >= APIVersion(2, 75), let unknown = request.query.keys.sorted().first(where: { !knownParameters.contains($0) }) {
+            throw Fault.badRequest(
+                "Invalid input for query parameters \(unknown). Additional properties are not allowed ('\(unknown)' was unexpected)")
+        }
         let policy = request.services.policy
         let credentials = request.auth.credentials
         let allTenants = try request.queryValue("all_tenants").map { _ in try request.queryBool("all_tenants") ?? true } ?? false
@@ -31,6 +51,9 @@ enum ServerListing {
         }
         let changesSince = try date("changes-since", request)
         let changesBefore = try date("changes-before", request)
+        if let since = changesSince, let before = changesBefore, before < since {
+            throw Fault.badRequest("The value of changes-since must be less than or equal to changes-before.")
+        }
         let wantsDeleted = isAdminFilterer ? try request.queryBool("deleted") ?? false : false
         var servers = try await ServerStore(request).all(
             project: project, includeDeleted: changesSince != nil || changesBefore != nil || wantsDeleted)
@@ -68,11 +91,14 @@ enum ServerListing {
         }
         if let statuses = request.query["status"], !statuses.isEmpty {
             let wanted = Set(statuses.map { $0.uppercased() })
+            if request.version >= APIVersion(2, 38), let bad = wanted.subtracting(Self.statuses).sorted().first {
+                throw Fault.badRequest("Invalid status value: \(bad)")
+            }
             result.removeAll { !wanted.contains($0.status) }
         }
         if let flavor = request.queryValue("flavor") { result.removeAll { $0.flavor.id != flavor } }
         if let image = request.queryValue("image") { result.removeAll { ($0.imageRef ?? "") != ServerCreate.reference(.string(image)) } }
-        if let ip = request.queryValue("ip") ?? (isAdmin ? request.queryValue("ip6") : nil) {
+        if let ip = request.queryValue("ip") ?? (isAdmin || request.version >= APIVersion(2, 5) ? request.queryValue("ip6") : nil) {
             let pattern = try regex(ip, "ip")
             result.removeAll { server in
                 !server.addresses.contains { pattern.firstMatch(in: $0.address, range: NSRange($0.address.startIndex..., in: $0.address)) != nil }
@@ -105,19 +131,24 @@ enum ServerListing {
         let dirs = request.query["sort_dir"] ?? []
         var order: [(key: @Sendable (Server) -> String, descending: Bool)] = []
         for (index, key) in keys.enumerated() {
-            guard let extract = sortKeys[key] else { throw Fault.badRequest("Invalid input for query parameters sort_key. Value: \(key).") }
+            // Unknown sort keys are refused from 2.75 and ignored before, as Nova does.
+            guard let extract = sortKeys[key] else {
+                if request.version >= APIVersion(2, 75) { throw Fault.badRequest("Invalid input for query parameters sort_key. Value: \(key).") }
+                continue
+            }
             let dir = index < dirs.count ? dirs[index] : (dirs.last ?? "desc")
             guard dir == "asc" || dir == "desc" else { throw Fault.badRequest("Invalid input for query parameters sort_dir. Value: \(dir).") }
             order.append((extract, dir == "desc"))
         }
         if order.isEmpty { order = [(sortKeys["created_at"]!, true)] }
-        return servers.enumerated().sorted { lhs, rhs in
-            for (extract, descending) in order {
-                let (a, b) = (extract(lhs.element), extract(rhs.element))
-                if a != b { return descending ? a > b : a < b }
+        // Each server's keys are computed once, not at every comparison.
+        let keyed = servers.map { server in (server: server, keys: order.map { $0.key(server) }) }
+        return keyed.sorted { lhs, rhs in
+            for (index, (_, descending)) in order.enumerated() where lhs.keys[index] != rhs.keys[index] {
+                return descending ? lhs.keys[index] > rhs.keys[index] : lhs.keys[index] < rhs.keys[index]
             }
             // Nova breaks ties by id in the last direction given.
-            return (order.last?.descending ?? true) ? lhs.element.rowID > rhs.element.rowID : lhs.element.rowID < rhs.element.rowID
-        }.map(\.element)
+            return (order.last?.descending ?? true) ? lhs.server.rowID > rhs.server.rowID : lhs.server.rowID < rhs.server.rowID
+        }.map(\.server)
     }
 }

@@ -44,6 +44,14 @@ struct ServerStore: TableStore {
         return try await withDetails([server])[0]
     }
 
+    /// The project and user of the live instance `id` (one query: what a policy target needs).
+    func owner(_ id: String) async throws -> (project: String, user: String)? {
+        try await database.withConnection { sql in
+            try await sql.select().columns("project_id", "user_id").from("instances").where("uuid", .equal, SQLBind(id)).readDeleted(.no).first()
+                .map { (try $0.decode(column: "project_id", as: String.self), try $0.decode(column: "user_id", as: String.self)) }
+        }
+    }
+
     /// Instances of `project` (all projects when `nil`), live or also deleted, oldest first.
     func all(project: String?, includeDeleted: Bool) async throws -> [Server] {
         let servers = try await database.withConnection { sql in

@@ -23,7 +23,7 @@ enum ServerViews {
             "hostId": .string(hostID(server)), "image": image(server, request, images: images), "flavor": flavor(server, request),
             "created": .string(Timestamp.zulu(server.createdAt)), "updated": .string(Timestamp.zulu(server.updatedAt ?? server.createdAt)),
             "addresses": addresses(server), "accessIPv4": .string(server.accessIPv4), "accessIPv6": .string(server.accessIPv6),
-            "links": request.links("servers", server.id), "OS-DCF:diskConfig": "MANUAL", "progress": .int(progress(server)),
+            "links": request.links("servers", server.id), "OS-DCF:diskConfig": "MANUAL",
             "OS-EXT-AZ:availability_zone": .string(server.availabilityZone ?? "nova"), "config_drive": "",
             "key_name": server.keyName.map(JSON.string) ?? .null,
             "OS-SRV-USG:launched_at": server.launchedAt.map { .string(Timestamp.naive($0)) } ?? .null,
@@ -33,6 +33,7 @@ enum ServerViews {
             "OS-EXT-STS:power_state": .int(server.state.power.rawValue),
             "os-extended-volumes:volumes_attached": [],
         ]
+        if let progress = progress(server) { view["progress"] = .int(progress) }
         if !server.addresses.isEmpty { view["security_groups"] = [["name": "default"]] }
         if policy.allows(Servers.rule("show:extended_attributes"), credentials: credentials, target: target) {
             view["OS-EXT-SRV-ATTR:host"] = server.host.map(JSON.string) ?? .null
@@ -97,8 +98,13 @@ enum ServerViews {
         return SHA256.hash(data: Data((project + host).utf8)).map { String(format: "%02x", $0) }.joined().prefix(56).description
     }
 
-    static func progress(_ server: Server) -> Int {
-        server.status == "ACTIVE" || server.status == "VERIFY_RESIZE" ? 100 : 0
+    /// Nova shows `progress` only while building or moving, and once active.
+    static func progress(_ server: Server) -> Int? {
+        switch server.status {
+        case "ACTIVE", "VERIFY_RESIZE": 100
+        case "BUILD", "REBUILD", "RESIZE", "MIGRATING": 0
+        default: nil
+        }
     }
 
     static func image(_ server: Server, _ request: APIRequest, images: [String: Image]) -> JSON {

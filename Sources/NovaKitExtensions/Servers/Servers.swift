@@ -30,8 +30,11 @@ public struct Servers: APIExtension {
     /// Loads the server `{parameter}` the caller may see (admins see every project's; others get a 404).
     static func target(_ parameter: String) -> Resource.TargetLookup {
         { request in
-            let server = try await visibleServer(request, request.parameter(parameter))
-            return ["project_id": server.projectID, "user_id": server.userID]
+            let id = request.parameter(parameter)
+            guard let owner = try await ServerStore(request).owner(id), request.auth.isAdmin || owner.project == request.auth.projectID else {
+                throw InstanceNotFound(id: id)
+            }
+            return ["project_id": owner.project, "user_id": owner.user]
         }
     }
 
@@ -73,7 +76,8 @@ public struct Servers: APIExtension {
             Delete(policy: Self.rule("delete"), status: .noContent) { request in
                 let server = try await Self.visibleServer(request, request.parameter("id"))
                 let runtime = try request.services.components.require(ComputeRuntime.self)
-                let action: InstanceAction = runtime.configuration.reclaimInterval > 0 ? .softDelete : .delete
+                // With a reclaim interval a server that ever ran is kept, restorable; others go at once.
+                let action: InstanceAction = runtime.configuration.reclaimInterval > 0 && server.launchedAt != nil ? .softDelete : .delete
                 try await ServerActions.run(action, on: server, request, record: "delete")
                 return .empty
             }
