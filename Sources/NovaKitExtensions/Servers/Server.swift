@@ -1,6 +1,7 @@
 import Foundation
 import NovaKitAPI
 import NovaKitCompute
+import Synchronization
 
 /// The flavor an instance was built with, copied at create time as Nova does (the flavor may change or go later).
 struct FlavorSnapshot: Codable, Sendable, Equatable {
@@ -28,16 +29,39 @@ struct FlavorSnapshot: Codable, Sendable, Equatable {
 
     var text: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
 
+    /// Decodes a stored snapshot. Servers share a handful of flavors, so decoded snapshots are kept by their
+    /// text (JSONDecoder dominated server listings otherwise).
     static func parse(_ text: String?) -> FlavorSnapshot? {
-        text.flatMap { try? JSONDecoder().decode(FlavorSnapshot.self, from: Data($0.utf8)) }
+        guard let text else { return nil }
+        if let known = cache.withLock({ $0[text] }) { return known }
+        guard let decoded = try? JSONDecoder().decode(FlavorSnapshot.self, from: Data(text.utf8)) else { return nil }
+        cache.withLock { entries in
+            if entries.count >= 512 { entries.removeAll() }
+            entries[text] = decoded
+        }
+        return decoded
     }
+
+    private static let cache = Mutex<[String: FlavorSnapshot]>([:])
 }
 
 /// One fixed address of an instance on a (simulated) network.
-struct NetworkAddress: Codable, Sendable, Equatable {
+struct NetworkAddress: Sendable, Equatable {
     var network: String
     var address: String
     var mac: String
+
+    /// Stored as one `network<TAB>address<TAB>mac` line per address.
+    static func text(of addresses: [NetworkAddress]) -> String {
+        addresses.map { [$0.network, $0.address, $0.mac].joined(separator: "\t") }.joined(separator: "\n")
+    }
+
+    static func parse(_ text: String?) -> [NetworkAddress] {
+        (text ?? "").split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return fields.count == 3 ? NetworkAddress(network: fields[0], address: fields[1], mac: fields[2]) : nil
+        }
+    }
 }
 
 /// An instance's latest fault, shown while it is in ERROR.

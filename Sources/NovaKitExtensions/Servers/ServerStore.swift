@@ -16,7 +16,7 @@ struct ServerStore: TableStore {
 
     /// Inserts a new instance (vm_state building) with its metadata, inside the caller's transaction.
     static func insert(_ server: Server, keyData: String?, _ sql: any SQLDatabase) async throws {
-        let addresses = String(decoding: (try? JSONEncoder().encode(server.addresses)) ?? Data("[]".utf8), as: UTF8.self)
+        let addresses = NetworkAddress.text(of: server.addresses)
         let values: [(String, any Encodable & Sendable)] = [
             ("uuid", server.id), ("display_name", server.name), ("display_description", server.description), ("hostname", server.hostname),
             ("project_id", server.projectID), ("user_id", server.userID), ("image_ref", server.imageRef), ("flavor", server.flavor.text),
@@ -146,9 +146,7 @@ struct ServerStore: TableStore {
     }
 
     private static func server(_ row: any SQLRow) throws -> Server {
-        let addresses = try row.decode(column: "network_info", as: String?.self).flatMap {
-            try? JSONDecoder().decode([NetworkAddress].self, from: Data($0.utf8))
-        }
+        let addresses = NetworkAddress.parse(try row.decode(column: "network_info", as: String?.self))
         let vm = VMState(rawValue: try row.decode(column: "vm_state", as: String.self)) ?? .error
         return Server(
             rowID: try row.decode(column: "id"), id: try row.decode(column: "uuid"), name: try row.decode(column: "display_name"),
@@ -173,7 +171,7 @@ struct ServerStore: TableStore {
             reservationID: try row.decode(column: "reservation_id", as: String?.self) ?? "",
             launchIndex: try row.decode(column: "launch_index", as: Int?.self) ?? 0,
             accessIPv4: try row.decode(column: "access_ip_v4", as: String?.self) ?? "",
-            accessIPv6: try row.decode(column: "access_ip_v6", as: String?.self) ?? "", addresses: addresses ?? [],
+            accessIPv6: try row.decode(column: "access_ip_v6", as: String?.self) ?? "", addresses: addresses,
             launchedAt: try row.decode(column: "launched_at", as: Date?.self), terminatedAt: try row.decode(column: "terminated_at", as: Date?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date?.self),
             deleted: try row.decode(column: "deleted", as: Int.self) != 0)

@@ -95,7 +95,10 @@ enum ServerViews {
 
     static func hostID(project: String, host: String?) -> String {
         guard let host, !host.isEmpty else { return "" }
-        return SHA256.hash(data: Data((project + host).utf8)).map { String(format: "%02x", $0) }.joined().prefix(56).description
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        for byte in SHA256.hash(data: Data((project + host).utf8)) { hex += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return String(decoding: hex.prefix(56), as: UTF8.self)
     }
 
     /// Nova shows `progress` only while building or moving, and once active.
