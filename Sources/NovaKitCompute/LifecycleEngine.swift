@@ -76,9 +76,12 @@ public actor LifecycleEngine {
     }
 
     /// Redoes or settles every instance found mid-task (called once at start).
-    public func recover() async throws {
+    /// `hosts` limits recovery to the instances on those hosts (and unscheduled ones), as each Nova compute
+    /// service recovers only its own: NovaKit nodes sharing a database each configure their own hosts.
+    public func recover(hosts: Set<String>? = nil) async throws {
         for instance in try await store.unsettled() {
             guard var record = try await store.record(instance) else { continue }
+            if let hosts, !record.host.isEmpty, !hosts.contains(record.host) { continue }
             switch InstanceStateMachine.recover(record.state, previous: record.previous) {
             case .redo(let action):
                 record.state.task = action.acceptedTask

@@ -23,7 +23,7 @@ public enum NovaKitApplication {
     /// a previous run left in flight.
     public static func compute(configuration: NovaKitConfiguration, database: Database, logger: Logger) async throws -> ComputeRuntime {
         let runtime = ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute, logger: logger)
-        try await runtime.engine.recover()
+        try await runtime.engine.recover(hosts: Set(configuration.compute.hosts.map(\.name)))
         return runtime
     }
 

@@ -60,9 +60,16 @@ struct SQLInstanceStateStoreTests {
             // A "crash" mid-stop and mid-build: a fresh engine recovers both.
             try await Self.insertInstance("stopping", vm: .active, task: .poweringOff, database)
             try await Self.insertInstance("spawning", vm: .building, task: .spawning, database)
+            // Another node's instance (on a host this node does not run) is left to that node.
+            try await Self.insertInstance("elsewhere", vm: .active, task: .poweringOff, database)
+            try await database.withConnection { sql in
+                try await sql.update("instances").set("host", to: SQLBind("other-node-host")).where("uuid", .equal, SQLBind("elsewhere")).run()
+            }
             let restarted = LifecycleEngine(driver: driver, store: store)
-            try await restarted.recover()
+            try await restarted.recover(hosts: ["novakit-compute-1"])
             await restarted.idle()
+            #expect(try await store.record("elsewhere")?.state.task == .poweringOff)
+            try await database.withConnection { sql in try await sql.delete(from: "instances").where("uuid", .equal, SQLBind("elsewhere")).run() }
             #expect(try await store.record("stopping")?.state.status == "SHUTOFF")
             #expect(try await store.record("spawning")?.state.status == "ERROR")
             #expect(try await store.unsettled().isEmpty)

@@ -8,7 +8,7 @@ SETTLED = {"ACTIVE", "SHUTOFF", "ERROR", "VERIFY_RESIZE", "PAUSED"}
 
 
 def test_sigkill_during_builds_and_resizes(novakit):
-    slow = novakit("--compute-step-delay", "300", admin_password="pw")
+    slow = novakit("--compute-step-delay", "1000", admin_password="pw")  # long enough that nothing finishes before the kill
     resizing = [create(slow, f"resize-{i}") for i in range(2)]
     stopping = create(slow, "stopping")
     for server in resizing + [stopping]:

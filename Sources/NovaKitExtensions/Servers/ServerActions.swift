@@ -157,7 +157,7 @@ enum ServerActions {
         let others = migrate && hosts.count > 1 ? Set([server.host].compactMap { $0 }) : []
         let destination: ComputeHost
         do { destination = try Scheduler.select(target.resources, hosts: hosts, used: available, excluding: others) } catch {
-            throw Fault.badRequest("No valid host was found. \(error.reason)")
+            throw Fault.badRequest(error.reason)
         }
         let migration = MigrationRecord(
             id: 0, uuid: request.services.ids.uuid(), instance: server.id, sourceCompute: server.host, destCompute: destination.name,
