@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import NovaKitAPI
+import NovaKitCompute
 import NovaKitCore
 import NovaKitExtensions
 import NovaKitPolicy
@@ -34,11 +35,19 @@ struct TestCloud {
             let policy = try PolicyEnforcer(defaults: registry.policies, overrides: policyOverrides)
             var logger = Logger(label: "test")
             logger.logLevel = .critical
+            // The compute service with instant driver steps, so server actions finish at once.
+            var compute = ComputeConfiguration()
+            compute.stepDelay = .zero
+            var components = Components()
+            let runtime = ComputeRuntime(database: database, clock: SystemClock(), configuration: compute, logger: logger)
+            components.provide(runtime)
             let responder = NovaKitApplication.responder(
                 configuration: configuration, registry: registry, database: database, policy: policy,
-                authenticator: NoAuth2Authenticator(), logger: logger)
+                authenticator: NoAuth2Authenticator(), components: components, logger: logger)
             let app = Application(responder: responder, logger: logger)
-            try await app.test(.router) { client in try await test(TestClient(client: client)) }
+            try await app.test(.router) { client in
+                try await test(TestClient(client: client, database: database, compute: runtime))
+            }
         } catch {
             await database.close()
             throw error
@@ -67,6 +76,9 @@ struct TestReply: Sendable {
 /// Sends requests with a token and JSON bodies.
 struct TestClient: Sendable {
     let client: any TestClientProtocol
+    /// The cloud's database, for tests that set up states the API cannot reach.
+    var database: Database? = nil
+    var compute: ComputeRuntime? = nil
 
     func call(
         _ method: HTTPRequest.Method, _ path: String, token: String? = TestCloud.userToken, headers: [String: String] = [:],
@@ -80,7 +92,7 @@ struct TestClient: Sendable {
         let body = bytes.map { ByteBuffer(bytes: $0) }
         return try await client.execute(uri: path, method: method, headers: fields, body: body) { response in
             let data = Data(response.body.readableBytesView)
-            return TestReply(status: Int(response.status.code), headers: response.headers, body: data.isEmpty ? nil : try JSON.parse(data))
+            return TestReply(status: Int(response.status.code), headers: response.headers, body: data.isEmpty ? JSON?.none : try JSON.parse(data))
         }
     }
 }
