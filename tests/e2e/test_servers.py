@@ -243,6 +243,10 @@ def test_create_validation_and_quotas(cloud):
     assert_fault(post({**base, "user_data": "***"}), 400)
     assert_fault(post({**base, "name": ""}), 400)
     assert_fault(post({**base, "availability_zone": "mars"}), 400, "The requested availability zone is not available")
+    assert_fault(post({**base, "return_reservation_id": "maybe"}), 400)
+    assert_fault(post({**base, "min_count": 3, "max_count": 2}), 400)
+    # Refused requests leave nothing behind.
+    assert cloud.request("GET", "/v2.1/servers?name=^q").json()["servers"] == []
     # Before 2.37 networks are optional: the server gets an address on the private network.
     legacy = create(cloud, "legacy", version=None, networks=None)
     assert wait(cloud, legacy, "ACTIVE")["addresses"]["private"]

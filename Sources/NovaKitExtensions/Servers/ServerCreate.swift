@@ -36,9 +36,50 @@ enum ServerCreate {
 
     static let metadataSchema = Schema(types: [.object], additionalProperties: true)
 
+    /// A create request once every reference and value in it has been checked; nothing is written before.
+    struct Plan: Sendable {
+        var name: String
+        var description: String?
+        var hostname: String?
+        var flavor: FlavorSnapshot
+        var imageID: String
+        var metadata: [String: String]
+        var tags: [String]
+        var keyName: String?
+        var keyData: String?
+        var userData: String?
+        var availabilityZone: String?
+        var accessIPv4: String
+        var accessIPv6: String
+        var withNetwork: Bool
+        var count: (min: Int, max: Int)
+        var returnReservationID: Bool
+        var adminPass: String?
+
+        /// The display name of instance `index` of `total` (Nova's `name-1 … name-n` for several).
+        func name(_ index: Int, of total: Int) -> String { total > 1 ? "\(name)-\(index + 1)" : name }
+    }
+
     static let create: Handler = { request in
-        let body = request.body["server"] ?? [:]
+        let plan = try await ServerCreate.plan(request)
         let runtime = try request.services.components.require(ComputeRuntime.self)
+        let reservation = "r-" + String(request.services.ids.uuid().replacingOccurrences(of: "-", with: "").prefix(8))
+        let built = try await build(plan, reservation: reservation, hosts: runtime.configuration.hosts, request)
+        for server in built where server.state.vm == .building {
+            try await runtime.engine.submit(.build, instance: server.id, isAdmin: request.auth.isAdmin)
+        }
+        if plan.returnReservationID { return Reply(["reservation_id": .string(reservation)]) }
+        let first = built[0]
+        let view: JSON = [
+            "id": .string(first.id), "links": request.links("servers", first.id), "OS-DCF:diskConfig": "MANUAL",
+            "security_groups": [["name": "default"]], "adminPass": .string(plan.adminPass ?? password(request.services.ids.uuid())),
+        ]
+        return Reply(["server": view], headers: ["Location": "\(request.versionedBase)/servers/\(first.id)"])
+    }
+
+    /// Checks the body against the catalog (flavor, image, key pair), the version's rules and the metadata quota.
+    static func plan(_ request: APIRequest) async throws -> Plan {
+        let body = request.body["server"] ?? [:]
         let project = request.auth.projectID
         let flavorID = reference(body["flavorRef"])
         let flavor: Flavor
@@ -63,35 +104,41 @@ enum ServerCreate {
         }
         let metadata = try validatedMetadata(body["metadata"])
         let keyName = body["key_name"]?.stringValue
-        var publicKey: String?
+        var keyData: String?
         if let keyName {
             guard let pair = try? await KeypairStore(request).get(keyName, user: request.auth.userID) else {
                 throw Fault.badRequest("Invalid key_name provided.")
             }
-            publicKey = pair.publicKey
+            keyData = pair.publicKey
         }
-        let keyData = publicKey
         if let userData = body["user_data"]?.stringValue, Data(base64Encoded: userData) == nil {
             throw Fault.badRequest("Invalid input for field/attribute user_data. Value: \(userData). '\(userData)' is not a 'base64' string")
         }
-        let withNetwork = try networkRequested(body["networks"], version: request.version)
         let minCount = try countValue(body["min_count"], name: "min_count") ?? 1
         let maxCount = try countValue(body["max_count"], name: "max_count") ?? minCount
         guard minCount <= maxCount else { throw Fault.badRequest("min_count must be <= max_count") }
         if maxCount > 1, body["hostname"] != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
-        let extraSpecs = try await FlavorStore(request).specs(of: flavor.flavorID)
-        let snapshot = FlavorSnapshot(flavor, extraSpecs: extraSpecs)
-        let limits = try await QuotaStore(request).limits(for: project)
-        if let maxItems = limits["metadata_items"], maxItems >= 0, metadata.count > maxItems {
-            throw Fault.forbidden("Quota exceeded for metadata_items: Requested \(metadata.count), but already used 0 of \(maxItems) metadata_items")
+        let limit = try await QuotaStore(request).limits(for: project)["metadata_items"] ?? -1
+        if limit >= 0, metadata.count > limit {
+            throw Fault.forbidden("Quota exceeded for metadata_items: Requested \(metadata.count), but already used 0 of \(limit) metadata_items")
         }
-        let name = body["name"]?.stringValue ?? ""
-        let reservation = "r-" + String(request.services.ids.uuid().replacingOccurrences(of: "-", with: "").prefix(8))
-        let now = request.services.clock.now()
-        let hosts = runtime.configuration.hosts
-        let services = request.services
-        let built: [Server] = try await QuotaStore(request).withQuotas(
-            ["instances": 1, "cores": flavor.vcpus, "ram": flavor.memoryMB], count: (minCount, maxCount), project: project,
+        return Plan(
+            name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue, hostname: body["hostname"]?.stringValue,
+            flavor: FlavorSnapshot(flavor, extraSpecs: try await FlavorStore(request).specs(of: flavor.flavorID)), imageID: imageID,
+            metadata: metadata, tags: Set((body["tags"]?.arrayValue ?? []).compactMap(\.stringValue)).sorted(), keyName: keyName,
+            keyData: keyData, userData: body["user_data"]?.stringValue, availabilityZone: body["availability_zone"]?.stringValue,
+            accessIPv4: body["accessIPv4"]?.stringValue ?? "", accessIPv6: body["accessIPv6"]?.stringValue ?? "",
+            withNetwork: try networkRequested(body["networks"], version: request.version), count: (minCount, maxCount),
+            returnReservationID: try boolValue(body["return_reservation_id"]) ?? false, adminPass: body["adminPass"]?.stringValue)
+    }
+
+    /// In one transaction: the quotas for as many instances as fit (at least the minimum), a host for each
+    /// (none left: that instance is written in ERROR with Nova's NoValidHost fault), and the rows.
+    static func build(_ plan: Plan, reservation: String, hosts: [ComputeHost], _ request: APIRequest) async throws -> [Server] {
+        let (project, services, now) = (request.auth.projectID, request.services, request.services.clock.now())
+        let perInstance = ["instances": 1, "cores": plan.flavor.vcpus, "ram": plan.flavor.ram]
+        return try await QuotaStore(request).withQuotas(
+            perInstance, count: plan.count, project: project,
             used: { sql in
                 let usage = try await ServerStore.usage(sql, project: project)
                 return ["instances": usage.instances, "cores": usage.total.vcpus, "ram": usage.total.memoryMB]
@@ -103,49 +150,27 @@ enum ServerCreate {
                 var host: String?
                 var fault: String?
                 do throws(NoValidHost) {
-                    let chosen = try Scheduler.select(snapshot.resources, hosts: hosts, used: used)
+                    let chosen = try Scheduler.select(plan.flavor.resources, hosts: hosts, used: used)
                     host = chosen.name
-                    used[chosen.name] = (used[chosen.name] ?? .zero) + snapshot.resources
+                    used[chosen.name] = (used[chosen.name] ?? .zero) + plan.flavor.resources
                 } catch {
                     fault = error.reason
                 }
-                let id = services.ids.uuid()
+                let name = plan.name(index, of: count)
                 let server = Server(
-                    rowID: 0, id: id, name: count > 1 ? "\(name)-\(index + 1)" : name, description: body["description"]?.stringValue,
-                    hostname: body["hostname"]?.stringValue ?? hostname(from: count > 1 ? "\(name)-\(index + 1)" : name), projectID: project,
-                    userID: request.auth.userID, imageRef: imageID, flavor: snapshot, oldFlavor: nil, newFlavor: nil,
-                    state: fault == nil ? InstanceState(.building, power: .noState) : InstanceState(.error, power: .noState),
-                    locked: false, lockedBy: nil, lockedReason: nil, host: host, keyName: keyName, userData: body["user_data"]?.stringValue,
-                    availabilityZone: body["availability_zone"]?.stringValue, reservationID: reservation, launchIndex: index,
-                    accessIPv4: body["accessIPv4"]?.stringValue ?? "", accessIPv6: body["accessIPv6"]?.stringValue ?? "",
-                    addresses: withNetwork ? [fixedAddress(services.ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
-                    updatedAt: nil, deleted: false, metadata: metadata, tags: [], fault: nil)
-                try await ServerStore.insert(server, keyData: keyData, sql)
-                for tag in Set((body["tags"]?.arrayValue ?? []).compactMap(\.stringValue)).sorted() {
-                    try await sql.insert(into: "instance_tags").columns("instance_uuid", "tag", "created_at", "deleted")
-                        .values(SQLBind(id), SQLBind(tag), SQLBind(now), SQLBind(0)).run()
-                }
-                try await InstanceActionStore.start("create", instance: id, request: request, at: now, sql)
-                if let fault {
-                    try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "details", "created_at", "deleted")
-                        .values(SQLBind(id), SQLBind(500), SQLBind(fault), SQLBind("scheduling failed"), SQLBind(now), SQLBind(0)).run()
-                }
+                    rowID: 0, id: services.ids.uuid(), name: name, description: plan.description, hostname: plan.hostname ?? hostname(from: name),
+                    projectID: project, userID: request.auth.userID, imageRef: plan.imageID, flavor: plan.flavor, oldFlavor: nil, newFlavor: nil,
+                    state: InstanceState(fault == nil ? .building : .error, power: .noState), locked: false, lockedBy: nil, lockedReason: nil,
+                    host: host, keyName: plan.keyName, userData: plan.userData, availabilityZone: plan.availabilityZone,
+                    reservationID: reservation, launchIndex: index, accessIPv4: plan.accessIPv4, accessIPv6: plan.accessIPv6,
+                    addresses: plan.withNetwork ? [fixedAddress(services.ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
+                    updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil)
+                try await ServerStore.insert(server, keyData: plan.keyData, fault: fault, sql)
+                try await InstanceActionStore.start("create", instance: server.id, request: request, at: now, sql)
                 servers.append(server)
             }
             return servers
         }
-        for server in built where server.state.vm == .building {
-            try await runtime.engine.submit(.build, instance: server.id, isAdmin: request.auth.isAdmin)
-        }
-        if try boolValue(body["return_reservation_id"]) == true {
-            return Reply(["reservation_id": .string(reservation)])
-        }
-        let first = built[0]
-        let view: JSON = [
-            "id": .string(first.id), "links": request.links("servers", first.id), "OS-DCF:diskConfig": "MANUAL",
-            "security_groups": [["name": "default"]], "adminPass": .string(body["adminPass"]?.stringValue ?? password(services.ids.uuid())),
-        ]
-        return Reply(["server": view], headers: ["Location": "\(request.versionedBase)/servers/\(first.id)"])
     }
 
     /// A reference given as an id or as a URL ending in the id.

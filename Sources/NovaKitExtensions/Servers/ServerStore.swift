@@ -14,8 +14,9 @@ struct ServerStore: TableStore {
         "terminated_at", "created_at", "updated_at", "deleted",
     ]
 
-    /// Inserts a new instance (vm_state building) with its metadata, inside the caller's transaction.
-    static func insert(_ server: Server, keyData: String?, _ sql: any SQLDatabase) async throws {
+    /// Inserts a new instance with its metadata, tags and (when it could not be scheduled) its fault, inside
+    /// the caller's transaction.
+    static func insert(_ server: Server, keyData: String?, fault: String?, _ sql: any SQLDatabase) async throws {
         let addresses = NetworkAddress.text(of: server.addresses)
         let values: [(String, any Encodable & Sendable)] = [
             ("uuid", server.id), ("display_name", server.name), ("display_description", server.description), ("hostname", server.hostname),
@@ -31,6 +32,15 @@ struct ServerStore: TableStore {
         for (key, value) in server.metadata.sorted(by: { $0.key < $1.key }) {
             try await sql.insert(into: "instance_metadata").columns("instance_uuid", "key", "value", "created_at", "deleted")
                 .values(SQLBind(server.id), SQLBind(key), SQLBind(value), SQLBind(server.createdAt), SQLBind(0)).run()
+        }
+        for tag in server.tags {
+            try await sql.insert(into: "instance_tags").columns("instance_uuid", "tag", "created_at", "deleted")
+                .values(SQLBind(server.id), SQLBind(tag), SQLBind(server.createdAt), SQLBind(0)).run()
+        }
+        if let fault {
+            try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "details", "created_at", "deleted")
+                .values(SQLBind(server.id), SQLBind(500), SQLBind(fault), SQLBind("scheduling failed"), SQLBind(server.createdAt), SQLBind(0))
+                .run()
         }
     }
 
