@@ -7,10 +7,12 @@ extension APIRequest {
         return urlProjectID.map { "\(baseURL)/\(api)/\($0)" } ?? "\(baseURL)/\(api)"
     }
 
+    /// The unversioned prefix of bookmark links: `http://host[/project]`.
+    public var bookmarkBase: String { urlProjectID.map { "\(baseURL)/\($0)" } ?? baseURL }
+
     /// Nova's `self` (versioned) and `bookmark` (unversioned) links for `collection/id`.
     public func links(_ collection: String, _ id: String) -> JSON {
-        let bookmarkBase = urlProjectID.map { "\(baseURL)/\($0)" } ?? baseURL
-        return [
+        [
             ["rel": "self", "href": .string("\(versionedBase)/\(collection)/\(id)")],
             ["rel": "bookmark", "href": .string("\(bookmarkBase)/\(collection)/\(id)")],
         ]

@@ -32,12 +32,14 @@ public struct ComputeConfiguration: Sendable {
 public struct ComputeRuntime: Sendable {
     public let engine: LifecycleEngine
     public let configuration: ComputeConfiguration
+    let database: Database
 
     /// Instance metadata that makes the fake driver fail the listed steps (`spawn,finish_resize`).
     public static let failMetadataKey = "fake_fail_step"
 
     public init(database: Database, clock: any NovaClock, configuration: ComputeConfiguration, logger: Logger = Logger(label: "novakit.compute")) {
         self.configuration = configuration
+        self.database = database
         let driver = FakeDriver(delay: configuration.stepDelay, failing: configuration.failingSteps) { instance in
             await Self.failingSteps(of: instance, database)
         }
@@ -60,7 +62,7 @@ extension ComputeRuntime {
     /// Deletes for good the soft-deleted instances older than the reclaim interval (Nova's
     /// `_reclaim_queued_deletes`); returns the ids it started deleting.
     @discardableResult
-    public func reclaim(database: Database, now: Date) async throws -> [String] {
+    public func reclaim(now: Date) async throws -> [String] {
         guard configuration.reclaimInterval > 0 else { return [] }
         let cutoff = now.addingTimeInterval(-Double(configuration.reclaimInterval))
         let due = try await database.withConnection { sql in

@@ -24,6 +24,11 @@ public enum TaskState: String, Sendable, CaseIterable {
     case updatingPassword = "updating_password"
 }
 
+extension TaskState {
+    /// A resize or cold migration under way (its migration record is open).
+    public var isMove: Bool { [.resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish, .migrating].contains(self) }
+}
+
 /// Nova's `power_state` integers.
 public enum PowerState: Int, Sendable, CaseIterable {
     case noState = 0, running = 1, paused = 3, shutdown = 4, crashed = 6, suspended = 7

@@ -55,14 +55,13 @@ public actor LifecycleEngine {
         guard var record = try await store.record(instance) else { throw UnknownInstance(id: instance) }
         let original = record
         let (accepted, effect) = try InstanceStateMachine.accept(action, from: record.state, locked: record.locked, isAdmin: isAdmin)
-        let expected = record.state
         if ![.confirmResize, .revertResize].contains(action) { record.previous = record.state.vm }
         record.state = accepted
         if action == .lock { record.locked = true }
         if action == .unlock { record.locked = false }
-        guard try await store.save(instance, record, ifStillIn: expected) else {
+        guard try await store.save(instance, record, ifStillIn: original.state) else {
             let actual = try await store.record(instance)?.state
-            throw ConcurrentUpdate(instance: instance, expected: expected, actual: actual)
+            throw ConcurrentUpdate(instance: instance, expected: original.state, actual: actual)
         }
         do {
             try await whenAccepted()
@@ -88,7 +87,7 @@ public actor LifecycleEngine {
                 try await store.save(instance, record)
                 start(action, instance: instance)
             case .settle(let state, let fault):
-                let interruptedMove = [.resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish, .migrating].contains(record.state.task)
+                let interruptedMove = record.state.task?.isMove ?? false
                 record.state = state
                 record.fault = fault ?? record.fault
                 if interruptedMove {

@@ -54,30 +54,34 @@ public struct SQLInstanceStateStore: InstanceStateStore {
         async throws
     {
         let row = sql.update("instances").set("updated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(instance)).readDeleted(.no)
-        let migration = try await sql.select().columns("source_compute", "dest_compute").from("migrations")
-            .where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).orderBy("id", .descending).first()
-        let source = try migration?.decode(column: "source_compute", as: String?.self)
-        let destination = try migration?.decode(column: "dest_compute", as: String?.self)
+        // The host a move ends on: its latest migration's destination (source, for a revert).
+        func migrationHost(_ column: String) async throws -> String? {
+            try await sql.select().column(column).from("migrations").where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no)
+                .orderBy("id", .descending).first()?.decode(column: column, as: String?.self)
+        }
         switch (action, failed) {
         case (.build, false), (.rebuild, false):
             try await row.set("launched_at", to: SQLBind(now)).run()
         case (.resize, false), (.migrate, false):
             var moved = row.set(SQLIdentifier("old_flavor"), to: SQLColumn("flavor"))
                 .set(SQLIdentifier("flavor"), to: SQLFunction("COALESCE", args: SQLColumn("new_flavor"), SQLColumn("flavor")))
-            if let destination { moved = moved.set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination)) }
+            if let destination = try await migrationHost("dest_compute") {
+                moved = moved.set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination))
+            }
             try await moved.run()
         case (.resize, true), (.migrate, true):
             try await row.set("new_flavor", to: SQLLiteral.null).run()
         case (.revertResize, false):
             var back = row.set(SQLIdentifier("flavor"), to: SQLFunction("COALESCE", args: SQLColumn("old_flavor"), SQLColumn("flavor")))
                 .set("old_flavor", to: SQLLiteral.null).set("new_flavor", to: SQLLiteral.null)
-            if let source { back = back.set("host", to: SQLBind(source)).set("node", to: SQLBind(source)) }
+            if let source = try await migrationHost("source_compute") {
+                back = back.set("host", to: SQLBind(source)).set("node", to: SQLBind(source))
+            }
             try await back.run()
         case (.confirmResize, false):
             try await row.set("old_flavor", to: SQLLiteral.null).set("new_flavor", to: SQLLiteral.null).run()
         case (.delete, false), (.forceDelete, false):
-            try await sql.update("instances").set("terminated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(instance))
-                .readDeleted(.no).run()
+            try await row.set("terminated_at", to: SQLBind(now)).run()
             for table in ["instance_metadata", "instance_tags"] {
                 _ = try await sql.softDelete(from: table, matching: [("instance_uuid", instance)], at: now)
             }

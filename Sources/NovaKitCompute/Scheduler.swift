@@ -33,6 +33,15 @@ public struct Resources: Sendable, Hashable {
     public static func + (lhs: Resources, rhs: Resources) -> Resources {
         Resources(vcpus: lhs.vcpus + rhs.vcpus, memoryMB: lhs.memoryMB + rhs.memoryMB, diskGB: lhs.diskGB + rhs.diskGB)
     }
+
+    public static func - (lhs: Resources, rhs: Resources) -> Resources {
+        Resources(vcpus: lhs.vcpus - rhs.vcpus, memoryMB: lhs.memoryMB - rhs.memoryMB, diskGB: lhs.diskGB - rhs.diskGB)
+    }
+
+    /// The larger of two claims, resource by resource (a resize holds the bigger of old and new).
+    public static func max(_ a: Resources, _ b: Resources) -> Resources {
+        Resources(vcpus: Swift.max(a.vcpus, b.vcpus), memoryMB: Swift.max(a.memoryMB, b.memoryMB), diskGB: Swift.max(a.diskGB, b.diskGB))
+    }
 }
 
 /// No host has room: Nova's `No valid host was found.`

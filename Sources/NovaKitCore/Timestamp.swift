@@ -12,13 +12,14 @@ public enum Timestamp {
         format(date, fractional: true)
     }
 
+    /// Anchored at both ends, so a match is the whole text.
+    private static let isoPattern = try! NSRegularExpression(
+        pattern: #"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"#)
+
     /// Parses an ISO 8601 timestamp as clients send them (`changes-since`): with or without fraction and
     /// zone (no zone means UTC), with a `T` or a space. `nil` when it is not one.
     public static func parse(_ text: String) -> Date? {
-        let pattern = #"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"#
-        guard let match = text.range(of: pattern, options: .regularExpression), match == text.startIndex..<text.endIndex else { return nil }
-        let regex = try! NSRegularExpression(pattern: pattern)
-        guard let result = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        guard let result = isoPattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
         func group(_ index: Int) -> String? {
             Range(result.range(at: index), in: text).map { String(text[$0]) }
         }

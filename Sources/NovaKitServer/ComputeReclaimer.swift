@@ -1,13 +1,11 @@
 import Foundation
 import Logging
 import NovaKitCompute
-import NovaKitStorage
 import ServiceLifecycle
 
 /// The periodic task that reclaims soft-deleted servers once `--reclaim-interval` has passed.
 struct ComputeReclaimer: Service {
     let runtime: ComputeRuntime
-    let database: Database
     let logger: Logger
 
     func run() async throws {
@@ -20,7 +18,7 @@ struct ComputeReclaimer: Service {
         let period = Duration.milliseconds(max(1, min(interval, 60)) * 1000 / 4)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let reclaimed = try await runtime.reclaim(database: database, now: Date())
+                let reclaimed = try await runtime.reclaim(now: Date())
                 if !reclaimed.isEmpty { logger.info("reclaimed \(reclaimed.count) soft-deleted server(s)") }
             } catch {
                 logger.error("reclaiming soft-deleted servers failed: \(String(reflecting: error))")

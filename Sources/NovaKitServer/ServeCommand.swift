@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
                     configuration: configuration, registry: boot.registry, database: database, policy: policy,
                     authenticator: authenticator, components: components, logger: logger),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
-            var services: [any Service] = [compute, ComputeReclaimer(runtime: runtime, database: database, logger: logger)]
+            var services: [any Service] = [compute, ComputeReclaimer(runtime: runtime, logger: logger)]
             if configuration.imagePort != 0 {
                 let glance = GlanceResponder(
                     store: ImageStore(database: database, clock: SystemClock()), authenticator: authenticator, ids: RandomIDGenerator(),

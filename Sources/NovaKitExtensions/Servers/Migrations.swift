@@ -74,16 +74,13 @@ public struct Migrations: APIExtension {
         }
     }
 
-    static func view(_ migration: MigrationRecord, _ request: APIRequest, flavorIDs: [String: Int]) -> JSON {
+    /// The fields both listings share, with 2.59's uuid and 2.80's owner.
+    static func common(_ migration: MigrationRecord, _ request: APIRequest) -> JSON {
         var view: JSON = [
-            "id": .int(migration.id), "status": .string(migration.status), "instance_uuid": .string(migration.instance),
-            "source_node": .string(migration.sourceCompute), "source_compute": .string(migration.sourceCompute),
-            "dest_node": .string(migration.destCompute), "dest_compute": .string(migration.destCompute), "dest_host": "127.0.0.1",
-            "old_instance_type_id": .int(migration.oldFlavorID.flatMap { flavorIDs[$0] }),
-            "new_instance_type_id": .int(migration.newFlavorID.flatMap { flavorIDs[$0] }),
-            "created_at": .string(Timestamp.naive(migration.createdAt)), "updated_at": .string(migration.updatedAt.map(Timestamp.naive)),
+            "id": .int(migration.id), "status": .string(migration.status), "source_node": .string(migration.sourceCompute),
+            "source_compute": .string(migration.sourceCompute), "dest_node": .string(migration.destCompute),
+            "dest_compute": .string(migration.destCompute), "dest_host": "127.0.0.1", "created_at": .string(Timestamp.naive(migration.createdAt)),
         ]
-        if request.version >= APIVersion(2, 23) { view["migration_type"] = .string(migration.type) }
         if request.version >= APIVersion(2, 59) { view["uuid"] = .string(migration.uuid) }
         if request.version >= APIVersion(2, 80) {
             view["user_id"] = .string(migration.userID ?? "")
@@ -92,20 +89,27 @@ public struct Migrations: APIExtension {
         return view
     }
 
+    /// An `os-migrations` entry: flavors by row id, 2.23's migration type.
+    static func view(_ migration: MigrationRecord, _ request: APIRequest, flavorIDs: [String: Int]) -> JSON {
+        var view = common(migration, request)
+        view["instance_uuid"] = .string(migration.instance)
+        view["old_instance_type_id"] = .int(migration.oldFlavorID.flatMap { flavorIDs[$0] })
+        view["new_instance_type_id"] = .int(migration.newFlavorID.flatMap { flavorIDs[$0] })
+        view["updated_at"] = .string(migration.updatedAt.map(Timestamp.naive))
+        if request.version >= APIVersion(2, 23) { view["migration_type"] = .string(migration.type) }
+        return view
+    }
+
+    /// A `servers/{id}/migrations` entry: the server's uuid and (live-migration) progress fields, unknown here.
     static func serverView(_ migration: MigrationRecord, _ request: APIRequest) -> JSON {
-        var view: JSON = [
-            "id": .int(migration.id), "status": .string(migration.status), "server_uuid": .string(migration.instance),
-            "source_node": .string(migration.sourceCompute), "source_compute": .string(migration.sourceCompute),
-            "dest_node": .string(migration.destCompute), "dest_compute": .string(migration.destCompute), "dest_host": "127.0.0.1",
-            "created_at": .string(Timestamp.naive(migration.createdAt)),
-            "updated_at": .string(Timestamp.naive(migration.updatedAt ?? migration.createdAt)),
-            "memory_total_bytes": .null, "memory_processed_bytes": .null, "memory_remaining_bytes": .null, "disk_total_bytes": .null,
-            "disk_processed_bytes": .null, "disk_remaining_bytes": .null,
-        ]
-        if request.version >= APIVersion(2, 59) { view["uuid"] = .string(migration.uuid) }
-        if request.version >= APIVersion(2, 80) {
-            view["user_id"] = .string(migration.userID ?? "")
-            view["project_id"] = .string(migration.projectID ?? "")
+        var view = common(migration, request)
+        view["server_uuid"] = .string(migration.instance)
+        view["updated_at"] = .string(Timestamp.naive(migration.updatedAt ?? migration.createdAt))
+        for field in [
+            "memory_total_bytes", "memory_processed_bytes", "memory_remaining_bytes", "disk_total_bytes", "disk_processed_bytes",
+            "disk_remaining_bytes",
+        ] {
+            view[field] = .null
         }
         return view
     }

@@ -131,15 +131,8 @@ enum ServerActions {
         try check(action, server, request)
         var target = server.flavor
         if !migrate {
-            let flavorID = ServerCreate.reference(request.body["flavorRef"])
-            let flavor: Flavor
-            do {
-                flavor = try await FlavorStore(request).get(flavorID, visibleTo: request.auth.projectID, isAdmin: request.auth.isAdmin)
-            } catch is FlavorNotFound {
-                throw Fault.badRequest("Flavor \(flavorID) could not be found.")
-            }
+            let flavor = try await ServerCreate.requestedFlavor(request.body["flavorRef"], request)
             guard flavor.flavorID != server.flavor.id else { throw Fault.badRequest("When resizing, instances must change flavor!") }
-            if flavor.disabled { throw Fault.badRequest("Flavor is disabled.") }
             target = FlavorSnapshot(flavor, extraSpecs: try await FlavorStore(request).specs(of: flavor.flavorID))
             try await checkUpsizeQuota(server, to: target, request)
         }
@@ -206,7 +199,8 @@ enum ServerActions {
         let server = try await Servers.visibleServer(request, request.parameter("id"))
         let owner = request.auth.isAdmin ? "admin" : "owner"
         try await InstanceActionStore(request).start("lock", instance: server.id, request: request)
-        try await ServerStore(request).setLock(server.id, locked: true, by: owner, reason: request.body["locked_reason"]?.stringValue)
+        try await ServerStore(request).set(
+            server.id, [("locked", true), ("locked_by", owner), ("locked_reason", request.body["locked_reason"]?.stringValue)])
         return .empty
     }
 
@@ -218,7 +212,7 @@ enum ServerActions {
                 target: ["project_id": server.projectID, "user_id": server.userID])
         }
         try await InstanceActionStore(request).start("unlock", instance: server.id, request: request)
-        try await ServerStore(request).setLock(server.id, locked: false, by: nil, reason: nil)
+        try await ServerStore(request).set(server.id, [("locked", false), ("locked_by", String?.none), ("locked_reason", String?.none)])
         return .empty
     }
 
@@ -245,7 +239,7 @@ enum ServerActions {
                 diskFormat: "qcow2", minDisk: server.flavor.disk, minRam: 0, size: 0, checksum: nil, owner: server.projectID, protected: false,
                 hidden: false, properties: properties, createdAt: request.services.clock.now(), updatedAt: nil))
         try await run(.createImage, on: server, request)
-        let location = (request.urlProjectID.map { "\(request.baseURL)/\($0)" } ?? request.baseURL) + "/images/\(id)"
+        let location = "\(request.bookmarkBase)/images/\(id)"
         if request.version >= APIVersion(2, 45) { return Reply(["image_id": .string(id)]) }
         return Reply(nil, headers: ["Location": location])
     }
@@ -255,9 +249,7 @@ enum ServerActions {
         let server = try await Servers.visibleServer(request, request.parameter("id"))
         try check(.rebuild, server, request)
         let imageID = ServerCreate.reference(request.body["imageRef"])
-        do { _ = try await ImageStore(request).get(imageID, project: request.auth.projectID, isAdmin: request.auth.isAdmin) } catch is ImageNotFound {
-            throw Fault.badRequest("Image \(imageID) could not be found.")
-        }
+        _ = try await ServerCreate.requestedImage(imageID, request)
         var values: [(String, any Encodable & Sendable)] = [("image_ref", imageID)]
         if let name = request.body["name"]?.stringValue { values.append(("display_name", name)) }
         if let description = request.body["description"], request.version >= APIVersion(2, 19) {
@@ -272,11 +264,5 @@ enum ServerActions {
         var view = ServerViews.changed(rebuilt, request, images: try await Servers.images(of: [rebuilt], request), rebuild: true)
         view["adminPass"] = .string(request.body["adminPass"]?.stringValue ?? ServerCreate.password(request.services.ids.uuid()))
         return Reply(["server": view])
-    }
-}
-
-extension Resources {
-    static func - (lhs: Resources, rhs: Resources) -> Resources {
-        Resources(vcpus: lhs.vcpus - rhs.vcpus, memoryMB: lhs.memoryMB - rhs.memoryMB, diskGB: lhs.diskGB - rhs.diskGB)
     }
 }

@@ -81,21 +81,13 @@ enum ServerCreate {
     static func plan(_ request: APIRequest) async throws -> Plan {
         let body = request.body["server"] ?? [:]
         let project = request.auth.projectID
-        let flavorID = reference(body["flavorRef"])
-        let flavor: Flavor
-        do { flavor = try await FlavorStore(request).get(flavorID, visibleTo: project, isAdmin: request.auth.isAdmin) } catch is FlavorNotFound {
-            throw Fault.badRequest("Flavor \(flavorID) could not be found.")
-        }
-        if flavor.disabled { throw Fault.badRequest("Flavor is disabled.") }
+        let flavor = try await requestedFlavor(body["flavorRef"], request)
         let imageID = reference(body["imageRef"])
         guard !imageID.isEmpty else {
             throw Fault.badRequest(
                 "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
         }
-        let image: Image
-        do { image = try await ImageStore(request).get(imageID, project: project, isAdmin: request.auth.isAdmin) } catch is ImageNotFound {
-            throw Fault.badRequest("Image \(imageID) could not be found.")
-        }
+        let image = try await requestedImage(imageID, request)
         guard image.status == "active" else { throw Fault.badRequest("Image \(imageID) is not active.") }
         if flavor.memoryMB < image.minRam { throw Fault.badRequest("Flavor's memory is too small for requested image.") }
         if flavor.rootGB > 0 && flavor.rootGB < image.minDisk { throw Fault.badRequest("Flavor's disk is too small for requested image.") }
@@ -118,10 +110,7 @@ enum ServerCreate {
         let maxCount = try countValue(body["max_count"], name: "max_count") ?? minCount
         guard minCount <= maxCount else { throw Fault.badRequest("min_count must be <= max_count") }
         if maxCount > 1, body["hostname"] != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
-        let limit = try await QuotaStore(request).limits(for: project)["metadata_items"] ?? -1
-        if limit >= 0, metadata.count > limit {
-            throw Fault.forbidden("Quota exceeded for metadata_items: Requested \(metadata.count), but already used 0 of \(limit) metadata_items")
-        }
+        try await ServerMetadata.checkQuota(metadata.count, project: project, request)
         return Plan(
             name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue, hostname: body["hostname"]?.stringValue,
             flavor: FlavorSnapshot(flavor, extraSpecs: try await FlavorStore(request).specs(of: flavor.flavorID)), imageID: imageID,
@@ -170,6 +159,26 @@ enum ServerCreate {
                 servers.append(server)
             }
             return servers
+        }
+    }
+
+    /// The flavor a request names (id or URL), as the caller may see it; unknown or disabled → 400.
+    static func requestedFlavor(_ reference: JSON?, _ request: APIRequest) async throws -> Flavor {
+        let id = self.reference(reference)
+        let flavor: Flavor
+        do {
+            flavor = try await FlavorStore(request).get(id, visibleTo: request.auth.projectID, isAdmin: request.auth.isAdmin)
+        } catch is FlavorNotFound {
+            throw Fault.badRequest("Flavor \(id) could not be found.")
+        }
+        if flavor.disabled { throw Fault.badRequest("Flavor is disabled.") }
+        return flavor
+    }
+
+    /// The image a request names, as the caller may see it; unknown → 400 (not the image API's 404).
+    static func requestedImage(_ id: String, _ request: APIRequest) async throws -> Image {
+        do { return try await ImageStore(request).get(id, project: request.auth.projectID, isAdmin: request.auth.isAdmin) } catch is ImageNotFound {
+            throw Fault.badRequest("Image \(id) could not be found.")
         }
     }
 

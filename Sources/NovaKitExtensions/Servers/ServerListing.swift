@@ -39,7 +39,7 @@ enum ServerListing {
         }
         let policy = request.services.policy
         let credentials = request.auth.credentials
-        let allTenants = try request.queryValue("all_tenants").map { _ in try request.queryBool("all_tenants") ?? true } ?? false
+        let allTenants = try request.queryBool("all_tenants") ?? false
         if allTenants {
             try policy.authorize(Servers.rule(detail ? "detail:get_all_tenants" : "index:get_all_tenants"), credentials: credentials, target: [:])
         }
@@ -61,7 +61,6 @@ enum ServerListing {
         servers = try filter(servers, request, isAdmin: isAdminFilterer, changesSince: changesSince, changesBefore: changesBefore)
         servers = try sort(servers, request)
         let (limit, marker) = try request.pagination()
-        if let marker, !servers.contains(where: { $0.id == marker }) { throw Fault.badRequest("marker [\(marker)] not found") }
         let page = try request.page(servers, limit: limit, marker: marker, key: \.id)
         let images = detail ? try await Servers.images(of: page, request) : [:]
         var body: JSON = [

@@ -23,10 +23,10 @@ enum ServerMetadata {
                 return Reply(["metadata": .object(server.metadata.mapValues(JSON.string))])
             }
             Create(allSchema, policy: rule("create")) { request in
-                try await write(request) { current, given in current.merge(given) { $1 } }
+                try await write(request, merging: true)
             }
             Operation("update_all", method: .put, path: "", policy: rule("update_all"), schema: allSchema) { request in
-                try await write(request) { current, given in current = given }
+                try await write(request, merging: false)
             }
             Show(policy: rule("show")) { request in
                 let server = try await Servers.visibleServer(request, request.parameter("server_id"))
@@ -41,7 +41,7 @@ enum ServerMetadata {
                 }
                 guard meta[key] != nil else { throw Fault.badRequest("Request body and URI mismatch") }
                 let given = try ServerCreate.validatedMetadata(.object(meta))
-                _ = try await write(request, body: given) { current, given in current.merge(given) { $1 } }
+                _ = try await write(request, given: given, merging: true)
                 return Reply(["meta": .object(given.mapValues(JSON.string))])
             }
             Delete(policy: rule("delete")) { request in
@@ -56,30 +56,21 @@ enum ServerMetadata {
         }
     }
 
-    /// Applies `change` to the server's metadata within the project's metadata_items quota and stores it.
-    static func write(
-        _ request: APIRequest, body: [String: String]? = nil, _ change: ([String: String], [String: String]) -> [String: String]
-    ) async throws -> Reply {
+    /// Merges the given metadata into the server's (or replaces it), within the project's metadata_items quota.
+    static func write(_ request: APIRequest, given: [String: String]? = nil, merging: Bool) async throws -> Reply {
         let server = try await Servers.visibleServer(request, request.parameter("server_id"))
         try ServerActions.checkLock(server, request)
-        let given = try body ?? ServerCreate.validatedMetadata(request.body["metadata"])
-        let metadata = change(server.metadata, given)
-        let limit = try await QuotaStore(request).limits(for: server.projectID)["metadata_items"] ?? -1
-        if limit >= 0, metadata.count > limit {
-            throw Fault.forbidden("Quota exceeded for metadata_items: Requested \(metadata.count), but already used 0 of \(limit) metadata_items")
-        }
+        let given = try given ?? ServerCreate.validatedMetadata(request.body["metadata"])
+        let metadata = merging ? server.metadata.merging(given) { $1 } : given
+        try await checkQuota(metadata.count, project: server.projectID, request)
         try await ServerMetadataStore(request).replace(server.id, with: metadata)
         return Reply(["metadata": .object(metadata.mapValues(JSON.string))])
     }
 
-    static func write(
-        _ request: APIRequest, body: [String: String]? = nil, _ change: @escaping (inout [String: String], [String: String]) -> Void
-    ) async throws -> Reply {
-        try await write(request, body: body) { current, given in
-            var result = current
-            change(&result, given)
-            return result
-        }
+    /// A server holds at most the project's `metadata_items` entries (403 beyond).
+    static func checkQuota(_ count: Int, project: String, _ request: APIRequest) async throws {
+        let limit = try await QuotaStore(request).limits(for: project)["metadata_items"] ?? -1
+        if limit >= 0, count > limit { throw QuotaExceeded(resource: "metadata_items", requested: count, used: 0, limit: limit) }
     }
 }
 

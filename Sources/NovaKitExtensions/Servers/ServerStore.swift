@@ -90,26 +90,6 @@ struct ServerStore: TableStore {
         return (rows.count, byHost, total)
     }
 
-    func update(_ id: String, name: String?, description: JSON?, hostname: String?) async throws {
-        let now = clock.now()
-        try await database.withConnection { sql in
-            var query = sql.update("instances").set("updated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(id)).readDeleted(.no)
-            if let name { query = query.set("display_name", to: SQLBind(name)) }
-            if let description { query = query.set("display_description", to: SQLBind(description.stringValue)) }
-            if let hostname { query = query.set("hostname", to: SQLBind(hostname)) }
-            try await query.run()
-        }
-    }
-
-    func setLock(_ id: String, locked: Bool, by owner: String?, reason: String?) async throws {
-        let now = clock.now()
-        try await database.withConnection { sql in
-            try await sql.update("instances").set("locked", to: SQLBind(locked)).set("locked_by", to: SQLBind(owner))
-                .set("locked_reason", to: SQLBind(reason)).set("updated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(id))
-                .readDeleted(.no).run()
-        }
-    }
-
     /// Sets columns of a live instance directly (admin reset-state, rebuild's new image, …).
     func set(_ id: String, _ values: [(String, any Encodable & Sendable)]) async throws {
         let now = clock.now()
@@ -185,12 +165,5 @@ struct ServerStore: TableStore {
             launchedAt: try row.decode(column: "launched_at", as: Date?.self), terminatedAt: try row.decode(column: "terminated_at", as: Date?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date?.self),
             deleted: try row.decode(column: "deleted", as: Int.self) != 0)
-    }
-}
-
-extension Resources {
-    /// The larger of two claims, resource by resource (a resize holds the bigger of old and new).
-    static func max(_ a: Resources, _ b: Resources) -> Resources {
-        Resources(vcpus: Swift.max(a.vcpus, b.vcpus), memoryMB: Swift.max(a.memoryMB, b.memoryMB), diskGB: Swift.max(a.diskGB, b.diskGB))
     }
 }

@@ -112,7 +112,7 @@ enum ServerViews {
 
     static func image(_ server: Server, _ request: APIRequest, images: [String: Image]) -> JSON {
         guard let ref = server.imageRef, !ref.isEmpty else { return "" }
-        let bookmark = (request.urlProjectID.map { "\(request.baseURL)/\($0)" } ?? request.baseURL) + "/images/\(ref)"
+        let bookmark = "\(request.bookmarkBase)/images/\(ref)"
         var image: JSON = ["id": .string(ref), "links": [["rel": "bookmark", "href": .string(bookmark)]]]
         if request.version >= APIVersion(2, 98) { image["properties"] = .object((images[ref]?.properties ?? [:]).mapValues(JSON.string)) }
         return image
@@ -121,7 +121,7 @@ enum ServerViews {
     static func flavor(_ server: Server, _ request: APIRequest) -> JSON {
         let flavor = server.flavor
         guard request.version >= APIVersion(2, 47) else {
-            let bookmark = (request.urlProjectID.map { "\(request.baseURL)/\($0)" } ?? request.baseURL) + "/flavors/\(flavor.id)"
+            let bookmark = "\(request.bookmarkBase)/flavors/\(flavor.id)"
             return ["id": .string(flavor.id), "links": [["rel": "bookmark", "href": .string(bookmark)]]]
         }
         var view: JSON = [

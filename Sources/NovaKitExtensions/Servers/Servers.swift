@@ -31,17 +31,20 @@ public struct Servers: APIExtension {
     static func target(_ parameter: String) -> Resource.TargetLookup {
         { request in
             let id = request.parameter(parameter)
-            guard let owner = try await ServerStore(request).owner(id), request.auth.isAdmin || owner.project == request.auth.projectID else {
-                throw InstanceNotFound(id: id)
-            }
+            guard let owner = try await ServerStore(request).owner(id), isVisible(owner.project, to: request) else { throw InstanceNotFound(id: id) }
             return ["project_id": owner.project, "user_id": owner.user]
         }
     }
 
     static func visibleServer(_ request: APIRequest, _ id: String, readDeleted: ReadDeleted = .no) async throws -> Server {
         let server = try await ServerStore(request).get(id, readDeleted: readDeleted)
-        guard request.auth.isAdmin || server.projectID == request.auth.projectID else { throw InstanceNotFound(id: id) }
+        guard isVisible(server.projectID, to: request) else { throw InstanceNotFound(id: id) }
         return server
+    }
+
+    /// Admins see every project's servers; others only their own project's (the rest are 404s, never 403s).
+    static func isVisible(_ project: String, to request: APIRequest) -> Bool {
+        request.auth.isAdmin || project == request.auth.projectID
     }
 
     static let updateSchemas: [(VersionRange, Schema)] = [
@@ -90,14 +93,13 @@ public struct Servers: APIExtension {
     static let update: Handler = { request in
         let id = request.parameter("id")
         let fields = request.body["server"] ?? [:]
-        try await ServerStore(request).update(
-            id, name: fields["name"]?.stringValue, description: fields["description"], hostname: fields["hostname"]?.stringValue)
-        if fields["accessIPv4"] != nil || fields["accessIPv6"] != nil {
-            var values: [(String, any Encodable & Sendable)] = []
-            if let v4 = fields["accessIPv4"]?.stringValue { values.append(("access_ip_v4", v4)) }
-            if let v6 = fields["accessIPv6"]?.stringValue { values.append(("access_ip_v6", v6)) }
-            try await ServerStore(request).set(id, values)
-        }
+        let columns = [
+            ("name", "display_name"), ("description", "display_description"), ("hostname", "hostname"), ("accessIPv4", "access_ip_v4"),
+            ("accessIPv6", "access_ip_v6"),
+        ]
+        // Only the given fields change; a null description clears it.
+        try await ServerStore(request).set(
+            id, columns.compactMap { field, column in fields[field].map { (column, $0.stringValue) as (String, any Encodable & Sendable) } })
         let server = try await Self.visibleServer(request, id)
         return Reply(["server": ServerViews.changed(server, request, images: try await Self.images(of: [server], request), rebuild: false)])
     }
