@@ -1,6 +1,17 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// Swift's upcoming features as the anchors (Hummingbird) enable them.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let sqlKit = Target.Dependency.product(name: "SQLKit", package: "sql-kit")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "NovaKit",
     platforms: [.macOS(.v15)],
@@ -9,11 +20,15 @@ let package = Package(
         .library(name: "NovaKitCore", targets: ["NovaKitCore"]),
         .library(name: "NovaKitPolicy", targets: ["NovaKitPolicy"]),
         .library(name: "NovaKitStorage", targets: ["NovaKitStorage"]),
+        .library(name: "NovaKitHTTP", targets: ["NovaKitHTTP"]),
         .library(name: "NovaKitIdentity", targets: ["NovaKitIdentity"]),
-        .library(name: "NovaKitAPI", targets: ["NovaKitAPI"]),
         .library(name: "NovaKitImage", targets: ["NovaKitImage"]),
+        .library(name: "NovaKitCompute", targets: ["NovaKitCompute"]),
+        .library(name: "NovaKitAPI", targets: ["NovaKitAPI"]),
+        .library(name: "NovaKitComputeAPI", targets: ["NovaKitComputeAPI"]),
         .library(name: "NovaKitExtensions", targets: ["NovaKitExtensions"]),
         .library(name: "NovaKitServer", targets: ["NovaKitServer"]),
+        .library(name: "NovaKitTesting", targets: ["NovaKitTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -27,75 +42,115 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
-        .target(name: "NovaKitCore"),
-        .target(name: "NovaKitPolicy", dependencies: ["NovaKitCore", "Yams"]),
-        .target(
-            name: "NovaKitCompute",
-            dependencies: [
-                "NovaKitCore", "NovaKitStorage", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        // Values with no I/O: JSON, versions, schemas, faults, clock and ids.
+        .target(name: "NovaKitCore", swiftSettings: swiftSettings),
+        // oslo.policy's rule language and the defaults registry.
+        .target(name: "NovaKitPolicy", dependencies: ["NovaKitCore", "Yams"], swiftSettings: swiftSettings),
+        // One database handle over SQLite and PostgreSQL, migrations, soft delete.
         .target(
             name: "NovaKitStorage",
             dependencies: [
-                "NovaKitCore",
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                "NovaKitCore", sqlKit, logging, .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(
-            name: "NovaKitHTTP",
-            dependencies: ["NovaKitCore", .product(name: "Hummingbird", package: "hummingbird")]
-        ),
+            ],
+            swiftSettings: swiftSettings),
+        // What every listener shares: the request pipeline, body reading, who is calling.
+        .target(name: "NovaKitHTTP", dependencies: ["NovaKitCore", "NovaKitPolicy", hummingbird, logging], swiftSettings: swiftSettings),
+        // The Keystone v3 subset, and token validation against it or an external Keystone.
         .target(
             name: "NovaKitIdentity",
             dependencies: [
-                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitHTTP",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging,
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings),
+        // The image catalog and its Glance v2 listener.
         .target(
-            name: "NovaKitAPI",
+            name: "NovaKitImage", dependencies: ["NovaKitCore", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging],
+            swiftSettings: swiftSettings),
+        // Instance states, the lifecycle engine, the fake driver, the scheduler.
+        .target(name: "NovaKitCompute", dependencies: ["NovaKitCore", "NovaKitStorage", sqlKit, logging], swiftSettings: swiftSettings),
+        // The extension framework: declarations, registry, routing, the compute listener.
+        .target(
+            name: "NovaKitAPI", dependencies: ["NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging],
+            swiftSettings: swiftSettings),
+        // Nova's core resources, declared through the framework.
+        .target(
+            name: "NovaKitComputeAPI",
             dependencies: [
-                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitIdentity", "NovaKitHTTP",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+                "NovaKitAPI", "NovaKitCompute", "NovaKitImage", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", sqlKit,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        // Optional extensions, such as the reference `os-documents`.
         .target(
-            name: "NovaKitImage",
-            dependencies: ["NovaKitAPI", "NovaKitHTTP", .product(name: "Hummingbird", package: "hummingbird")]
-        ),
-        .target(
-            name: "NovaKitExtensions",
-            dependencies: ["NovaKitAPI", "NovaKitImage", "NovaKitCompute", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+            name: "NovaKitExtensions", dependencies: ["NovaKitAPI", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", sqlKit],
+            swiftSettings: swiftSettings),
+        // Assembly: settings, commands, the distribution of extensions.
         .target(
             name: "NovaKitServer",
             dependencies: [
-                "NovaKitAPI", "NovaKitExtensions", "NovaKitImage", "NovaKitCompute",
+                "NovaKitAPI", "NovaKitComputeAPI", "NovaKitExtensions", "NovaKitImage", "NovaKitIdentity", "NovaKitCompute", "NovaKitHTTP",
+                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", hummingbird, logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ]
-        ),
-        .executableTarget(name: "novakit", dependencies: ["NovaKitServer"]),
-        .testTarget(
-            name: "NovaKitTests",
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "novakit", dependencies: ["NovaKitServer"], swiftSettings: swiftSettings),
+        // The test kit: an in-memory cloud, its client, and the databases the storage tests run on.
+        .target(
+            name: "NovaKitTesting",
             dependencies: [
-                "NovaKitServer", "NovaKitCompute",
+                "NovaKitServer", "NovaKitComputeAPI", "NovaKitAPI", "NovaKitCompute", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage",
+                hummingbird, logging, .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "NovaKitCoreTests", dependencies: ["NovaKitCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NovaKitPolicyTests", dependencies: ["NovaKitPolicy"], swiftSettings: swiftSettings),
+        .testTarget(name: "NovaKitStorageTests", dependencies: ["NovaKitStorage", "NovaKitTesting", sqlKit, logging], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitComputeTests", dependencies: ["NovaKitCompute", "NovaKitCore", "NovaKitStorage", "NovaKitTesting", sqlKit],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitAPITests",
+            dependencies: [
+                "NovaKitAPI", "NovaKitComputeAPI", "NovaKitExtensions", "NovaKitServer", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage",
+                "NovaKitTesting",
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitComputeAPITests",
+            dependencies: ["NovaKitComputeAPI", "NovaKitCompute", "NovaKitCore", "NovaKitStorage", "NovaKitTesting", sqlKit],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitExtensionsTests",
+            dependencies: [
+                "NovaKitExtensions", "NovaKitComputeAPI", "NovaKitAPI", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitTesting", sqlKit,
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "NovaKitServerTests", dependencies: ["NovaKitServer"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitHTTPTests",
+            dependencies: ["NovaKitHTTP", "NovaKitCore", hummingbird, logging, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitIdentityTests",
+            dependencies: [
+                "NovaKitIdentity", "NovaKitHTTP", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", hummingbird, logging,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
-        ),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitImageTests",
+            dependencies: [
+                "NovaKitImage", "NovaKitHTTP", "NovaKitCore", "NovaKitStorage", hummingbird, logging,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
     ]
 )

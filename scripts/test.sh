@@ -11,16 +11,16 @@ swift test
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+.venv/bin/pip install --quiet --disable-pip-version-check -r Tests/EndToEndTests/requirements.txt
 
 NOVAKIT_BIN="$PWD/.build/debug/novakit"
 export NOVAKIT_BIN
 postgres_url="${NOVAKIT_TEST_POSTGRES_URL:-}"
 
 echo "== end-to-end tests on SQLite"
-env -u NOVAKIT_TEST_POSTGRES_URL .venv/bin/python -m pytest tests/e2e -q
+env -u NOVAKIT_TEST_POSTGRES_URL .venv/bin/python -m pytest Tests/EndToEndTests -q
 
 if [ -n "$postgres_url" ]; then
     echo "== end-to-end tests on PostgreSQL"
-    NOVAKIT_TEST_POSTGRES_URL="$postgres_url" .venv/bin/python -m pytest tests/e2e -q
+    NOVAKIT_TEST_POSTGRES_URL="$postgres_url" .venv/bin/python -m pytest Tests/EndToEndTests -q
 fi

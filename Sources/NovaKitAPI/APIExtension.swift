@@ -1,6 +1,6 @@
-import NovaKitCore
-import NovaKitPolicy
-import NovaKitStorage
+public import NovaKitCore
+public import NovaKitPolicy
+public import NovaKitStorage
 
 /// One API: its descriptor, policy defaults, migrations and routes, declared in one place.
 ///
@@ -9,7 +9,7 @@ import NovaKitStorage
 public protocol APIExtension: Sendable {
     var descriptor: ExtensionDescriptor { get }
     var policies: [PolicyDefault] { get }
-    var migrations: [Migration] { get }
+    var migrations: [SchemaMigration] { get }
     @APIBuilder var api: [APIDeclaration] { get }
     /// The highest microversion whose changes this API implements; `nil` when no microversion changes it.
     var microversionCeiling: APIVersion? { get }
@@ -34,29 +34,35 @@ public struct BootstrapContext: Sendable {
 
 extension APIExtension {
     public var policies: [PolicyDefault] { [] }
-    public var migrations: [Migration] { [] }
+    public var migrations: [SchemaMigration] { [] }
     public var microversionCeiling: APIVersion? { nil }
     public var enabledByDefault: Bool { true }
     public func bootstrap(_ context: BootstrapContext) async throws {}
 }
 
-/// Everything an extension can declare.
-public enum APIDeclaration: Sendable {
-    /// A new collection (Nova's ResourceExtension).
-    case resource(Resource)
-    /// Actions added to an existing resource's `/action` table (`@wsgi.action`).
-    case actions(ActionSet)
-    /// A post-processor on another resource's responses (`@wsgi.extends`).
-    case responseExtension(ResponseExtension)
+/// Everything an extension can declare, as the registry holds it.
+public struct APIDeclaration: Sendable {
+    enum Kind: Sendable {
+        /// A new collection (Nova's ResourceExtension).
+        case resource(AnyResource)
+        /// Actions added to an existing resource's `/action` table (`@wsgi.action`).
+        case actions(AnyActionSet)
+        /// A post-processor on another resource's responses (`@wsgi.extends`).
+        case responseExtension(ResponseExtension)
+    }
+
+    let kind: Kind
 }
 
 /// Collects declarations in `api`.
 @resultBuilder
 public enum APIBuilder {
-    public static func buildExpression(_ resource: Resource) -> [APIDeclaration] { [.resource(resource)] }
-    public static func buildExpression(_ actions: ActionSet) -> [APIDeclaration] { [.actions(actions)] }
+    public static func buildExpression<Member>(_ resource: Resource<Member>) -> [APIDeclaration] {
+        [APIDeclaration(kind: .resource(resource.erased))]
+    }
+    public static func buildExpression<Member>(_ actions: ActionSet<Member>) -> [APIDeclaration] { [APIDeclaration(kind: .actions(actions.erased))] }
     public static func buildExpression(_ extensionDeclaration: ResponseExtension) -> [APIDeclaration] {
-        [.responseExtension(extensionDeclaration)]
+        [APIDeclaration(kind: .responseExtension(extensionDeclaration))]
     }
     public static func buildExpression(_ declarations: [APIDeclaration]) -> [APIDeclaration] { declarations }
     public static func buildBlock(_ parts: [APIDeclaration]...) -> [APIDeclaration] { parts.flatMap { $0 } }

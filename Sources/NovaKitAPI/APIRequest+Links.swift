@@ -1,4 +1,4 @@
-import NovaKitCore
+public import NovaKitCore
 
 extension APIRequest {
     /// The versioned URL prefix of this request: `http://host/v2.1[/project]` or `http://host/v2/project`.

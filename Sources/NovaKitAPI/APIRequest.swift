@@ -1,6 +1,8 @@
-import HTTPTypes
-import Logging
-import NovaKitCore
+public import HTTPTypes
+public import Logging
+public import NovaKitCore
+public import NovaKitHTTP
+public import NovaKitPolicy
 
 /// What a handler sees of a request: identity, version, path parameters, query and validated body.
 public struct APIRequest: Sendable {
@@ -41,9 +43,21 @@ public struct APIRequest: Sendable {
     /// A path parameter the route declares (`{id}`); the router guarantees it is present.
     public func parameter(_ name: String) -> String { parameters[name] ?? "" }
 
-    /// Decodes the validated body into a typed value.
+    /// Decodes the validated body into a typed value; a fault a body type throws while decoding passes through.
     public func decodeBody<T: Decodable>(_ type: T.Type) throws -> T {
-        do { return try body.decode(T.self) } catch { throw Fault.badRequest("Malformed request body") }
+        do { return try body.decode(T.self) } catch let error as any FaultConvertible { throw error } catch {
+            throw Fault.badRequest("Malformed request body")
+        }
+    }
+
+    /// Throws a 403 unless `rule` allows the caller to act on `target`.
+    public func authorize(_ rule: PolicyDefault, target: PolicyTarget) throws {
+        try services.policy.authorize(rule, credentials: auth.credentials, target: target)
+    }
+
+    /// Whether `rule` allows the caller to act on `target` (the caller's own project by default); for optional fields.
+    public func allows(_ rule: PolicyDefault, target: PolicyTarget? = nil) -> Bool {
+        services.policy.allows(rule, credentials: auth.credentials, target: target ?? auth.ownTarget)
     }
 
     /// The whole request with another body (used when dispatching an action).

@@ -1,76 +1,97 @@
-import HTTPTypes
-import NovaKitCore
+public import HTTPTypes
+public import NovaKitCore
+public import NovaKitPolicy
 
 /// A body-keyed action on a member (`POST …/{id}/action {"revertResize": null}`), Nova's `@wsgi.action`.
-public struct Action: Sendable {
+public struct Action<Member: Sendable>: Sendable {
     public let key: String
-    public let schema: Schema
     public let versions: VersionRange
-    public let policy: String
+    public let policy: PolicyDefault
     public let status: HTTPResponse.Status
-    public let handler: Handler
+    /// The schema of the value under `key`, per microversion.
+    let schema: @Sendable (APIVersion) -> Schema
+    /// Whether the handler receives the member (so the resource's lookup runs).
+    let takesMember: Bool
+    let handler: @Sendable (APIRequest, Member?) async throws -> Reply
 
-    /// `schema` validates the value under `key`; the handler receives that value as its body.
+    var erased: AnyAction {
+        AnyAction(key: key, versions: versions, policy: policy, status: status, schema: schema, takesMember: takesMember) { request, member in
+            try await handler(request, member.map { $0 as? Member } ?? nil)
+        }
+    }
+}
+
+extension Action {
+    /// An action on the member whose value must be `null`.
     public init(
-        _ key: String, schema: Schema = .null, versions: VersionRange = .all, policy: String,
-        status: HTTPResponse.Status = .accepted, _ handler: @escaping Handler
+        _ key: String, versions: VersionRange = .all, policy: PolicyDefault, status: HTTPResponse.Status = .accepted,
+        _ handler: @escaping @Sendable (Member, APIRequest) async throws -> Reply
     ) {
-        self.key = key
-        self.schema = schema
-        self.versions = versions
-        self.policy = policy
-        self.status = status
-        self.handler = handler
+        self.init(key: key, versions: versions, policy: policy, status: status, schema: NullBody.schema(at:), takesMember: true) { request, member in
+            try await handler(try Operation<Member>.required(member), request)
+        }
+    }
+
+    /// An action on the member whose value is decoded into `Body` (after its schema for the microversion accepted it).
+    public init<Body: RequestBody>(
+        _ key: String, body: Body.Type, versions: VersionRange = .all, policy: PolicyDefault, status: HTTPResponse.Status = .accepted,
+        _ handler: @escaping @Sendable (Member, Body, APIRequest) async throws -> Reply
+    ) {
+        self.init(key: key, versions: versions, policy: policy, status: status, schema: Body.schema(at:), takesMember: true) { request, member in
+            try await handler(try Operation<Member>.required(member), try request.decodeBody(Body.self), request)
+        }
+    }
+
+    /// An action that needs nothing of the member (its value must be `null`): no lookup runs, the caller's own
+    /// project is the policy target.
+    public init(
+        _ key: String, versions: VersionRange = .all, policy: PolicyDefault, status: HTTPResponse.Status = .accepted,
+        _ handler: @escaping @Sendable (APIRequest) async throws -> Reply
+    ) {
+        self.init(key: key, versions: versions, policy: policy, status: status, schema: NullBody.schema(at:), takesMember: false) { request, _ in
+            try await handler(request)
+        }
     }
 }
 
-/// Actions an extension adds to the action table of `resource` (any resource, its own or another's).
-public struct ActionSet: Sendable {
-    public let resource: String
-    public let actions: [Action]
+/// An action as the action table holds it.
+struct AnyAction: Sendable {
+    let key: String
+    let versions: VersionRange
+    let policy: PolicyDefault
+    let status: HTTPResponse.Status
+    let schema: @Sendable (APIVersion) -> Schema
+    let takesMember: Bool
+    let handler: @Sendable (APIRequest, (any Sendable)?) async throws -> Reply
+}
 
-    public init(on resource: String, @ActionBuilder _ actions: () -> [Action]) {
-        self.resource = resource
-        self.actions = actions()
+/// Actions an extension adds to the action table of a resource (its own or another's).
+public struct ActionSet<Member: Sendable>: Sendable {
+    public let resource: ResourceKey<Member>
+    public let actions: [Action<Member>]
+
+    var erased: AnyActionSet {
+        AnyActionSet(resourcePath: resource.path, memberType: ObjectIdentifier(Member.self), actions: actions.map(\.erased))
     }
 }
 
-/// `Actions(on: "servers") { Action(…) }`
-public func Actions(on resource: String, @ActionBuilder _ actions: () -> [Action]) -> ActionSet {
-    ActionSet(on: resource, actions)
+/// An action set as the registry holds it.
+struct AnyActionSet: Sendable {
+    let resourcePath: String
+    let memberType: ObjectIdentifier
+    let actions: [AnyAction]
+}
+
+/// `Actions(on: Servers.key) { Action("pause", policy: …) { server, request in … } }`
+public func Actions<Member>(on resource: ResourceKey<Member>, @ActionBuilder<Member> _ actions: () -> [Action<Member>]) -> ActionSet<Member> {
+    ActionSet(resource: resource, actions: actions())
 }
 
 /// Collects actions.
 @resultBuilder
-public enum ActionBuilder {
-    public static func buildExpression(_ action: Action) -> [Action] { [action] }
-    public static func buildBlock(_ parts: [Action]...) -> [Action] { parts.flatMap { $0 } }
-    public static func buildOptional(_ part: [Action]?) -> [Action] { part ?? [] }
-    public static func buildArray(_ parts: [[Action]]) -> [Action] { parts.flatMap { $0 } }
-}
-
-/// Post-processes another resource's responses, Nova's `@wsgi.extends`: adds fields or rewrites the body.
-public struct ResponseExtension: Sendable {
-    public typealias Transform = @Sendable (APIRequest, inout JSON) async throws -> Void
-
-    public let resource: String
-    /// Operation names (`show`, `index`, …) or `action:<key>` for actions.
-    public let operations: Set<String>
-    public let versions: VersionRange
-    public let transform: Transform
-
-    public init(resource: String, operations: Set<String>, versions: VersionRange = .all, transform: @escaping Transform) {
-        self.resource = resource
-        self.operations = operations
-        self.versions = versions
-        self.transform = transform
-    }
-}
-
-/// `Extend("os-documents", ["show", "index"]) { request, body in … }`
-public func Extend(
-    _ resource: String, _ operations: Set<String>, versions: VersionRange = .all,
-    _ transform: @escaping ResponseExtension.Transform
-) -> ResponseExtension {
-    ResponseExtension(resource: resource, operations: operations, versions: versions, transform: transform)
+public enum ActionBuilder<Member: Sendable> {
+    public static func buildExpression(_ action: Action<Member>) -> [Action<Member>] { [action] }
+    public static func buildBlock(_ parts: [Action<Member>]...) -> [Action<Member>] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [Action<Member>]?) -> [Action<Member>] { part ?? [] }
+    public static func buildArray(_ parts: [[Action<Member>]]) -> [Action<Member>] { parts.flatMap { $0 } }
 }

@@ -1,4 +1,4 @@
-import NovaKitCore
+public import NovaKitCore
 
 /// Nova's ExtensionDescriptor: how an extension is named and listed at `/extensions`.
 public struct ExtensionDescriptor: Sendable, Hashable {

@@ -1,10 +1,11 @@
-import NovaKitCore
-import NovaKitPolicy
-import NovaKitStorage
+public import NovaKitCore
+public import NovaKitPolicy
+public import NovaKitStorage
 
 /// Why the registry refused to start; names the extension at fault.
 public struct RegistryError: Error, Sendable, CustomStringConvertible {
     public let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Turns the registered extensions into routes, action tables, policies and migrations, once at boot.
@@ -24,28 +25,30 @@ public struct ExtensionRegistry: Sendable {
         var aliases = Set<String>()
         for ext in extensions {
             guard aliases.insert(ext.descriptor.alias).inserted else {
-                throw RegistryError(description: "extension alias \(ext.descriptor.alias) is registered twice")
+                throw RegistryError("extension alias \(ext.descriptor.alias) is registered twice")
             }
         }
         for alias in disabled.union(enabled) where !aliases.contains(alias) {
             throw RegistryError(
-                description: "unknown extension alias '\(alias)' in configuration; known: \(aliases.sorted().joined(separator: ", "))")
+                "unknown extension alias '\(alias)' in configuration; known: \(aliases.sorted().joined(separator: ", "))")
         }
         registered = extensions
         self.enabled = extensions.filter { ext in
             let alias = ext.descriptor.alias
             return !disabled.contains(alias) && (ext.enabledByDefault || enabled.contains(alias))
         }
-        (routes, responseExtensions) = try Self.build(self.enabled)
         policies = try Self.checkedPolicies(extensions)
         migrations = try Self.checkedMigrations(extensions)
+        let built = try Self.build(self.enabled, policies: Set(policies.map(\.name)))
+        routes = built.routes
+        responseExtensions = built.responseExtensions
     }
 
     /// Every policy default: the base rules and those of every registered extension (enabled or not).
     public let policies: [PolicyDefault]
 
     /// Every migration, in registration order; disabled extensions keep their tables.
-    public let migrations: [Migration]
+    public let migrations: [SchemaMigration]
 
     /// The advertised maximum microversion: the lowest ceiling among the core and enabled extensions.
     public var maxVersion: APIVersion {
@@ -64,7 +67,7 @@ public struct ExtensionRegistry: Sendable {
         for ext in extensions {
             for rule in ext.policies {
                 if let owner = seen[rule.name] {
-                    throw RegistryError(description: "policy rule \(rule.name) of \(ext.descriptor.alias) is already registered by \(owner)")
+                    throw RegistryError("policy rule \(rule.name) of \(ext.descriptor.alias) is already registered by \(owner)")
                 }
                 seen[rule.name] = ext.descriptor.alias
                 all.append(rule)
@@ -73,13 +76,13 @@ public struct ExtensionRegistry: Sendable {
         return all
     }
 
-    private static func checkedMigrations(_ extensions: [any APIExtension]) throws(RegistryError) -> [Migration] {
+    private static func checkedMigrations(_ extensions: [any APIExtension]) throws(RegistryError) -> [SchemaMigration] {
         var seen = Set<String>()
-        var all: [Migration] = []
+        var all: [SchemaMigration] = []
         for ext in extensions {
             for migration in ext.migrations {
                 guard seen.insert(migration.id).inserted else {
-                    throw RegistryError(description: "migration \(migration.id) of \(ext.descriptor.alias) is registered twice")
+                    throw RegistryError("migration \(migration.id) of \(ext.descriptor.alias) is registered twice")
                 }
                 all.append(migration)
             }

@@ -1,42 +1,43 @@
 import NovaKitCore
 
-/// A collection of the API (Nova's ResourceExtension), optionally nested under a parent member.
-public struct Resource: Sendable {
-    /// The parent a nested resource hangs under: `servers/{server_id}/…`.
-    public struct Parent: Sendable {
-        public let collection: String
-        public let parameter: String
-        public init(_ collection: String, parameter: String) {
-            self.collection = collection
-            self.parameter = parameter
-        }
-    }
+/// A collection of the API (Nova's ResourceExtension), top-level or nested below a parent's member.
+public struct Resource<Member: Sendable>: Sendable {
+    public let key: ResourceKey<Member>
+    /// How the member is loaded; `nil` on a nested resource means the parent's lookup.
+    public let lookup: MemberLookup<Member>?
+    /// The policy target of operations that take no member (default: the caller's own project and user).
+    public let collectionTarget: (@Sendable (APIRequest) async throws -> PolicyTarget)?
+    public let operations: [Operation<Member>]
 
-    /// Loads the member named by `{id}` and returns the policy target for it (throws its 404).
-    public typealias TargetLookup = @Sendable (APIRequest) async throws -> [String: String]
-
-    public let collection: String
-    public let parent: Parent?
-    public let operations: [Operation]
-    public let memberTarget: TargetLookup?
-    public let collectionTarget: TargetLookup?
-
-    /// Declares `collection`; `memberTarget` does the project-visible lookup of `{id}` before policy runs,
-    /// `collectionTarget` names the target of collection operations (default: the caller's own project and user).
+    /// Declares the resource `key`; `lookup` loads the member handlers receive.
     public init(
-        _ collection: String, parent: Parent? = nil, memberTarget: TargetLookup? = nil, collectionTarget: TargetLookup? = nil,
-        @OperationBuilder operations: () -> [Operation]
+        _ key: ResourceKey<Member>, lookup: MemberLookup<Member>? = nil,
+        collectionTarget: (@Sendable (APIRequest) async throws -> PolicyTarget)? = nil,
+        @OperationBuilder<Member> operations: () -> [Operation<Member>]
     ) {
-        self.collection = collection
-        self.parent = parent
-        self.memberTarget = memberTarget
+        self.key = key
+        self.lookup = lookup
         self.collectionTarget = collectionTarget
         self.operations = operations()
     }
 
-    /// The path of the collection below the project prefix.
-    var basePath: String {
-        guard let parent else { return collection }
-        return "\(parent.collection)/{\(parent.parameter)}/\(collection)"
+    /// The resource as the registry holds it.
+    var erased: AnyResource {
+        AnyResource(
+            path: key.path, parentPath: key.parentPath, memberParameter: key.memberParameter, memberType: ObjectIdentifier(Member.self),
+            memberTypeName: String(describing: Member.self), lookup: lookup?.erased, collectionTarget: collectionTarget,
+            operations: operations.map(\.erased))
     }
+}
+
+/// A resource as the registry holds it.
+struct AnyResource: Sendable {
+    let path: String
+    let parentPath: String?
+    let memberParameter: String
+    let memberType: ObjectIdentifier
+    let memberTypeName: String
+    let lookup: AnyMemberLookup?
+    let collectionTarget: (@Sendable (APIRequest) async throws -> PolicyTarget)?
+    let operations: [AnyOperation]
 }

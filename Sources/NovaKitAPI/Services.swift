@@ -1,9 +1,10 @@
 import Logging
-import NovaKitCore
-import NovaKitPolicy
-import NovaKitStorage
+public import NovaKitCore
+public import NovaKitPolicy
+public import NovaKitStorage
 
-/// What handlers may use: storage, policy, time and ids. Passed explicitly, never global.
+/// What every handler may use: storage, policy, time, ids and the enabled extensions. Passed explicitly, never
+/// global; what only some APIs need (the compute runtime) reaches them through their initialisers.
 public struct Services: Sendable {
     public let database: Database
     public let policy: PolicyEnforcer
@@ -11,14 +12,11 @@ public struct Services: Sendable {
     public let ids: any IDGenerator
     /// The descriptors of the enabled extensions, sorted by alias, for `/extensions`.
     public let extensions: [ExtensionDescriptor]
-    /// Long-lived parts such as the compute runtime.
-    public let components: Components
 
     public init(
         database: Database, policy: PolicyEnforcer, clock: any NovaClock = SystemClock(),
-        ids: any IDGenerator = RandomIDGenerator(), extensions: [ExtensionDescriptor], components: Components = Components()
+        ids: any IDGenerator = RandomIDGenerator(), extensions: [ExtensionDescriptor]
     ) {
-        self.components = components
         self.database = database
         self.policy = policy
         self.clock = clock

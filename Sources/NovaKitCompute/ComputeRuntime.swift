@@ -1,7 +1,7 @@
-import Foundation
-import Logging
-import NovaKitCore
-import NovaKitStorage
+public import Foundation
+public import Logging
+public import NovaKitCore
+public import NovaKitStorage
 import SQLKit
 
 /// How the simulated compute service behaves: fake hosts, driver step delay and failures, reclaim interval.

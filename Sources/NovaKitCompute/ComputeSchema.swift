@@ -1,11 +1,11 @@
-import NovaKitStorage
+public import NovaKitStorage
 import SQLKit
 
 /// Nova's compute tables: instances and what hangs off them. Every table has the standard columns
 /// and soft delete; `instances.id` feeds `deleted`, `uuid` is the public id.
 public enum ComputeSchema {
-    public static let migrations: [Migration] = [
-        Migration("compute/001_create_instances") { sql, _ in
+    public static let migrations: [SchemaMigration] = [
+        SchemaMigration("compute/001_create_instances") { sql, _ in
             let timestamp = SQLDataType.custom(SQLRaw(sql.dialect.name == "postgresql" ? "TIMESTAMPTZ" : "DATETIME"))
             let flag = SQLDataType.custom(SQLRaw("BOOLEAN"))
             try await sql.createSoftDeletableTable("instances") {

@@ -1,4 +1,6 @@
-/// The operations the API starts on an instance, each with Nova's preconditions.
+/// The operations the API starts on an instance. Everything NovaKit knows about each one — Nova's name for
+/// it, the states it starts from, the task it sets, its driver steps, where it lands and what a restart does
+/// with it — is one entry of `InstanceActionRule.table`; a new action is one case, one entry and its handler.
 public enum InstanceAction: String, Sendable, CaseIterable {
     /// Creating the instance: scheduling and spawning a new server.
     case build
@@ -7,83 +9,20 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     /// DELETE with a reclaim interval: the instance is powered off and kept, restorable, until reclaimed.
     case softDelete
 
+    /// The action's entry in the table.
+    public var rule: InstanceActionRule {
+        guard let rule = InstanceActionRule.table[self] else { preconditionFailure("InstanceActionRule.table has no entry for \(self)") }
+        return rule
+    }
+
     /// The name Nova puts in `Cannot '<action>' instance …` messages and instance-action records.
-    public var apiName: String {
-        switch self {
-        case .build: "create"
-        case .softReboot, .hardReboot: "reboot"
-        case .start: "start"
-        case .stop: "stop"
-        case .softDelete: "delete"
-        default: rawValue
-        }
-    }
-
+    public var apiName: String { rule.apiName ?? rawValue }
     /// vm_states the action is allowed from (`nil`: any).
-    public var allowedVMStates: Set<VMState>? {
-        switch self {
-        case .build: [.building]
-        case .resize, .migrate: [.active, .stopped]
-        case .confirmResize, .revertResize: [.resized]
-        case .softReboot: [.active]
-        case .hardReboot: [.active, .stopped, .paused, .suspended, .error]
-        case .start: [.stopped]
-        case .stop: [.active, .error]
-        case .pause: [.active]
-        case .unpause: [.paused]
-        case .suspend: [.active]
-        case .resume: [.suspended]
-        case .createImage: [.active, .stopped, .paused, .suspended]
-        case .rebuild: [.active, .stopped, .error]
-        case .restore: [.softDeleted]
-        case .changePassword: [.active]
-        case .lock, .unlock, .resetState, .forceDelete, .delete, .softDelete: nil
-        }
-    }
-
+    public var allowedVMStates: Set<VMState>? { rule.from }
     /// task_states the action is allowed from (`nil`: any); most require none in flight.
-    public var allowedTaskStates: Set<TaskState?>? {
-        switch self {
-        case .hardReboot:
-            [
-                nil, .rebooting, .rebootPending, .rebootStarted, .rebootingHard, .rebootPendingHard, .rebootStartedHard, .pausing, .unpausing,
-                .suspending, .resuming,
-            ]
-        case .lock, .unlock, .resetState, .forceDelete, .delete, .softDelete: nil
-        default: [nil]
-        }
-    }
-
+    public var allowedTaskStates: Set<TaskState?>? { rule.fromTasks }
     /// Whether a lock set on the instance refuses the action to non-admins.
-    public var isLockChecked: Bool {
-        switch self {
-        case .build, .lock, .unlock, .resetState, .resume: false
-        default: true
-        }
-    }
-
+    public var isLockChecked: Bool { rule.lockChecked }
     /// The task_state recorded the moment the API accepts the action (`nil`: none, e.g. lock).
-    public var acceptedTask: TaskState? {
-        switch self {
-        case .build: .scheduling
-        case .resize, .migrate: .resizePrep
-        case .confirmResize: .resizeConfirming
-        case .revertResize: .resizeReverting
-        case .softReboot: .rebooting
-        case .hardReboot: .rebootingHard
-        case .start: .poweringOn
-        case .stop: .poweringOff
-        case .pause: .pausing
-        case .unpause: .unpausing
-        case .suspend: .suspending
-        case .resume: .resuming
-        case .createImage: .imageSnapshotPending
-        case .rebuild: .rebuilding
-        case .restore: .restoring
-        case .forceDelete, .delete: .deleting
-        case .softDelete: .softDeleting
-        case .changePassword: .updatingPassword
-        case .lock, .unlock, .resetState: nil
-        }
-    }
+    public var acceptedTask: TaskState? { rule.accepted }
 }

@@ -18,26 +18,15 @@ extension InstanceStateMachine {
                 ? .settle(InstanceState(.error, power: .noState), fault: "Instance build was interrupted by a restart of NovaKit.")
                 : .none
         }
-        switch task {
-        case .scheduling, .spawning, .networking, .rebuilding, .rebuildBlockDeviceMapping, .rebuildSpawning:
+        guard let (action, recovery) = InstanceActionRule.recovering(task) else {
             return .settle(InstanceState(.error, power: state.power), fault: "Operation \(task.rawValue) was interrupted by a restart of NovaKit.")
-        case .rebooting, .rebootPending, .rebootStarted: return .redo(.softReboot)
-        case .rebootingHard, .rebootPendingHard, .rebootStartedHard: return .redo(.hardReboot)
-        case .poweringOff: return .redo(.stop)
-        case .poweringOn: return .redo(.start)
-        case .pausing: return .redo(.pause)
-        case .unpausing: return .redo(.unpause)
-        case .suspending: return .redo(.suspend)
-        case .resuming: return .redo(.resume)
-        case .restoring: return .redo(.restore)
-        case .deleting: return .redo(.delete)
-        case .softDeleting: return .redo(.softDelete)
-        case .resizeReverting: return .redo(.revertResize)
-        case .resizeConfirming: return .redo(.confirmResize)
-        case .resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish, .migrating:
-            return .settle(InstanceState(previous, power: previous == .stopped ? .shutdown : .running), fault: nil)
-        case .imageSnapshot, .imageSnapshotPending, .imagePendingUpload, .imageUploading, .updatingPassword:
-            return .settle(InstanceState(state.vm, power: state.power), fault: nil)
+        }
+        switch recovery {
+        case .redo: return .redo(action)
+        case .fail:
+            return .settle(InstanceState(.error, power: state.power), fault: "Operation \(task.rawValue) was interrupted by a restart of NovaKit.")
+        case .restorePrevious: return .settle(InstanceActionRule.land(.previous, from: state, previous: previous), fault: nil)
+        case .drop, .none: return .settle(InstanceActionRule.land(.unchanged, from: state, previous: previous), fault: nil)
         }
     }
 }

@@ -43,29 +43,10 @@ public enum InstanceStateMachine {
         return (next, .drive(action))
     }
 
-    /// The state after the driver finished `action` on an instance in `state`; `failed` puts it in ERROR
-    /// (a failed resize or revert returns it to its earlier vm_state, as Nova's compute manager does).
+    /// The state after the driver finished `action` on an instance in `state`: the rule's success landing, or
+    /// its failure landing when `failed` (ERROR for most; a failed move returns to its earlier vm_state).
     public static func complete(_ action: InstanceAction, from state: InstanceState, failed: Bool, previous: VMState) -> InstanceState {
-        if failed {
-            switch action {
-            case .resize, .migrate, .revertResize, .confirmResize: return InstanceState(previous, power: state.power)
-            case .changePassword, .createImage: return InstanceState(state.vm, power: state.power)
-            default: return InstanceState(.error, power: state.power)
-            }
-        }
-        switch action {
-        case .resize, .migrate: return InstanceState(.resized, power: previous == .stopped ? .shutdown : .running)
-        case .confirmResize, .revertResize: return InstanceState(previous, power: previous == .stopped ? .shutdown : .running)
-        case .build, .softReboot, .hardReboot, .start, .unpause, .resume, .restore: return InstanceState(.active, power: .running)
-        case .stop: return InstanceState(.stopped, power: .shutdown)
-        case .pause: return InstanceState(.paused, power: .paused)
-        case .suspend: return InstanceState(.suspended, power: .suspended)
-        case .createImage: return InstanceState(state.vm, power: state.power)
-        case .rebuild: return InstanceState(previous == .stopped ? .stopped : .active, power: previous == .stopped ? .shutdown : .running)
-        case .forceDelete, .delete: return InstanceState(.deleted, power: .noState)
-        case .softDelete: return InstanceState(.softDeleted, power: .shutdown)
-        case .changePassword: return InstanceState(state.vm, power: state.power)
-        case .lock, .unlock, .resetState: return state
-        }
+        let rule = action.rule
+        return InstanceActionRule.land(failed ? rule.failure : rule.success, from: state, previous: previous)
     }
 }

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// Runs instance actions: the API's `submit` validates and records the task at once, then the driver
 /// steps run in the background and the instance lands in its final (or ERROR) state. `recover` is
@@ -43,16 +43,21 @@ public actor LifecycleEngine {
     public struct UnknownInstance: Error, Sendable, Equatable { public let id: String }
 
     /// Validates `action` (state first, then lock), stores the accepted task and starts the work.
+    /// `current` is the instance as the caller already read it (the API's request did); without it the store
+    /// is read. Either way the task is stored only if the instance is still in that state (one conditional
+    /// update), so a stale read loses with `ConcurrentUpdate`, never overwrites.
     /// `whenAccepted` runs once the task is stored and before any work starts (the API records its instance
     /// action and migration there, so a request that loses a race leaves no trace).
     @discardableResult
     public func submit(
-        _ action: InstanceAction, instance: String, isAdmin: Bool, whenAccepted: @Sendable () async throws -> Void = {}
+        _ action: InstanceAction, instance: String, current: LifecycleRecord? = nil, isAdmin: Bool,
+        whenAccepted: @Sendable () async throws -> Void = {}
     ) async throws -> LifecycleRecord {
         while accepting.contains(instance) { try await Task.sleep(for: .milliseconds(1)) }
         accepting.insert(instance)
         defer { accepting.remove(instance) }
-        guard var record = try await store.record(instance) else { throw UnknownInstance(id: instance) }
+        let loaded: LifecycleRecord? = if let current { current } else { try await store.record(instance) }
+        guard var record = loaded else { throw UnknownInstance(id: instance) }
         let original = record
         let (accepted, effect) = try InstanceStateMachine.accept(action, from: record.state, locked: record.locked, isAdmin: isAdmin)
         if ![.confirmResize, .revertResize].contains(action) { record.previous = record.state.vm }
@@ -70,7 +75,7 @@ public actor LifecycleEngine {
             throw error
         }
         if let status = MigrationStatus.accepted(action) { try await journal.migration(instance, status: status) }
-        if case .drive(let driven) = effect { start(driven, instance: instance) }
+        if case .drive(let driven) = effect { start(driven, instance: instance, from: record) }
         return record
     }
 
@@ -85,7 +90,7 @@ public actor LifecycleEngine {
             case .redo(let action):
                 record.state.task = action.acceptedTask
                 try await store.save(instance, record)
-                start(action, instance: instance)
+                start(action, instance: instance, from: record)
             case .settle(let state, let fault):
                 let interruptedMove = record.state.task?.isMove ?? false
                 record.state = state
@@ -112,12 +117,12 @@ public actor LifecycleEngine {
 
     /// Starts `action`'s work; work still running for the instance (a soft reboot a hard one replaces, a build
     /// a delete cuts short) is cancelled and leaves the states to its successor.
-    private func start(_ action: InstanceAction, instance: String) {
+    private func start(_ action: InstanceAction, instance: String, from started: LifecycleRecord) {
         running[instance]?.task.cancel()
         nextToken += 1
         let token = nextToken
         let task = Task { [driver, store, journal, logger] in
-            await Self.drive(action, instance: instance, driver: driver, store: store, journal: journal, logger: logger)
+            await Self.drive(action, instance: instance, from: started, driver: driver, store: store, journal: journal, logger: logger)
             self.finished(instance, token: token)
         }
         running[instance] = (token, task)
@@ -127,33 +132,9 @@ public actor LifecycleEngine {
         if running[instance]?.token == token { running[instance] = nil }
     }
 
-    /// The driver steps of an action, each with the task_state shown while it runs.
-    static func plan(_ action: InstanceAction) -> [(DriverStep, TaskState?)] {
-        switch action {
-        case .build: [(.spawn, .spawning)]
-        case .resize, .migrate: [(.migrate, .resizeMigrating), (.finishResize, .resizeFinish)]
-        case .confirmResize: [(.confirmResize, nil)]
-        case .revertResize: [(.revertResize, nil)]
-        case .softReboot, .hardReboot: [(.reboot, nil)]
-        case .start: [(.powerOn, nil)]
-        case .stop: [(.powerOff, nil)]
-        case .pause: [(.pause, nil)]
-        case .unpause: [(.unpause, nil)]
-        case .suspend: [(.suspend, nil)]
-        case .resume: [(.resume, nil)]
-        case .createImage: [(.snapshot, .imageUploading)]
-        case .rebuild: [(.rebuild, .rebuildSpawning)]
-        case .restore: [(.powerOn, nil)]
-        case .forceDelete, .delete: [(.destroy, nil)]
-        case .softDelete: [(.powerOff, nil)]
-        case .changePassword: [(.setAdminPassword, nil)]
-        case .lock, .unlock, .resetState: []
-        }
-    }
-
     private static func drive(
-        _ action: InstanceAction, instance: String, driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal,
-        logger: Logger
+        _ action: InstanceAction, instance: String, from started: LifecycleRecord, driver: any ComputeDriver, store: any InstanceStateStore,
+        journal: any LifecycleJournal, logger: Logger
     ) async {
         do {
             // Every write re-reads the record, so changes made meanwhile (a lock, a host) are kept.
@@ -163,9 +144,8 @@ public actor LifecycleEngine {
                 change(&record)
                 return record
             }
-            guard let started = try await store.record(instance) else { return }
             var failure: String?
-            for (step, task) in plan(action) {
+            for (step, task) in action.rule.steps.map({ ($0.step, $0.task) }) {
                 if let task, let record = try await update({ $0.state.task = task }) {
                     try await store.save(instance, record)
                 }

@@ -1,6 +1,6 @@
 import Foundation
-import NovaKitCore
-import NovaKitStorage
+public import NovaKitCore
+public import NovaKitStorage
 import SQLKit
 
 /// The lifecycle engine's state in the `instances` table; faults go to `instance_faults`.
@@ -33,7 +33,7 @@ public struct SQLInstanceStateStore: InstanceStateStore {
 
     public func save(_ instance: String, _ record: LifecycleRecord) async throws {
         let now = clock.now()
-        try await database.transaction { sql in try await Self.write(instance, record, now, sql) }
+        _ = try await database.transaction { sql in try await Self.write(instance, record, now, sql) }
     }
 
     public func save(_ instance: String, _ record: LifecycleRecord, ifStillIn expected: InstanceState) async throws -> Bool {

@@ -1,6 +1,6 @@
 import Foundation
-import NovaKitCore
-import NovaKitStorage
+public import NovaKitCore
+public import NovaKitStorage
 import SQLKit
 
 /// Writes the engine's reports where Nova keeps them: `instance_actions_events` under the instance's latest

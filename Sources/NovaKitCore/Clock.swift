@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The time source domain code uses instead of `Date()`.
 public protocol NovaClock: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A JSON value: what request bodies decode into and what views produce.
 public enum JSON: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The timestamp formats Nova puts on the wire.
 public enum Timestamp {

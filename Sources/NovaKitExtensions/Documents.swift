@@ -1,27 +1,45 @@
-import Foundation
-import NovaKitAPI
+public import Foundation
+import HTTPTypes
+public import NovaKitAPI
+public import NovaKitCore
+public import NovaKitPolicy
+public import NovaKitStorage
+import SQLKit
 
 /// `os-documents`: the reference extension resource, a soft-deletable collection shared by all projects.
 public struct Documents: APIExtension {
-    public init() {}
+    public static let key = ResourceKey<Document>("os-documents")
+
+    let store: DocumentStore
+
+    public init(database: Database, clock: any NovaClock) {
+        store = DocumentStore(database: database, clock: clock)
+    }
 
     public let descriptor = ExtensionDescriptor(
         name: "Documents", alias: "os-documents", namespace: "http://docs.openstack.org/compute/ext/documents/api/v1.1",
         updated: "2015-03-24T00:00:00Z", description: "Documents: a named, soft-deletable collection.")
 
-    static let rule = "compute_extension:documents"
-    static func rule(_ action: String) -> String { "\(rule):\(action)" }
+    /// The extension's rule, and one override per operation that defaults to it.
+    enum Rules {
+        static let base = PolicyDefault(
+            "compute_extension:documents", "rule:admin_or_owner", description: "Any authenticated user of a project may manage documents.")
+        static let index = operation("index")
+        static let create = operation("create")
+        static let show = operation("show")
+        static let update = operation("update")
+        static let delete = operation("delete")
 
-    public var policies: [PolicyDefault] {
-        [PolicyDefault(Self.rule, "rule:admin_or_owner", description: "Any authenticated user of a project may manage documents.")]
-            + ["index", "create", "show", "update", "delete"].map {
-                PolicyDefault(Self.rule($0), "rule:\(Self.rule)", description: "Override for os-documents \($0).")
-            }
+        static func operation(_ name: String) -> PolicyDefault {
+            PolicyDefault("\(base.name):\(name)", "rule:\(base.name)", description: "Override for os-documents \(name).")
+        }
     }
 
-    public var migrations: [Migration] {
+    public var policies: [PolicyDefault] { [Rules.base, Rules.index, Rules.create, Rules.show, Rules.update, Rules.delete] }
+
+    public var migrations: [SchemaMigration] {
         [
-            Migration("os-documents/001_create_documents") { sql, _ in
+            SchemaMigration("os-documents/001_create_documents") { sql, _ in
                 try await sql.createSoftDeletableTable("documents") {
                     $0.column("id", type: .int, .primaryKey(autoIncrement: false))
                         .column("name", type: .custom(SQLRaw("VARCHAR(45)")))
@@ -30,30 +48,41 @@ public struct Documents: APIExtension {
         ]
     }
 
-    static let name = Schema.string(minLength: 1, maxLength: 45)
-    static let createSchema = Schema.object(["id": .integer(minimum: 1, maximum: Int(Int32.max)), "name": name], required: ["name"])
-    static let updateSchema = Schema.object(["name": name], required: ["name"])
+    /// `{"document": {"id": 1, "name": "test1"}}`; `id` is assigned when omitted.
+    struct CreateBody: RequestBody {
+        let id: Int?
+        let name: String
+
+        static func schema(at version: APIVersion) -> Schema {
+            .object(["id": .integer(minimum: 1, maximum: Int(Int32.max)), "name": nameSchema], required: ["name"])
+        }
+    }
+
+    /// `{"name": "new name"}`
+    struct RenameBody: RequestBody {
+        let name: String
+
+        static func schema(at version: APIVersion) -> Schema { .object(["name": nameSchema], required: ["name"]) }
+    }
+
+    static let nameSchema = Schema.string(minLength: 1, maxLength: 45)
 
     public var api: [APIDeclaration] {
-        Resource("os-documents") {
-            Index(policy: Self.rule("index")) { request in
-                let documents = try await DocumentStore(request).all()
-                return Reply(["document": .array(documents.map { ["id": .int($0.id), "name": .string($0.name)] })])
+        Resource(Self.key, lookup: .afterPolicy { id, _ in try await store.get(id) }) {
+            Index(policy: Rules.index) { _ in
+                Reply(["document": .array(try await store.all().map { ["id": .int($0.id), "name": .string($0.name)] })])
             }
-            Create(Self.createSchema, policy: Self.rule("create"), status: .accepted) { request in
-                try await DocumentStore(request).create(id: request.body["id"]?.intValue, name: request.body["name"]?.stringValue ?? "")
+            Create(body: CreateBody.self, policy: Rules.create, status: .accepted) { body, _ in
+                try await store.create(id: body.id, name: body.name)
                 return .empty
             }
-            Show(policy: Self.rule("show")) { request in
-                let document = try await DocumentStore(request).get(request.parameter("id"))
-                return Reply(["document": document.view])
-            }
-            Update(Self.updateSchema, policy: Self.rule("update"), status: .accepted) { request in
-                try await DocumentStore(request).rename(request.parameter("id"), to: request.body["name"]?.stringValue ?? "")
+            Show(policy: Rules.show) { document, _ in Reply(["document": document.view]) }
+            Update(body: RenameBody.self, policy: Rules.update, status: .accepted) { document, body, _ in
+                try await store.rename(document.id, to: body.name)
                 return .empty
             }
-            Delete(policy: Self.rule("delete"), status: .accepted) { request in
-                try await DocumentStore(request).delete(request.parameter("id"))
+            Delete(policy: Rules.delete, status: .accepted) { document, _ in
+                try await store.delete(document.id)
                 return .empty
             }
         }
@@ -61,14 +90,14 @@ public struct Documents: APIExtension {
 }
 
 /// A document as stored.
-struct Document: VersionedObject {
-    static let objectName = "Document"
-    static let objectVersion = "1.0"
+public struct Document: VersionedObject {
+    public static let objectName = "Document"
+    public static let objectVersion = "1.0"
 
-    let id: Int
-    let name: String
-    let createdAt: Date?
-    let updatedAt: Date?
+    public let id: Int
+    public let name: String
+    public let createdAt: Date?
+    public let updatedAt: Date?
 
     var view: JSON {
         [
@@ -91,7 +120,7 @@ struct DocumentExists: FaultConvertible {
 }
 
 /// The SQL of the `documents` table.
-struct DocumentStore: TableStore {
+struct DocumentStore: Sendable {
     let database: Database
     let clock: any NovaClock
 
@@ -131,21 +160,19 @@ struct DocumentStore: TableStore {
         }
     }
 
-    func rename(_ id: String, to name: String) async throws {
-        guard let number = Int(id) else { throw DocumentNotFound(id: id) }
+    func rename(_ id: Int, to name: String) async throws {
         let now = clock.now()
         let changed = try await database.withConnection { sql in
             try await sql.update("documents").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(number)).readDeleted(.no).returning("id").all()
+                .where("id", .equal, SQLBind(id)).readDeleted(.no).returning("id").all()
         }
-        guard !changed.isEmpty else { throw DocumentNotFound(id: id) }
+        guard !changed.isEmpty else { throw DocumentNotFound(id: String(id)) }
     }
 
-    func delete(_ id: String) async throws {
-        guard let number = Int(id) else { throw DocumentNotFound(id: id) }
+    func delete(_ id: Int) async throws {
         let now = clock.now()
-        let deleted = try await database.withConnection { sql in try await sql.softDelete(from: "documents", id: number, at: now) }
-        guard deleted else { throw DocumentNotFound(id: id) }
+        let deleted = try await database.withConnection { sql in try await sql.softDelete(from: "documents", id: id, at: now) }
+        guard deleted else { throw DocumentNotFound(id: String(id)) }
     }
 
     private static func document(_ row: any SQLRow) throws -> Document {

@@ -1,4 +1,8 @@
-import NovaKitAPI
+public import NovaKitAPI
+import NovaKitCore
+public import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
 
 /// `novakit-debug`: off unless enabled (`--enable-extension novakit-debug`); a route that fails on
 /// purpose, so tests can show that an unexpected error becomes a generic 500 with no internals.
@@ -11,8 +15,8 @@ public struct NovaKitDebug: APIExtension {
 
     public var enabledByDefault: Bool { false }
 
-    static let rule = "novakit:debug"
-    public var policies: [PolicyDefault] { [PolicyDefault(Self.rule, "rule:admin_or_owner")] }
+    static let rule = PolicyDefault("novakit:debug", "rule:admin_or_owner")
+    public var policies: [PolicyDefault] { [Self.rule] }
 
     /// An error no fault mapping knows: it must reach the client only as a generic 500.
     struct DeliberateFailure: Error {
@@ -20,7 +24,7 @@ public struct NovaKitDebug: APIExtension {
     }
 
     public var api: [APIDeclaration] {
-        Resource("novakit-debug") {
+        Resource(ResourceKey<Never>("novakit-debug")) {
             CollectionRoute("fail", policy: Self.rule) { _ in throw DeliberateFailure() }
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import NovaKitCore
+public import NovaKitCore
 
 /// Reads a request body as JSON: media type (415), size (413), UTF-8 and syntax (400). Every listener
 /// (compute, identity, image) reads bodies through it.

@@ -1,7 +1,8 @@
-import HTTPTypes
+public import HTTPTypes
 import Hummingbird
+public import HummingbirdCore
 import NIOCore
-import NovaKitCore
+public import NovaKitCore
 
 extension Response {
     /// A JSON response.

@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import NovaKitCore
+import NovaKitPolicy
 
 /// `/v3/auth/*`: password and token authentication, validation, revocation, catalog, projects.
 enum AuthRoutes {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NovaKitCore
 
 /// Role grants on projects (`/v3/projects/{p}/users/{u}/roles/{r}`), `/v3/role_assignments`, `/v3/regions`.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NovaKitCore
 
 /// Builds the five routes of an admin-managed identity collection from one description.

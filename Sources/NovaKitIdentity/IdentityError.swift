@@ -1,4 +1,5 @@
-import NovaKitCore
+public import NovaKitCore
+import NovaKitHTTP
 
 /// An identity API error, rendered as Keystone's `{"error": {"code", "title", "message"}}`.
 public struct IdentityError: Error, Sendable, Equatable {
@@ -10,19 +11,7 @@ public struct IdentityError: Error, Sendable, Equatable {
         self.message = message
     }
 
-    public var title: String {
-        switch code {
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 409: "Conflict"
-        case 413: "Request Entity Too Large"
-        case 415: "Unsupported Media Type"
-        default: "Internal Server Error"
-        }
-    }
+    public var title: String { StatusTitle.of(code) }
 
     public var body: JSON { ["error": ["code": .int(code), "title": .string(title), "message": .string(message)]] }
 

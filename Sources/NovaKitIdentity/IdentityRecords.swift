@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A row of an identity table; `id` is the public (Keystone) id, the integer row id stays internal.
 public protocol IdentityRecord: Codable, Sendable {

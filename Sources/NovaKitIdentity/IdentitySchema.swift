@@ -1,11 +1,11 @@
-import NovaKitStorage
+public import NovaKitStorage
 import SQLKit
 
 /// The identity tables: the standard columns and soft delete, an integer `row_id` that feeds
 /// `deleted`, and the public text `id` Keystone clients see.
 public enum IdentitySchema {
-    public static let migrations: [Migration] = [
-        Migration("identity/001_create_identity_tables") { sql, _ in
+    public static let migrations: [SchemaMigration] = [
+        SchemaMigration("identity/001_create_identity_tables") { sql, _ in
             func table(_ name: String, unique: [String] = [], _ columns: (SQLCreateTableBuilder) -> SQLCreateTableBuilder) async throws {
                 try await sql.createSoftDeletableTable(name) {
                     let builder = columns(

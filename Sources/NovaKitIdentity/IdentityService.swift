@@ -1,7 +1,7 @@
-import Foundation
-import NovaKitCore
-import NovaKitPolicy
-import NovaKitStorage
+public import Foundation
+public import NovaKitCore
+public import NovaKitPolicy
+public import NovaKitStorage
 import SQLKit
 
 /// The identity domain: storage, tokens, policy, time and ids.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Recently validated tokens by hash, so the compute API does not hit the database per request.
 /// Entries live at most `lifetime`; the identity API drops them on revocation and on any change

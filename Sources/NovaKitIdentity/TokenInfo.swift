@@ -1,6 +1,6 @@
-import Foundation
-import NovaKitCore
-import NovaKitPolicy
+public import Foundation
+public import NovaKitCore
+public import NovaKitPolicy
 
 /// What a valid token stands for: user, scope, roles (implied roles expanded) and lifetime.
 public struct TokenInfo: Sendable {

@@ -1,9 +1,9 @@
 import Crypto
-import Foundation
+public import Foundation
 import HummingbirdBcrypt
 import NIOPosix
-import NovaKitCore
-import NovaKitStorage
+public import NovaKitCore
+public import NovaKitStorage
 import SQLKit
 
 /// Issues, validates and revokes tokens. Tokens are 256 random bits; only their SHA-256 is stored.

@@ -1,5 +1,8 @@
-import Foundation
-import NovaKitAPI
+public import Foundation
+public import NovaKitCore
+import NovaKitHTTP
+public import NovaKitStorage
+import SQLKit
 
 /// An image in the catalog (metadata only; NovaKit stores no image data).
 public struct Image: VersionedObject {
@@ -59,7 +62,7 @@ public struct ImageNotFound: FaultConvertible {
 }
 
 /// The SQL of `images`.
-public struct ImageStore: TableStore {
+public struct ImageStore: Sendable {
     let database: Database
     let clock: any NovaClock
 
@@ -68,7 +71,7 @@ public struct ImageStore: TableStore {
         self.clock = clock
     }
 
-    public static let migration = Migration("images/001_create_images") { sql, _ in
+    public static let migration = SchemaMigration("images/001_create_images") { sql, _ in
         try await sql.createSoftDeletableTable("images") {
             $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("uuid", type: .text, .notNull).column("name", type: .text)
                 .column("status", type: .text, .notNull).column("visibility", type: .text, .notNull).column("container_format", type: .text)

@@ -1,5 +1,5 @@
 import Foundation
-import NovaKitCore
+public import NovaKitCore
 import Yams
 
 /// A policy denial: 403 `Policy doesn't allow <rule> to be performed.`
@@ -66,6 +66,17 @@ public struct PolicyEnforcer: Sendable {
     public func authorize(_ rule: String, credentials: PolicyCredentials, target: [String: String]) throws {
         guard registered.contains(rule) else { throw UnregisteredRule(name: rule) }
         guard evaluate(.rule(rule), credentials, target, depth: 0) else { throw PolicyDenied(rule: rule) }
+    }
+
+    /// Throws `PolicyDenied` unless `rule` allows; a rule nothing registered is evaluated by its own default.
+    public func authorize(_ rule: PolicyDefault, credentials: PolicyCredentials, target: [String: String]) throws {
+        guard allows(rule, credentials: credentials, target: target) else { throw PolicyDenied(rule: rule.name) }
+    }
+
+    /// Whether `rule` allows (the operator's override, else the registered default, else the value's own default).
+    public func allows(_ rule: PolicyDefault, credentials: PolicyCredentials, target: [String: String]) -> Bool {
+        let check = checks[rule.name] ?? (try? PolicyParser.parse(rule.checkString)) ?? .deny
+        return evaluate(check, credentials, target, depth: 0)
     }
 
     /// Whether `rule` allows; for optional fields (oslo's soft authorizer).

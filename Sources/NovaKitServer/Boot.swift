@@ -1,34 +1,63 @@
 import Foundation
 import Logging
 import NovaKitAPI
+import NovaKitCompute
+import NovaKitComputeAPI
+import NovaKitCore
 import NovaKitIdentity
 import NovaKitPolicy
 import NovaKitStorage
 
-/// What every command assembles from the configuration: logger, registry, policy and database.
+/// What every command assembles from the configuration: logger, database, compute runtime, registry and policy.
 struct Boot {
     let configuration: NovaKitConfiguration
     let logger: Logger
-    let registry: ExtensionRegistry
+    let distribution: Distribution
 
-    /// Reads the configuration and builds the registry; failures are reported, then exit 1.
-    static func start(_ common: CommonOptions, _ endpoints: EndpointOptions? = nil, _ serve: ServeOptions? = nil) async throws -> Boot {
+    /// Reads the configuration; failures are reported, then exit 1.
+    static func start(
+        _ distribution: Distribution, _ common: CommonOptions, _ endpoints: EndpointOptions? = nil, _ serve: ServeOptions? = nil
+    ) async throws -> Boot {
         do {
             let configuration = try await NovaKitConfiguration.load(common, endpoints, serve, environment: ProcessInfo.processInfo.environment)
             var logger = Logger(label: "novakit")
             logger.logLevel = configuration.logLevel
-            let registry = try ExtensionRegistry(
-                Distribution.extensions, disabled: configuration.disabledExtensions, enabled: configuration.enabledExtensions)
-            return Boot(configuration: configuration, logger: logger, registry: registry)
+            return Boot(configuration: configuration, logger: logger, distribution: distribution)
         } catch {
             throw BootFailure(error)
         }
     }
 
-    /// Every migration: the identity tables first, then each registered extension's, in order.
-    var migrations: [Migration] { IdentitySchema.migrations + registry.migrations }
+    /// The assembled API over an open database: the compute runtime (not yet recovered) and the registry.
+    struct API {
+        let database: Database
+        let compute: ComputeRuntime
+        let registry: ExtensionRegistry
 
-    func policy() throws -> PolicyEnforcer {
+        /// Every migration: the identity tables first, then each registered extension's, in order.
+        var migrations: [SchemaMigration] { IdentitySchema.migrations + registry.migrations }
+    }
+
+    /// Builds the compute runtime and the distribution's extensions over `database`; a bad declaration or
+    /// an unknown alias in the configuration fails here, naming the extension.
+    func api(_ database: Database) throws -> API {
+        let compute = NovaKitApplication.compute(configuration: configuration, database: database, logger: logger)
+        let environment = APIEnvironment(database: database, clock: SystemClock(), ids: RandomIDGenerator(), compute: compute)
+        do {
+            let registry = try ExtensionRegistry(
+                distribution.extensions(environment), disabled: configuration.disabledExtensions, enabled: configuration.enabledExtensions)
+            return API(database: database, compute: compute, registry: registry)
+        } catch {
+            throw BootFailure(error)
+        }
+    }
+
+    /// Runs `body` with the API assembled over the configured database (closed however `body` ends).
+    func withAPI<T>(_ body: (API) async throws -> T) async throws -> T {
+        try await withDatabase { database in try await body(try api(database)) }
+    }
+
+    func policy(_ registry: ExtensionRegistry) throws -> PolicyEnforcer {
         do {
             let overrides = try configuration.policyFile.map(PolicyEnforcer.loadOverrides(path:)) ?? [:]
             return try PolicyEnforcer(defaults: registry.policies + IdentityPolicies.defaults, overrides: overrides)

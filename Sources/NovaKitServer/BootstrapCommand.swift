@@ -2,7 +2,7 @@ import ArgumentParser
 import NovaKitIdentity
 
 /// `novakit bootstrap --admin-password PW`
-struct BootstrapCommand: AsyncParsableCommand {
+struct BootstrapCommand: DistributedCommand {
     static let configuration = CommandConfiguration(
         commandName: "bootstrap",
         abstract: "Create (or update) the default domain, the admin project and user, the default roles and the service catalog.")
@@ -10,17 +10,17 @@ struct BootstrapCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var endpoints: EndpointOptions
 
-    func run() async throws {
-        let boot = try await Boot.start(common, endpoints)
+    func run(_ distribution: Distribution) async throws {
+        let boot = try await Boot.start(distribution, common, endpoints)
         guard let password = boot.configuration.adminPassword, !password.isEmpty else {
             throw BootFailure("bootstrap needs --admin-password (or NOVAKIT_ADMIN_PASSWORD)")
         }
-        let policy = try boot.policy()
-        try await boot.withDatabase { database in
-            try await NovaKitApplication.prepareSchema(database, migrations: boot.migrations, embedded: true, logger: boot.logger)
-            let identity = NovaKitApplication.identity(configuration: boot.configuration, database: database, policy: policy)
+        try await boot.withAPI { api in
+            let policy = try boot.policy(api.registry)
+            try await NovaKitApplication.prepareSchema(api.database, migrations: api.migrations, embedded: true, logger: boot.logger)
+            let identity = NovaKitApplication.identity(configuration: boot.configuration, database: api.database, policy: policy)
             try await NovaKitApplication.bootstrap(
-                boot.configuration, password: password, identity: identity, registry: boot.registry, database: database)
+                boot.configuration, password: password, identity: identity, registry: api.registry, database: api.database)
         }
         print(
             "bootstrapped: user admin, project admin, roles admin/member/reader; compute at \(boot.configuration.publicURL):\(boot.configuration.port)/v2.1, identity at \(boot.configuration.identityURL)"

@@ -1,8 +1,16 @@
-import NovaKitAPI
-import NovaKitExtensions
+public import NovaKitAPI
+public import NovaKitComputeAPI
 
-/// Which extensions a `novakit` binary registers; a package that ships its own binary sets its list here.
-public enum Distribution {
-    /// The extensions of the running binary: NovaKit's own unless `NovaKitMain.main(extensions:)` named others.
-    @TaskLocal public static var extensions: [any APIExtension] = BuiltinExtensions.all
+/// Which extensions a `novakit` binary registers: NovaKit's own, or a package's list given to
+/// `NovaKitMain.main(extensions:)`. Built once the database and compute runtime exist, so every extension
+/// gets its dependencies through its initialiser.
+public struct Distribution: Sendable {
+    public let extensions: @Sendable (APIEnvironment) -> [any APIExtension]
+
+    public init(extensions: @escaping @Sendable (APIEnvironment) -> [any APIExtension]) {
+        self.extensions = extensions
+    }
+
+    /// NovaKit's own APIs.
+    public static let builtin = Distribution(extensions: BuiltinExtensions.all)
 }

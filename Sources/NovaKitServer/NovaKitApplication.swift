@@ -1,30 +1,35 @@
-import Hummingbird
-import Logging
-import NovaKitAPI
-import NovaKitCompute
+public import Hummingbird
+public import Logging
+public import NovaKitAPI
+public import NovaKitCompute
 import NovaKitCore
-import NovaKitIdentity
-import NovaKitPolicy
-import NovaKitStorage
+public import NovaKitHTTP
+public import NovaKitIdentity
+public import NovaKitPolicy
+public import NovaKitStorage
 
 /// Assembles the applications from a configuration and an open database.
 public enum NovaKitApplication {
-    /// The compute API responder with every enabled API.
+    /// The compute API listener with every enabled API, behind the shared request pipeline.
     public static func responder(
         configuration: NovaKitConfiguration, registry: ExtensionRegistry, database: Database, policy: PolicyEnforcer,
-        authenticator: any Authenticator, components: Components = Components(), logger: Logger
-    ) -> APIResponder {
-        let services = Services(database: database, policy: policy, extensions: registry.enabledDescriptors, components: components)
-        return APIResponder(
-            registry: registry, services: services, authenticator: authenticator, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+        authenticator: any Authenticator, logger: Logger
+    ) -> RequestPipeline<ComputeListener> {
+        let services = Services(database: database, policy: policy, extensions: registry.enabledDescriptors)
+        let listener = ComputeListener(
+            registry: registry, services: services, authenticator: authenticator, maxBodyBytes: configuration.maxBodyBytes)
+        return RequestPipeline(listener, ids: services.ids, logger: logger)
     }
 
-    /// The compute service of this process: the lifecycle engine over the database, recovered from whatever
-    /// a previous run left in flight.
-    public static func compute(configuration: NovaKitConfiguration, database: Database, logger: Logger) async throws -> ComputeRuntime {
-        let runtime = ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute, logger: logger)
+    /// The compute service of this process: the lifecycle engine over the database. Nothing runs until it is
+    /// recovered (`recover`) and asked for work.
+    public static func compute(configuration: NovaKitConfiguration, database: Database, logger: Logger) -> ComputeRuntime {
+        ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute, logger: logger)
+    }
+
+    /// Recovers whatever a previous run left in flight on this node's hosts.
+    public static func recover(_ runtime: ComputeRuntime, configuration: NovaKitConfiguration) async throws {
         try await runtime.engine.recover(hosts: Set(configuration.compute.hosts.map(\.name)))
-        return runtime
     }
 
     /// The built-in identity service.
@@ -68,8 +73,8 @@ public enum NovaKitApplication {
     }
 
     /// Brings the schema up to date (embedded SQLite) or checks it is (PostgreSQL: run `novakit db sync`).
-    public static func prepareSchema(_ database: Database, migrations: [Migration], embedded: Bool, logger: Logger) async throws {
-        let migrator = Migrator(database: database, migrations: migrations)
+    public static func prepareSchema(_ database: Database, migrations: [SchemaMigration], embedded: Bool, logger: Logger) async throws {
+        let migrator = SchemaMigrator(database: database, migrations: migrations)
         if embedded {
             let (from, to) = try await migrator.sync()
             if from != to { logger.info("migrated database from version \(from) to \(to)") }

@@ -1,7 +1,7 @@
 import Configuration
-import Logging
-import NovaKitCompute
-import NovaKitStorage
+public import Logging
+public import NovaKitCompute
+public import NovaKitStorage
 import SystemPackage
 
 /// NovaKit's settings, read once at start from flags, `NOVAKIT_*` variables, a YAML file and defaults.
@@ -10,21 +10,22 @@ public struct NovaKitConfiguration: Sendable {
         case keystone, noauth2
     }
 
-    public var host = "127.0.0.1"
-    public var port = 8774
-    public var identityPort = 5000
-    public var imagePort = 9292
-    public var publicURL = "http://127.0.0.1"
+    // Defaults come from the settings' declarations (`Settings`), the one place each is written.
+    public var host = Settings.host.defaultValue
+    public var port = Settings.port.defaultValue
+    public var identityPort = Settings.identityPort.defaultValue
+    public var imagePort = Settings.imagePort.defaultValue
+    public var publicURL = Settings.publicURL.defaultValue
     public var adminPassword: String?
     public var database = DatabaseURL.default
     public var auth = AuthStrategy.keystone
-    public var tokenLifetime = 3600
+    public var tokenLifetime = Settings.tokenLifetime.defaultValue
     public var keystoneURL: String?
-    public var keystoneServiceUser = "nova"
+    public var keystoneServiceUser = Settings.keystoneServiceUser.defaultValue
     public var keystoneServicePassword: String?
-    public var keystoneServiceProject = "service"
+    public var keystoneServiceProject = Settings.keystoneServiceProject.defaultValue
     public var policyFile: String?
-    public var maxBodyBytes = 114_688
+    public var maxBodyBytes = Settings.maxBodySize.defaultValue
     public var disabledExtensions: Set<String> = []
     public var enabledExtensions: Set<String> = []
     public var logLevel = Logger.Level.info
@@ -45,31 +46,37 @@ public struct NovaKitConfiguration: Sendable {
         _ common: CommonOptions, _ endpoints: EndpointOptions? = nil, _ serve: ServeOptions? = nil, environment: [String: String]
     ) async throws -> NovaKitConfiguration {
         var flags: [AbsoluteConfigKey: ConfigValue] = [:]
-        func set(_ key: AbsoluteConfigKey, _ value: String?) { if let value { flags[key] = ConfigValue(.string(value), isSecret: false) } }
-        func set(_ key: AbsoluteConfigKey, _ value: Int?) { if let value { flags[key] = ConfigValue(.int(value), isSecret: false) } }
-        func set(_ key: AbsoluteConfigKey, _ value: [String]) { if !value.isEmpty { flags[key] = ConfigValue(.stringArray(value), isSecret: false) } }
-        set("database.url", common.databaseURL)
-        set("log.level", common.logLevel)
-        set("policy.file", common.policyFile)
-        set("extensions.disabled", common.disabledExtensions)
-        set("extensions.enabled", common.enabledExtensions)
-        set("port", endpoints?.port)
-        set("identity.port", endpoints?.identityPort)
-        set("image.port", endpoints?.imagePort)
-        set("public.url", endpoints?.publicURL)
-        set("admin.password", endpoints?.adminPassword)
-        set("host", serve?.host)
-        set("auth.strategy", serve?.auth)
-        set("api.maxBodySize", serve?.maxBodySize)
-        set("identity.tokenLifetime", serve?.tokenLifetime)
-        set("keystone.url", serve?.keystoneURL)
-        set("keystone.serviceUser", serve?.keystoneServiceUser)
-        set("keystone.servicePassword", serve?.keystoneServicePassword)
-        set("keystone.serviceProject", serve?.keystoneServiceProject)
-        set("compute.stepDelay", serve?.computeStepDelay)
-        set("compute.failSteps", serve?.computeFailSteps ?? [])
-        set("compute.hosts", serve?.computeHosts ?? [])
-        set("compute.reclaimInterval", serve?.reclaimInterval)
+        func set(_ setting: Setting<some Sendable>, _ value: String?) {
+            if let value { flags[AbsoluteConfigKey(ConfigKey(setting.key))] = ConfigValue(.string(value), isSecret: false) }
+        }
+        func set(_ setting: Setting<some Sendable>, _ value: Int?) {
+            if let value { flags[AbsoluteConfigKey(ConfigKey(setting.key))] = ConfigValue(.int(value), isSecret: false) }
+        }
+        func set(_ setting: Setting<[String]>, _ value: [String]) {
+            if !value.isEmpty { flags[AbsoluteConfigKey(ConfigKey(setting.key))] = ConfigValue(.stringArray(value), isSecret: false) }
+        }
+        set(Settings.database, common.databaseURL)
+        set(Settings.logLevel, common.logLevel)
+        set(Settings.policyFile, common.policyFile)
+        set(Settings.disabledExtensions, common.disabledExtensions)
+        set(Settings.enabledExtensions, common.enabledExtensions)
+        set(Settings.port, endpoints?.port)
+        set(Settings.identityPort, endpoints?.identityPort)
+        set(Settings.imagePort, endpoints?.imagePort)
+        set(Settings.publicURL, endpoints?.publicURL)
+        set(Settings.adminPassword, endpoints?.adminPassword)
+        set(Settings.host, serve?.host)
+        set(Settings.auth, serve?.auth)
+        set(Settings.maxBodySize, serve?.maxBodySize)
+        set(Settings.tokenLifetime, serve?.tokenLifetime)
+        set(Settings.keystoneURL, serve?.keystoneURL)
+        set(Settings.keystoneServiceUser, serve?.keystoneServiceUser)
+        set(Settings.keystoneServicePassword, serve?.keystoneServicePassword)
+        set(Settings.keystoneServiceProject, serve?.keystoneServiceProject)
+        set(Settings.computeStepDelay, serve?.computeStepDelay)
+        set(Settings.computeFailSteps, serve?.computeFailSteps ?? [])
+        set(Settings.computeHosts, serve?.computeHosts ?? [])
+        set(Settings.reclaimInterval, serve?.reclaimInterval)
 
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
@@ -83,42 +90,40 @@ public struct NovaKitConfiguration: Sendable {
 
     private static func resolve(_ reader: ConfigReader) throws -> NovaKitConfiguration {
         var c = NovaKitConfiguration()
-        c.host = reader.string(forKey: "host", default: c.host)
-        c.port = reader.int(forKey: "port", default: c.port)
-        c.identityPort = reader.int(forKey: "identity.port", default: c.identityPort)
-        c.imagePort = reader.int(forKey: "image.port", default: c.imagePort)
-        c.publicURL = reader.string(forKey: "public.url", default: c.publicURL)
+        c.host = reader.value(Settings.host)
+        c.port = reader.value(Settings.port)
+        c.identityPort = reader.value(Settings.identityPort)
+        c.imagePort = reader.value(Settings.imagePort)
+        c.publicURL = reader.value(Settings.publicURL)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
-        c.adminPassword = reader.string(forKey: "admin.password", isSecret: true)
-        if let url = reader.string(forKey: "database.url") {
-            do { c.database = try DatabaseURL(parsing: url) } catch { throw Invalid(description: error.description) }
-        }
-        let auth = reader.string(forKey: "auth.strategy", default: c.auth.rawValue)
+        c.adminPassword = reader.value(Settings.adminPassword, isSecret: true)
+        do { c.database = try DatabaseURL(parsing: reader.value(Settings.database)) } catch { throw Invalid(description: error.description) }
+        let auth = reader.value(Settings.auth)
         guard let strategy = AuthStrategy(rawValue: auth) else {
             throw Invalid(
                 description: "unknown auth strategy '\(auth)'; use one of: \(AuthStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         c.auth = strategy
-        c.tokenLifetime = reader.int(forKey: "identity.tokenLifetime", default: c.tokenLifetime)
-        c.keystoneURL = reader.string(forKey: "keystone.url")
-        c.keystoneServiceUser = reader.string(forKey: "keystone.serviceUser", default: c.keystoneServiceUser)
-        c.keystoneServicePassword = reader.string(forKey: "keystone.servicePassword", isSecret: true)
-        c.keystoneServiceProject = reader.string(forKey: "keystone.serviceProject", default: c.keystoneServiceProject)
-        c.policyFile = reader.string(forKey: "policy.file")
-        c.maxBodyBytes = reader.int(forKey: "api.maxBodySize", default: c.maxBodyBytes)
-        c.disabledExtensions = Set(reader.stringArray(forKey: "extensions.disabled", default: []))
-        c.enabledExtensions = Set(reader.stringArray(forKey: "extensions.enabled", default: []))
-        let delay = reader.int(forKey: "compute.stepDelay", default: 200)
+        c.tokenLifetime = reader.value(Settings.tokenLifetime)
+        c.keystoneURL = reader.value(Settings.keystoneURL)
+        c.keystoneServiceUser = reader.value(Settings.keystoneServiceUser)
+        c.keystoneServicePassword = reader.value(Settings.keystoneServicePassword, isSecret: true)
+        c.keystoneServiceProject = reader.value(Settings.keystoneServiceProject)
+        c.policyFile = reader.value(Settings.policyFile)
+        c.maxBodyBytes = reader.value(Settings.maxBodySize)
+        c.disabledExtensions = Set(reader.value(Settings.disabledExtensions))
+        c.enabledExtensions = Set(reader.value(Settings.enabledExtensions))
+        let delay = reader.value(Settings.computeStepDelay)
         guard delay >= 0 else { throw Invalid(description: "the compute step delay must not be negative") }
         c.compute.stepDelay = .milliseconds(delay)
-        for step in reader.stringArray(forKey: "compute.failSteps", default: []) {
+        for step in reader.value(Settings.computeFailSteps) {
             guard let parsed = DriverStep(rawValue: step) else {
                 throw Invalid(
                     description: "unknown compute step '\(step)'; use one of: \(DriverStep.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             c.compute.failingSteps.insert(parsed)
         }
-        let hosts = reader.stringArray(forKey: "compute.hosts", default: [])
+        let hosts = reader.value(Settings.computeHosts)
         if !hosts.isEmpty {
             c.compute.hosts = try hosts.map { text in
                 guard let host = ComputeConfiguration.host(parsing: text) else {
@@ -127,9 +132,9 @@ public struct NovaKitConfiguration: Sendable {
                 return host
             }
         }
-        c.compute.reclaimInterval = reader.int(forKey: "compute.reclaimInterval", default: 0)
+        c.compute.reclaimInterval = reader.value(Settings.reclaimInterval)
         guard c.compute.reclaimInterval >= 0 else { throw Invalid(description: "the reclaim interval must not be negative") }
-        let level = reader.string(forKey: "log.level", default: "info")
+        let level = reader.value(Settings.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else { throw Invalid(description: "unknown log level '\(level)'") }
         c.logLevel = logLevel
         for (name, port) in [("port", c.port), ("identity port", c.identityPort), ("image port", c.imagePort)] where !(0...65535).contains(port) {
@@ -142,4 +147,12 @@ public struct NovaKitConfiguration: Sendable {
         }
         return c
     }
+}
+
+extension ConfigReader {
+    /// A setting's value from flags, environment or file, else its declared default.
+    func value(_ setting: Setting<String>) -> String { string(forKey: ConfigKey(setting.key), default: setting.defaultValue) }
+    func value(_ setting: Setting<Int>) -> Int { int(forKey: ConfigKey(setting.key), default: setting.defaultValue) }
+    func value(_ setting: Setting<String?>, isSecret: Bool = false) -> String? { string(forKey: ConfigKey(setting.key), isSecret: isSecret) }
+    func value(_ setting: Setting<[String]>) -> [String] { stringArray(forKey: ConfigKey(setting.key), default: setting.defaultValue) }
 }

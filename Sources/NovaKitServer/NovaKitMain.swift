@@ -1,17 +1,34 @@
 import ArgumentParser
-import NovaKitAPI
-import NovaKitExtensions
+public import NovaKitAPI
+public import NovaKitComputeAPI
 
-/// Entry point: `NovaKitMain.main()` runs NovaKit; `main(extensions:)` runs it with another extension list.
+/// The `novakit` command line, as a library so another package can ship its own binary with more extensions.
 public enum NovaKitMain {
-    public static func main(extensions: [any APIExtension] = BuiltinExtensions.all) async {
-        await Distribution.$extensions.withValue(extensions) {
-            await NovaKitCommand.main()
+    /// Parses the arguments and runs the command with `extensions` (NovaKit's own by default).
+    public static func main(extensions: @escaping @Sendable (APIEnvironment) -> [any APIExtension] = BuiltinExtensions.all) async {
+        let distribution = Distribution(extensions: extensions)
+        do {
+            var command = try NovaKitCommand.parseAsRoot()
+            switch command {
+            case let distributed as any DistributedCommand: try await distributed.run(distribution)
+            case var asynchronous as any AsyncParsableCommand: try await asynchronous.run()
+            default: try command.run()
+            }
+        } catch {
+            NovaKitCommand.exit(withError: error)
         }
     }
 }
 
-/// `novakit`
+/// A command that assembles the registered extensions.
+protocol DistributedCommand: AsyncParsableCommand {
+    func run(_ distribution: Distribution) async throws
+}
+
+extension DistributedCommand {
+    func run() async throws { try await run(.builtin) }
+}
+
 struct NovaKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "novakit",

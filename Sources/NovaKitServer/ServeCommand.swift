@@ -3,12 +3,15 @@ import Hummingbird
 import Logging
 import NovaKitAPI
 import NovaKitCore
+import NovaKitHTTP
 import NovaKitIdentity
 import NovaKitImage
+import NovaKitStorage
 import ServiceLifecycle
+import UnixSignals
 
 /// `novakit serve`
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: DistributedCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the compute and identity APIs (auto-migrates an embedded SQLite database; PostgreSQL must be synced first).")
@@ -17,41 +20,41 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var endpoints: EndpointOptions
     @OptionGroup var serve: ServeOptions
 
-    func run() async throws {
-        let boot = try await Boot.start(common, endpoints, serve)
+    func run(_ distribution: Distribution) async throws {
+        let boot = try await Boot.start(distribution, common, endpoints, serve)
         let configuration = boot.configuration
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel
             return handler
         }
-        let policy = try boot.policy()
         let logger = boot.logger
-        try await boot.withDatabase { database in
+        try await boot.withAPI { api in
+            let (database, runtime) = (api.database, api.compute)
+            let policy = try boot.policy(api.registry)
             try await NovaKitApplication.prepareSchema(
-                database, migrations: boot.migrations, embedded: configuration.database.isEmbedded, logger: logger)
+                database, migrations: api.migrations, embedded: configuration.database.isEmbedded, logger: logger)
             let identity = NovaKitApplication.identity(configuration: configuration, database: database, policy: policy)
             if let password = configuration.adminPassword, !password.isEmpty {
                 try await NovaKitApplication.bootstrap(
-                    configuration, password: password, identity: identity, registry: boot.registry, database: database)
+                    configuration, password: password, identity: identity, registry: api.registry, database: database)
             } else if configuration.auth == .keystone, configuration.keystoneURL == nil, try await !identity.hasAdmin() {
                 logger.notice(
                     "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD")
             }
             let authenticator = NovaKitApplication.authenticator(configuration: configuration, identity: identity)
-            var components = Components()
-            let runtime = try await NovaKitApplication.compute(configuration: configuration, database: database, logger: logger)
-            components.provide(runtime)
+            try await NovaKitApplication.recover(runtime, configuration: configuration)
             let compute = NovaKitApplication.application(
                 responder: NovaKitApplication.responder(
-                    configuration: configuration, registry: boot.registry, database: database, policy: policy,
-                    authenticator: authenticator, components: components, logger: logger),
+                    configuration: configuration, registry: api.registry, database: database, policy: policy,
+                    authenticator: authenticator, logger: logger),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
             var services: [any Service] = [compute, ComputeReclaimer(runtime: runtime, logger: logger)]
             if configuration.imagePort != 0 {
-                let glance = GlanceResponder(
-                    store: ImageStore(database: database, clock: SystemClock()), authenticator: authenticator, ids: RandomIDGenerator(),
-                    logger: logger)
+                let ids = RandomIDGenerator()
+                let glance = RequestPipeline(
+                    ImageListener(store: ImageStore(database: database, clock: SystemClock()), authenticator: authenticator, ids: ids),
+                    ids: ids, logger: logger)
                 services.append(
                     NovaKitApplication.application(
                         responder: glance, name: "image", host: configuration.host, port: configuration.imagePort, logger: logger))
@@ -59,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
             if configuration.identityPort != 0 {
                 services.append(
                     NovaKitApplication.application(
-                        responder: IdentityResponder(service: identity, logger: logger), name: "identity", host: configuration.host,
+                        responder: RequestPipeline(IdentityListener(service: identity), ids: RandomIDGenerator(), logger: logger), name: "identity",
+                        host: configuration.host,
                         port: configuration.identityPort, logger: logger))
             }
             let group = ServiceGroup(

@@ -1,9 +1,9 @@
 import AsyncKit
-import Logging
+public import Logging
 import NIOCore
 import NIOPosix
 import PostgresKit
-import SQLKit
+public import SQLKit
 import SQLiteKit
 
 /// The database engines NovaKit runs on.
@@ -29,21 +29,23 @@ public final class Database: Sendable {
     public let kind: DatabaseKind
     private let backend: Backend
     private let logger: Logger
+    private let observer: QueryObserver?
 
-    private init(kind: DatabaseKind, backend: Backend, logger: Logger) {
+    private init(kind: DatabaseKind, backend: Backend, logger: Logger, observer: QueryObserver?) {
         self.kind = kind
         self.backend = backend
         self.logger = logger
+        self.observer = observer
     }
 
-    /// Opens the database at `url`.
-    public static func open(_ url: DatabaseURL, logger: Logger) async throws -> Database {
+    /// Opens the database at `url`; `observer`, when given, is told the SQL of every statement run through it.
+    public static func open(_ url: DatabaseURL, logger: Logger, observer: QueryObserver? = nil) async throws -> Database {
         switch url {
         case .sqliteFile, .sqliteMemory:
             let storage: SQLiteConnection.Storage
             if case .sqliteFile(let path) = url { storage = .file(path: path) } else { storage = .memory }
             let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-            let database = Database(kind: .sqlite, backend: .sqlite(connection, AsyncLock()), logger: logger)
+            let database = Database(kind: .sqlite, backend: .sqlite(connection, AsyncLock()), logger: logger, observer: observer)
             try await database.withConnection { sql in
                 try await sql.raw("PRAGMA foreign_keys = ON").run()
                 try await sql.raw("PRAGMA busy_timeout = 5000").run()
@@ -59,7 +61,7 @@ public final class Database: Sendable {
                 logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton
             )
-            let database = Database(kind: .postgres, backend: .postgres(PostgresPool(pool)), logger: logger)
+            let database = Database(kind: .postgres, backend: .postgres(PostgresPool(pool)), logger: logger, observer: observer)
             do {
                 try await database.withConnection { sql in try await sql.raw("SELECT 1").run() }
             } catch {
@@ -74,15 +76,20 @@ public final class Database: Sendable {
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connection, let lock):
-            let sql = connection.sql(queryLogLevel: .trace)
+            let sql = observed(connection.sql(queryLogLevel: .trace))
             return try await lock.withLock { try await body(sql) }
         case .postgres(let box):
-            return try await box.pool.withConnection(logger: logger) { connection in
+            return try await box.pool.withConnection(logger: logger) { [observer] connection in
                 let promise = connection.eventLoop.makePromise(of: T.self)
-                promise.completeWithTask { try await body(connection.sql(queryLogLevel: .trace)) }
+                let sql = connection.sql(queryLogLevel: .trace)
+                promise.completeWithTask { try await body(observer.map { ObservedSQLDatabase(base: sql, observer: $0) } ?? sql) }
                 return promise.futureResult
             }.get()
         }
+    }
+
+    private func observed(_ sql: any SQLDatabase) -> any SQLDatabase {
+        observer.map { ObservedSQLDatabase(base: sql, observer: $0) } ?? sql
     }
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the data lives: an embedded SQLite file (or memory) or a PostgreSQL server.
 public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     case sqliteFile(path: String)

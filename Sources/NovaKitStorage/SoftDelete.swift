@@ -1,5 +1,5 @@
-import Foundation
-import SQLKit
+public import Foundation
+public import SQLKit
 
 /// Which rows a read sees, as Nova's `read_deleted`: live ones, all, or only soft-deleted ones.
 public enum ReadDeleted: String, Sendable, CaseIterable {

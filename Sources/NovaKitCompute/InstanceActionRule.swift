@@ -1,0 +1,161 @@
+/// One instance action, declared once: its preconditions, the task it sets, its driver steps (each with the
+/// task_state shown while it runs), its final state on success and on failure, and its restart recovery.
+public struct InstanceActionRule: Sendable {
+    /// Where an instance lands when the action finishes.
+    public enum Landing: Sendable {
+        /// A fixed state (`active`/running after a start, say).
+        case at(VMState, PowerState)
+        /// `resized`, powered as before the move.
+        case resized
+        /// The vm_state before the action (confirm, revert), powered accordingly.
+        case previous
+        /// The vm_state before the action, keeping the current power state (a failed move).
+        case previousKeepingPower
+        /// `stopped` if it was stopped before, else `active` (rebuild).
+        case rebuilt
+        /// The same vm and power state, no task (snapshot, password).
+        case unchanged
+        /// `error`, keeping the power state.
+        case error
+        /// Exactly as it was (actions that run no driver step).
+        case asIs
+    }
+
+    /// What start-up does when it finds an instance in one of `tasks`.
+    public enum Recovery: Sendable {
+        /// Run the action again from the start.
+        case redo(on: Set<TaskState>)
+        /// Put the instance in ERROR with `Operation <task> was interrupted…`.
+        case fail(on: Set<TaskState>)
+        /// Return to the vm_state before the action; the open migration is marked failed.
+        case restorePrevious(on: Set<TaskState>)
+        /// Drop the task and keep the states.
+        case drop(on: Set<TaskState>)
+        /// Nothing of this action can be in flight (or another entry covers its tasks).
+        case none
+
+        /// The task states this recovery covers.
+        public var tasks: Set<TaskState> {
+            switch self {
+            case .redo(let tasks), .fail(let tasks), .restorePrevious(let tasks), .drop(let tasks): tasks
+            case .none: []
+            }
+        }
+    }
+
+    /// The name in messages and records when it differs from the case name.
+    public var apiName: String?
+    public var from: Set<VMState>?
+    public var fromTasks: Set<TaskState?>? = [nil]
+    public var lockChecked = true
+    public var accepted: TaskState?
+    public var steps: [Step] = []
+    public var success: Landing
+    public var failure: Landing = .error
+    public var recovery: Recovery = .none
+
+    /// A driver step and the task_state shown while it runs (`nil`: the accepted one stays).
+    public struct Step: Sendable {
+        public let step: DriverStep
+        public let task: TaskState?
+    }
+
+    /// The final state from `state` when the action lands at `landing`; `previous` is the vm_state before it.
+    static func land(_ landing: Landing, from state: InstanceState, previous: VMState) -> InstanceState {
+        let poweredAsBefore: PowerState = previous == .stopped ? .shutdown : .running
+        switch landing {
+        case .at(let vm, let power): return InstanceState(vm, power: power)
+        case .resized: return InstanceState(.resized, power: poweredAsBefore)
+        case .previous: return InstanceState(previous, power: poweredAsBefore)
+        case .previousKeepingPower: return InstanceState(previous, power: state.power)
+        case .rebuilt: return InstanceState(previous == .stopped ? .stopped : .active, power: poweredAsBefore)
+        case .unchanged: return InstanceState(state.vm, power: state.power)
+        case .error: return InstanceState(.error, power: state.power)
+        case .asIs: return state
+        }
+    }
+}
+
+extension InstanceActionRule {
+    private static func step(_ step: DriverStep, showing task: TaskState? = nil) -> Step { Step(step: step, task: task) }
+
+    private static let running = Landing.at(.active, .running)
+
+    /// The table: one entry per action.
+    static let table: [InstanceAction: InstanceActionRule] = [
+        .build: InstanceActionRule(
+            apiName: "create", from: [.building], lockChecked: false, accepted: .scheduling, steps: [step(.spawn, showing: .spawning)],
+            success: running, recovery: .fail(on: [.scheduling, .spawning, .networking])),
+        .resize: InstanceActionRule(
+            from: [.active, .stopped], accepted: .resizePrep,
+            steps: [step(.migrate, showing: .resizeMigrating), step(.finishResize, showing: .resizeFinish)], success: .resized,
+            failure: .previousKeepingPower,
+            recovery: .restorePrevious(on: [.resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish, .migrating])),
+        .migrate: InstanceActionRule(
+            from: [.active, .stopped], accepted: .resizePrep,
+            steps: [step(.migrate, showing: .resizeMigrating), step(.finishResize, showing: .resizeFinish)], success: .resized,
+            failure: .previousKeepingPower),
+        .confirmResize: InstanceActionRule(
+            from: [.resized], accepted: .resizeConfirming, steps: [step(.confirmResize)], success: .previous, failure: .previousKeepingPower,
+            recovery: .redo(on: [.resizeConfirming])),
+        .revertResize: InstanceActionRule(
+            from: [.resized], accepted: .resizeReverting, steps: [step(.revertResize)], success: .previous, failure: .previousKeepingPower,
+            recovery: .redo(on: [.resizeReverting])),
+        .softReboot: InstanceActionRule(
+            apiName: "reboot", from: [.active], accepted: .rebooting, steps: [step(.reboot)], success: running,
+            recovery: .redo(on: [.rebooting, .rebootPending, .rebootStarted])),
+        .hardReboot: InstanceActionRule(
+            apiName: "reboot", from: [.active, .stopped, .paused, .suspended, .error],
+            fromTasks: [
+                nil, .rebooting, .rebootPending, .rebootStarted, .rebootingHard, .rebootPendingHard, .rebootStartedHard, .pausing, .unpausing,
+                .suspending, .resuming,
+            ], accepted: .rebootingHard, steps: [step(.reboot)], success: running,
+            recovery: .redo(on: [.rebootingHard, .rebootPendingHard, .rebootStartedHard])),
+        .start: InstanceActionRule(
+            apiName: "start", from: [.stopped], accepted: .poweringOn, steps: [step(.powerOn)], success: running,
+            recovery: .redo(on: [.poweringOn])),
+        .stop: InstanceActionRule(
+            apiName: "stop", from: [.active, .error], accepted: .poweringOff, steps: [step(.powerOff)], success: .at(.stopped, .shutdown),
+            recovery: .redo(on: [.poweringOff])),
+        .pause: InstanceActionRule(
+            from: [.active], accepted: .pausing, steps: [step(.pause)], success: .at(.paused, .paused), recovery: .redo(on: [.pausing])),
+        .unpause: InstanceActionRule(
+            from: [.paused], accepted: .unpausing, steps: [step(.unpause)], success: running, recovery: .redo(on: [.unpausing])),
+        .suspend: InstanceActionRule(
+            from: [.active], accepted: .suspending, steps: [step(.suspend)], success: .at(.suspended, .suspended),
+            recovery: .redo(on: [.suspending])),
+        .resume: InstanceActionRule(
+            from: [.suspended], lockChecked: false, accepted: .resuming, steps: [step(.resume)], success: running,
+            recovery: .redo(on: [.resuming])),
+        .lock: InstanceActionRule(fromTasks: nil, lockChecked: false, success: .asIs),
+        .unlock: InstanceActionRule(fromTasks: nil, lockChecked: false, success: .asIs),
+        .resetState: InstanceActionRule(fromTasks: nil, lockChecked: false, success: .asIs),
+        .createImage: InstanceActionRule(
+            from: [.active, .stopped, .paused, .suspended], accepted: .imageSnapshotPending, steps: [step(.snapshot, showing: .imageUploading)],
+            success: .unchanged, failure: .unchanged,
+            recovery: .drop(on: [.imageSnapshot, .imageSnapshotPending, .imagePendingUpload, .imageUploading])),
+        .rebuild: InstanceActionRule(
+            from: [.active, .stopped, .error], accepted: .rebuilding, steps: [step(.rebuild, showing: .rebuildSpawning)], success: .rebuilt,
+            recovery: .fail(on: [.rebuilding, .rebuildBlockDeviceMapping, .rebuildSpawning])),
+        .restore: InstanceActionRule(
+            from: [.softDeleted], accepted: .restoring, steps: [step(.powerOn)], success: running, recovery: .redo(on: [.restoring])),
+        .forceDelete: InstanceActionRule(fromTasks: nil, accepted: .deleting, steps: [step(.destroy)], success: .at(.deleted, .noState)),
+        .delete: InstanceActionRule(
+            fromTasks: nil, accepted: .deleting, steps: [step(.destroy)], success: .at(.deleted, .noState), recovery: .redo(on: [.deleting])),
+        .softDelete: InstanceActionRule(
+            apiName: "delete", fromTasks: nil, accepted: .softDeleting, steps: [step(.powerOff)], success: .at(.softDeleted, .shutdown),
+            recovery: .redo(on: [.softDeleting])),
+        .changePassword: InstanceActionRule(
+            from: [.active], accepted: .updatingPassword, steps: [step(.setAdminPassword)], success: .unchanged, failure: .unchanged,
+            recovery: .drop(on: [.updatingPassword])),
+    ]
+
+    /// The action whose recovery covers `task`, with that recovery.
+    static func recovering(_ task: TaskState) -> (InstanceAction, Recovery)? {
+        for action in InstanceAction.allCases {
+            let recovery = action.rule.recovery
+            if recovery.tasks.contains(task) { return (action, recovery) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+public import NovaKitAPI
+import NovaKitCompute
+public import NovaKitCore
+public import NovaKitPolicy
+public import NovaKitStorage
+import SQLKit
+
+/// `os-migrations` (admin): every resize and cold migration; and `servers/{id}/migrations`, a server's
+/// migrations still in progress.
+public struct Migrations: APIExtension {
+    public static let key = ResourceKey<Never>("os-migrations")
+    public static let serverKey = ResourceKey<Server>("migrations", under: Servers.key, parameter: "server_id")
+
+    let store: MigrationStore
+    let database: Database
+
+    public init(database: Database, clock: any NovaClock) {
+        store = MigrationStore(database: database, clock: clock)
+        self.database = database
+    }
+
+    public let descriptor = ExtensionDescriptor(
+        name: "Migrations", alias: "os-migrations", namespace: "http://docs.openstack.org/compute/ext/migrations/api/v2.0",
+        updated: "2013-05-30T00:00:00Z", description: "Provide data on migrations.")
+
+    enum Rules {
+        static let index = PolicyDefault("os_compute_api:os-migrations:index", "rule:admin_api", description: "List migrations.")
+        static let serverIndex = PolicyDefault(
+            "os_compute_api:servers:migrations:index", "rule:admin_api", description: "List a server's migrations in progress.")
+    }
+
+    public var policies: [PolicyDefault] { [Rules.index, Rules.serverIndex] }
+
+    static let finalStatuses: Set<String> = ["finished", "confirmed", "reverted", "error", "failed", "completed", "done", "cancelled"]
+
+    public var api: [APIDeclaration] {
+        Resource(Self.key) {
+            Index(policy: Rules.index) { request in
+                var migrations = try await store.all(instance: request.queryValue("instance_uuid"))
+                if let status = request.queryValue("status") { migrations.removeAll { $0.status != status } }
+                if let host = request.queryValue("host") { migrations.removeAll { $0.sourceCompute != host && $0.destCompute != host } }
+                if let source = request.queryValue("source_compute") { migrations.removeAll { $0.sourceCompute != source } }
+                if request.version >= APIVersion(2, 23), let type = request.queryValue("migration_type") {
+                    migrations.removeAll { $0.type != type }
+                }
+                if request.version >= APIVersion(2, 80) {
+                    if let user = request.queryValue("user_id") { migrations.removeAll { $0.userID != user } }
+                    if let project = request.queryValue("project_id") { migrations.removeAll { $0.projectID != project } }
+                }
+                let flavorIDs = try await flavorRowIDs()
+                var body: JSON = [:]
+                if request.version >= APIVersion(2, 59) {
+                    if let since = try ServerListing.date("changes-since", request) {
+                        migrations.removeAll { ($0.updatedAt ?? $0.createdAt) < since }
+                    }
+                    if let before = try ServerListing.date("changes-before", request) {
+                        migrations.removeAll { ($0.updatedAt ?? $0.createdAt) > before }
+                    }
+                    migrations.reverse()
+                    let (limit, marker) = try request.pagination()
+                    migrations = try request.page(migrations, limit: limit, marker: marker, key: \.uuid)
+                    if let next = request.nextLinks("os-migrations", page: migrations.count, limit: limit, lastMarker: migrations.last?.uuid) {
+                        body["migrations_links"] = next
+                    }
+                }
+                body["migrations"] = .array(migrations.map { Self.view($0, request, flavorIDs: flavorIDs) })
+                return Reply(body)
+            }
+        }
+        Resource(Self.serverKey) {
+            Index(versions: .from(23), policy: Rules.serverIndex) { server, request in
+                let migrations = try await store.all(instance: server.id)
+                    .filter { !Self.finalStatuses.contains($0.status) }
+                return Reply(["migrations": .array(migrations.map { Self.serverView($0, request) })])
+            }
+        }
+    }
+
+    /// Nova reports flavors in migrations by their internal row id.
+    func flavorRowIDs() async throws -> [String: Int] {
+        try await database.withConnection { sql in
+            var ids: [String: Int] = [:]
+            for row in try await sql.select().columns("id", "flavorid").from("flavors").orderBy("id").all() {
+                ids[try row.decode(column: "flavorid", as: String.self)] = try row.decode(column: "id", as: Int.self)
+            }
+            return ids
+        }
+    }
+
+    /// The fields both listings share, with 2.59's uuid and 2.80's owner.
+    static func common(_ migration: MigrationRecord, _ request: APIRequest) -> JSON {
+        var view: JSON = [
+            "id": .int(migration.id), "status": .string(migration.status), "source_node": .string(migration.sourceCompute),
+            "source_compute": .string(migration.sourceCompute), "dest_node": .string(migration.destCompute),
+            "dest_compute": .string(migration.destCompute), "dest_host": "127.0.0.1", "created_at": .string(Timestamp.naive(migration.createdAt)),
+        ]
+        if request.version >= APIVersion(2, 59) { view["uuid"] = .string(migration.uuid) }
+        if request.version >= APIVersion(2, 80) {
+            view["user_id"] = .string(migration.userID ?? "")
+            view["project_id"] = .string(migration.projectID ?? "")
+        }
+        return view
+    }
+
+    /// An `os-migrations` entry: flavors by row id, 2.23's migration type.
+    static func view(_ migration: MigrationRecord, _ request: APIRequest, flavorIDs: [String: Int]) -> JSON {
+        var view = common(migration, request)
+        view["instance_uuid"] = .string(migration.instance)
+        view["old_instance_type_id"] = .int(migration.oldFlavorID.flatMap { flavorIDs[$0] })
+        view["new_instance_type_id"] = .int(migration.newFlavorID.flatMap { flavorIDs[$0] })
+        view["updated_at"] = .string(migration.updatedAt.map(Timestamp.naive))
+        if request.version >= APIVersion(2, 23) { view["migration_type"] = .string(migration.type) }
+        return view
+    }
+
+    /// A `servers/{id}/migrations` entry: the server's uuid and (live-migration) progress fields, unknown here.
+    static func serverView(_ migration: MigrationRecord, _ request: APIRequest) -> JSON {
+        var view = common(migration, request)
+        view["server_uuid"] = .string(migration.instance)
+        view["updated_at"] = .string(Timestamp.naive(migration.updatedAt ?? migration.createdAt))
+        for field in [
+            "memory_total_bytes", "memory_processed_bytes", "memory_remaining_bytes", "disk_total_bytes", "disk_processed_bytes",
+            "disk_remaining_bytes",
+        ] {
+            view[field] = .null
+        }
+        return view
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import NovaKitAPI
+public import NovaKitCompute
+import NovaKitCore
+import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
+import Synchronization
+
+/// The flavor an instance was built with, copied at create time as Nova does (the flavor may change or go later).
+struct FlavorSnapshot: Codable, Sendable, Equatable {
+    var id: String
+    var name: String
+    var ram: Int
+    var vcpus: Int
+    var disk: Int
+    var ephemeral: Int
+    var swap: Int
+    var extraSpecs: [String: String]
+
+    init(_ flavor: Flavor, extraSpecs: [String: String]) {
+        id = flavor.flavorID
+        name = flavor.name
+        ram = flavor.memoryMB
+        vcpus = flavor.vcpus
+        disk = flavor.rootGB
+        ephemeral = flavor.ephemeralGB
+        swap = flavor.swap
+        self.extraSpecs = extraSpecs
+    }
+
+    var resources: Resources { Resources(vcpus: vcpus, memoryMB: ram, diskGB: disk + ephemeral) }
+
+    var text: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
+
+    /// Decodes a stored snapshot. Servers share a handful of flavors, so decoded snapshots are kept by their
+    /// text (JSONDecoder dominated server listings otherwise).
+    static func parse(_ text: String?) -> FlavorSnapshot? {
+        guard let text else { return nil }
+        if let known = cache.withLock({ $0[text] }) { return known }
+        guard let decoded = try? JSONDecoder().decode(FlavorSnapshot.self, from: Data(text.utf8)) else { return nil }
+        cache.withLock { entries in
+            if entries.count >= 512 { entries.removeAll() }
+            entries[text] = decoded
+        }
+        return decoded
+    }
+
+    private static let cache = Mutex<[String: FlavorSnapshot]>([:])
+}
+
+/// One fixed address of an instance on a (simulated) network.
+struct NetworkAddress: Sendable, Equatable {
+    var network: String
+    var address: String
+    var mac: String
+
+    /// Stored as one `network<TAB>address<TAB>mac` line per address.
+    static func text(of addresses: [NetworkAddress]) -> String {
+        addresses.map { [$0.network, $0.address, $0.mac].joined(separator: "\t") }.joined(separator: "\n")
+    }
+
+    static func parse(_ text: String?) -> [NetworkAddress] {
+        (text ?? "").split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return fields.count == 3 ? NetworkAddress(network: fields[0], address: fields[1], mac: fields[2]) : nil
+        }
+    }
+}
+
+/// An instance's latest fault, shown while it is in ERROR.
+struct InstanceFault: Sendable, Equatable {
+    var code: Int
+    var message: String
+    var details: String?
+    var created: Date
+}
+
+/// An instance as the API shows it: its row, metadata, tags and latest fault. What an extension's handler
+/// may read of it is public; changes go through the servers API's stores and the lifecycle engine.
+public struct Server: Sendable {
+    var rowID: Int
+    public internal(set) var id: String
+    public internal(set) var name: String
+    var description: String?
+    var hostname: String?
+    public internal(set) var projectID: String
+    public internal(set) var userID: String
+    var imageRef: String?
+    var flavor: FlavorSnapshot
+    var oldFlavor: FlavorSnapshot?
+    var newFlavor: FlavorSnapshot?
+    public internal(set) var state: InstanceState
+    public internal(set) var locked: Bool
+    var lockedBy: String?
+    var lockedReason: String?
+    var host: String?
+    var keyName: String?
+    var userData: String?
+    var availabilityZone: String?
+    var reservationID: String
+    var launchIndex: Int
+    var accessIPv4: String
+    var accessIPv6: String
+    var addresses: [NetworkAddress]
+    var launchedAt: Date?
+    var terminatedAt: Date?
+    var createdAt: Date
+    var updatedAt: Date?
+    var deleted: Bool
+    public internal(set) var metadata: [String: String] = [:]
+    var tags: [String] = []
+    var fault: InstanceFault?
+    /// The vm_state before the action in flight (`nil`: the current one).
+    var previousVMState: VMState?
+
+    /// Nova's `instance_name` template, `instance-%08x` of the row id.
+    var instanceName: String { "instance-" + String(format: "%08x", rowID) }
+
+    /// The status the API shows (DELETED for soft-deleted rows).
+    var status: String { deleted ? "DELETED" : state.status }
+
+    /// The instance as the lifecycle engine sees it, so an action submits what this request already read.
+    var lifecycleRecord: LifecycleRecord {
+        LifecycleRecord(state: state, previous: previousVMState ?? state.vm, host: host ?? "", locked: locked)
+    }
+}
+
+/// `Instance <id> could not be found.` (404)
+struct InstanceNotFound: FaultConvertible {
+    let id: String
+    var fault: Fault { .notFound("Instance \(id) could not be found.") }
+}

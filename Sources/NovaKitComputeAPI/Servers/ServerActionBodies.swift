@@ -1,0 +1,98 @@
+import NovaKitAPI
+import NovaKitCore
+import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
+
+/// `{"resize": {"flavorRef": "2"}}`
+struct ResizeBody: RequestBody {
+    let flavorRef: Identifier
+
+    static func schema(at version: APIVersion) -> Schema {
+        .object(
+            ["flavorRef": Schema(types: [.string, .integer], minLength: 1), "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"])],
+            required: ["flavorRef"])
+    }
+}
+
+/// `{"migrate": {"host": "…"}}` (2.56+; `null` or `{}` lets the scheduler choose).
+struct MigrateBody: RequestBody {
+    let host: String?
+
+    static func schema(at version: APIVersion) -> Schema { .object(["host": Schema.string(minLength: 1, maxLength: 255).nullable]) }
+}
+
+/// `{"reboot": {"type": "SOFT" | "HARD"}}` (any case).
+struct RebootBody: RequestBody {
+    let type: String
+
+    var isHard: Bool { type.uppercased() == "HARD" }
+
+    static func schema(at version: APIVersion) -> Schema {
+        .object(["type": Schema(types: [.string], pattern: "^(?i)(SOFT|HARD)$")], required: ["type"])
+    }
+}
+
+/// `{"lock": {"locked_reason": "…"}}` (2.73+; `null` still locks without a reason).
+struct LockBody: RequestBody {
+    let lockedReason: String?
+
+    enum CodingKeys: String, CodingKey { case lockedReason = "locked_reason" }
+
+    static func schema(at version: APIVersion) -> Schema { .object(["locked_reason": .string(minLength: 1, maxLength: 255)]) }
+}
+
+/// `{"createImage": {"name": "…", "metadata": {…}}}`
+struct CreateImageBody: RequestBody {
+    let name: String
+    let metadata: ServerMetadataValue?
+
+    static func schema(at version: APIVersion) -> Schema {
+        .object(["name": .string(minLength: 1, maxLength: 255), "metadata": ServerMetadataValue.schema], required: ["name"])
+    }
+}
+
+/// `{"rebuild": {"imageRef": "…", "name", "metadata", "adminPass", "description" (2.19), …}}`
+struct RebuildBody: RequestBody {
+    let imageRef: String
+    let name: String?
+    let adminPass: String?
+    let metadata: ServerMetadataValue?
+    let description: Patch<String>?
+
+    enum CodingKeys: String, CodingKey { case imageRef, name, adminPass, metadata, description }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        imageRef = try container.decode(String.self, forKey: .imageRef)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        adminPass = try container.decodeIfPresent(String.self, forKey: .adminPass)
+        metadata = try container.decodeIfPresent(ServerMetadataValue.self, forKey: .metadata)
+        description = try container.decodePatch(String.self, forKey: .description)
+    }
+
+    static func schema(at version: APIVersion) -> Schema {
+        .object(
+            [
+                "imageRef": .string(minLength: 1), "name": .string(minLength: 1, maxLength: 255), "adminPass": .string(),
+                "metadata": ServerMetadataValue.schema, "preserve_ephemeral": .boolean, "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
+                "accessIPv4": .string(), "accessIPv6": .string(), "description": Schema.string(maxLength: 255).nullable,
+                "key_name": Schema.string(minLength: 1, maxLength: 255).nullable, "user_data": Schema.string(maxLength: 65535).nullable,
+                "personality": .array(.any), "trusted_image_certificates": Schema(types: [.array, .null]), "hostname": .string(),
+            ], required: ["imageRef"])
+    }
+}
+
+/// `{"os-resetState": {"state": "active" | "error"}}`
+struct ResetStateBody: RequestBody {
+    let state: String
+
+    static func schema(at version: APIVersion) -> Schema { .object(["state": .oneOf(["active", "error"])], required: ["state"]) }
+}
+
+/// `{"changePassword": {"adminPass": "…"}}`
+struct ChangePasswordBody: RequestBody {
+    let adminPass: String
+
+    static func schema(at version: APIVersion) -> Schema { .object(["adminPass": .string()], required: ["adminPass"]) }
+}

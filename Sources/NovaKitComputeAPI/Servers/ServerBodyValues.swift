@@ -1,0 +1,102 @@
+import Foundation
+import NovaKitAPI
+import NovaKitCore
+import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
+
+/// Server metadata as a body gives it (create, rebuild, createImage, metadata writes): keys of 1 to 255
+/// characters, string values of at most 255; anything else is a 400 naming the key.
+struct ServerMetadataValue: Decodable, Sendable {
+    let values: [String: String]
+
+    init(from decoder: any Decoder) throws {
+        values = try Self.validated(try [String: JSON](from: decoder))
+    }
+
+    static let schema = Schema(types: [.object], additionalProperties: true)
+
+    static func validated(_ object: [String: JSON]) throws -> [String: String] {
+        var metadata: [String: String] = [:]
+        for (key, item) in object {
+            guard (1...255).contains(key.count) else {
+                throw Fault.badRequest("Invalid input for field/attribute metadata. Metadata key must be 1 to 255 characters")
+            }
+            guard let text = item.stringValue, text.count <= 255 else {
+                throw Fault.badRequest("Invalid input for field/attribute metadata. Value of \(key) must be a string of at most 255 characters")
+            }
+            metadata[key] = text
+        }
+        return metadata
+    }
+}
+
+/// `min_count` / `max_count`: a positive integer, also as a numeric string.
+struct InstanceCount: Decodable, Sendable {
+    let value: Int
+
+    init(from decoder: any Decoder) throws {
+        let given = try JSON(from: decoder)
+        guard let count = given.intValue ?? given.stringValue.flatMap({ Int($0) }), count >= 1 else {
+            let name = decoder.codingPath.last?.stringValue ?? "count"
+            throw Fault.badRequest("Invalid input for field/attribute \(name). Value: \(given.pythonStr). must be an integer of at least 1")
+        }
+        value = count
+    }
+
+    static let schema = Schema(types: [.integer, .string], pattern: "^[0-9]+$", minimum: 1)
+}
+
+/// A boolean as Nova's parameter type reads it: JSON booleans and `true/1/yes/on`, `false/0/no/off`.
+struct LenientBool: Decodable, Sendable {
+    let value: Bool
+
+    init(from decoder: any Decoder) throws {
+        let given = try JSON(from: decoder)
+        if case .bool(let flag) = given {
+            value = flag
+            return
+        }
+        switch given.stringValue?.lowercased() {
+        case "true", "1", "yes", "on": value = true
+        case "false", "0", "no", "off": value = false
+        default:
+            let name = decoder.codingPath.last?.stringValue ?? "value"
+            throw Fault.badRequest("Invalid input for field/attribute \(name). Value: \(given.pythonStr). is not a boolean")
+        }
+    }
+}
+
+/// `networks` of a create: `none`, `auto` (one address on the simulated `private` network), or a list, in which
+/// any named network or port is unknown here (no network service).
+struct NetworkRequest: Decodable, Sendable {
+    /// Whether the instance gets an address.
+    let wantsAddress: Bool
+
+    struct Entry: Decodable, Sendable {
+        let uuid: String?
+        let port: String?
+    }
+
+    init(from decoder: any Decoder) throws {
+        let given = try JSON(from: decoder)
+        if let text = given.stringValue {
+            guard ["none", "auto"].contains(text) else {
+                throw Fault.badRequest("Invalid input for field/attribute networks. Value: \(text). '\(text)' is not one of ['none', 'auto']")
+            }
+            wantsAddress = text == "auto"
+            return
+        }
+        let entries = try [Entry](from: decoder)
+        for entry in entries {
+            if let uuid = entry.uuid { throw Fault.badRequest("Network \(uuid) could not be found.") }
+            if let port = entry.port { throw Fault.notFound("Port \(port) could not be found.") }
+        }
+        wantsAddress = !entries.isEmpty
+    }
+
+    static func schema(at version: APIVersion) -> Schema {
+        let network = Schema.object(["uuid": .string(), "port": .string(), "fixed_ip": .string(), "tag": .string()])
+        return version >= APIVersion(2, 37) ? Schema(types: [.string, .array], items: network) : .array(network)
+    }
+}

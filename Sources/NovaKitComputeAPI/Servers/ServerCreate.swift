@@ -1,0 +1,236 @@
+import Foundation
+import NovaKitAPI
+import NovaKitCompute
+import NovaKitCore
+import NovaKitHTTP
+import NovaKitImage
+import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
+
+/// `POST /servers`: `{"server": {…}, "os:scheduler_hints": {…}}`, with the fields each microversion adds.
+struct ServerCreateBody: RequestBody {
+    struct Fields: Decodable, Sendable {
+        let name: String
+        let imageRef: String?
+        let flavorRef: Identifier
+        let adminPass: String?
+        let metadata: ServerMetadataValue?
+        let keyName: String?
+        let userData: String?
+        let availabilityZone: String?
+        let minCount: InstanceCount?
+        let maxCount: InstanceCount?
+        let returnReservationID: LenientBool?
+        let accessIPv4: String?
+        let accessIPv6: String?
+        let networks: NetworkRequest?
+        let description: String?
+        let tags: [String]?
+        let hostname: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, imageRef, flavorRef, adminPass, metadata, accessIPv4, accessIPv6, networks, description, tags, hostname
+            case keyName = "key_name"
+            case userData = "user_data"
+            case availabilityZone = "availability_zone"
+            case minCount = "min_count"
+            case maxCount = "max_count"
+            case returnReservationID = "return_reservation_id"
+        }
+    }
+
+    let server: Fields
+
+    static let hostnameSchema = Schema.string(minLength: 1, maxLength: 63, pattern: "^[a-zA-Z0-9][a-zA-Z0-9.-]*$")
+
+    static func schema(at version: APIVersion) -> Schema {
+        var server: [String: Schema] = [
+            "name": .string(minLength: 1, maxLength: 255), "imageRef": Schema(types: [.string]),
+            "flavorRef": Schema(types: [.string, .integer], minLength: 1), "adminPass": .string(), "metadata": ServerMetadataValue.schema,
+            "key_name": .string(minLength: 1, maxLength: 255), "user_data": .string(maxLength: 65535), "availability_zone": .string(maxLength: 255),
+            "min_count": InstanceCount.schema, "max_count": InstanceCount.schema, "return_reservation_id": Schema(types: [.boolean, .string]),
+            "accessIPv4": .string(), "accessIPv6": .string(), "config_drive": Schema(types: [.boolean, .string]),
+            "security_groups": .array(.object(["name": .string()])), "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
+            "block_device_mapping_v2": .array(.any), "personality": .array(.any), "networks": NetworkRequest.schema(at: version),
+        ]
+        if version >= APIVersion(2, 19) { server["description"] = Schema.string(maxLength: 255).nullable }
+        if version >= APIVersion(2, 52) { server["tags"] = .array(ServerTagStore.tagSchema, maxItems: ServerTagStore.maxTags) }
+        if version >= APIVersion(2, 90) { server["hostname"] = hostnameSchema }
+        var required = ["name", "flavorRef"]
+        if version >= APIVersion(2, 37) { required.append("networks") }
+        return .object(["server": .object(server, required: required), "os:scheduler_hints": .any], required: ["server"])
+    }
+}
+
+/// A create request once every reference and value in it has been checked; nothing is written before.
+struct ServerPlan: Sendable {
+    var name: String
+    var description: String?
+    var hostname: String?
+    var flavor: FlavorSnapshot
+    var imageID: String
+    var metadata: [String: String]
+    var tags: [String]
+    var keyName: String?
+    var keyData: String?
+    var userData: String?
+    var availabilityZone: String?
+    var accessIPv4: String
+    var accessIPv6: String
+    var withNetwork: Bool
+    var count: (min: Int, max: Int)
+    var returnReservationID: Bool
+    var adminPass: String?
+
+    /// The display name of instance `index` of `total` (Nova's `name-1 … name-n` for several).
+    func name(_ index: Int, of total: Int) -> String { total > 1 ? "\(name)-\(index + 1)" : name }
+}
+
+/// `POST /servers`: validates the references, checks quotas and picks a host in one transaction, writes
+/// the instances as BUILD/scheduling and hands each to the lifecycle engine.
+extension ServerContext {
+    func create(_ body: ServerCreateBody, _ request: APIRequest) async throws -> Reply {
+        let plan = try await plan(body.server, request)
+        let reservation = "r-" + String(ids.uuid().replacingOccurrences(of: "-", with: "").prefix(8))
+        let built = try await build(plan, reservation: reservation, hosts: compute.configuration.hosts, request)
+        for server in built where server.state.vm == .building {
+            try await compute.engine.submit(.build, instance: server.id, current: server.lifecycleRecord, isAdmin: request.auth.isAdmin)
+        }
+        if plan.returnReservationID { return Reply(["reservation_id": .string(reservation)]) }
+        let first = built[0]
+        let view: JSON = [
+            "id": .string(first.id), "links": request.links("servers", first.id), "OS-DCF:diskConfig": "MANUAL",
+            "security_groups": [["name": "default"]], "adminPass": .string(plan.adminPass ?? Self.password(ids.uuid())),
+        ]
+        return Reply(["server": view], headers: ["Location": "\(request.versionedBase)/servers/\(first.id)"])
+    }
+
+    /// Checks the body against the catalog (flavor, image, key pair), the version's rules and the metadata quota.
+    func plan(_ body: ServerCreateBody.Fields, _ request: APIRequest) async throws -> ServerPlan {
+        let project = request.auth.projectID
+        let flavor = try await requestedFlavor(body.flavorRef, request)
+        let imageID = Self.reference(body.imageRef ?? "")
+        guard !imageID.isEmpty else {
+            throw Fault.badRequest(
+                "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
+        }
+        let image = try await requestedImage(imageID, request)
+        guard image.status == "active" else { throw Fault.badRequest("Image \(imageID) is not active.") }
+        if flavor.memoryMB < image.minRam { throw Fault.badRequest("Flavor's memory is too small for requested image.") }
+        if flavor.rootGB > 0 && flavor.rootGB < image.minDisk { throw Fault.badRequest("Flavor's disk is too small for requested image.") }
+        if let zone = body.availabilityZone, zone != "nova" {
+            throw Fault.badRequest("The requested availability zone is not available")
+        }
+        let metadata = body.metadata?.values ?? [:]
+        var keyData: String?
+        if let keyName = body.keyName {
+            guard let pair = try? await keypairs.get(keyName, user: request.auth.userID) else {
+                throw Fault.badRequest("Invalid key_name provided.")
+            }
+            keyData = pair.publicKey
+        }
+        if let userData = body.userData, Data(base64Encoded: userData) == nil {
+            throw Fault.badRequest("Invalid input for field/attribute user_data. Value: \(userData). '\(userData)' is not a 'base64' string")
+        }
+        let minCount = body.minCount?.value ?? 1
+        let maxCount = body.maxCount?.value ?? minCount
+        guard minCount <= maxCount else { throw Fault.badRequest("min_count must be <= max_count") }
+        if maxCount > 1, body.hostname != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
+        try await checkMetadataQuota(metadata.count, project: project)
+        return ServerPlan(
+            name: body.name, description: body.description, hostname: body.hostname,
+            flavor: FlavorSnapshot(flavor, extraSpecs: try await flavors.specs(of: flavor.flavorID)), imageID: imageID, metadata: metadata,
+            tags: Set(body.tags ?? []).sorted(), keyName: body.keyName, keyData: keyData, userData: body.userData,
+            availabilityZone: body.availabilityZone, accessIPv4: body.accessIPv4 ?? "", accessIPv6: body.accessIPv6 ?? "",
+            withNetwork: body.networks?.wantsAddress ?? true, count: (minCount, maxCount),
+            returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass)
+    }
+
+    /// In one transaction: the quotas for as many instances as fit (at least the minimum), a host for each
+    /// (none left: that instance is written in ERROR with Nova's NoValidHost fault), and the rows.
+    func build(_ plan: ServerPlan, reservation: String, hosts: [ComputeHost], _ request: APIRequest) async throws -> [Server] {
+        let (project, ids, now) = (request.auth.projectID, ids, clock.now())
+        let perInstance = ["instances": 1, "cores": plan.flavor.vcpus, "ram": plan.flavor.ram]
+        return try await quotas.withQuotas(
+            perInstance, count: plan.count, project: project,
+            used: { sql in
+                let usage = try await ServerStore.usage(sql, project: project)
+                return ["instances": usage.instances, "cores": usage.total.vcpus, "ram": usage.total.memoryMB]
+            }
+        ) { sql, count in
+            var servers: [Server] = []
+            var used = try await ServerStore.usage(sql).byHost
+            for index in 0..<count {
+                var host: String?
+                var fault: String?
+                do throws(NoValidHost) {
+                    let chosen = try Scheduler.select(plan.flavor.resources, hosts: hosts, used: used)
+                    host = chosen.name
+                    used[chosen.name] = (used[chosen.name] ?? .zero) + plan.flavor.resources
+                } catch {
+                    fault = error.reason
+                }
+                let name = plan.name(index, of: count)
+                let server = Server(
+                    rowID: 0, id: ids.uuid(), name: name, description: plan.description, hostname: plan.hostname ?? Self.hostname(from: name),
+                    projectID: project, userID: request.auth.userID, imageRef: plan.imageID, flavor: plan.flavor, oldFlavor: nil, newFlavor: nil,
+                    state: InstanceState(fault == nil ? .building : .error, power: .noState), locked: false, lockedBy: nil, lockedReason: nil,
+                    host: host, keyName: plan.keyName, userData: plan.userData, availabilityZone: plan.availabilityZone,
+                    reservationID: reservation, launchIndex: index, accessIPv4: plan.accessIPv4, accessIPv6: plan.accessIPv6,
+                    addresses: plan.withNetwork ? [Self.fixedAddress(ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
+                    updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil)
+                try await ServerStore.insert(server, keyData: plan.keyData, fault: fault, sql)
+                try await InstanceActionStore.start("create", instance: server.id, request: request, at: now, sql)
+                servers.append(server)
+            }
+            return servers
+        }
+    }
+
+    /// The flavor a request names (id or URL), as the caller may see it; unknown or disabled → 400.
+    func requestedFlavor(_ reference: Identifier, _ request: APIRequest) async throws -> Flavor {
+        let id = reference.lastSegment
+        let flavor: Flavor
+        do {
+            flavor = try await flavors.get(id, visibleTo: request.auth.projectID, isAdmin: request.auth.isAdmin)
+        } catch is FlavorNotFound {
+            throw Fault.badRequest("Flavor \(id) could not be found.")
+        }
+        if flavor.disabled { throw Fault.badRequest("Flavor is disabled.") }
+        return flavor
+    }
+
+    /// The image a request names, as the caller may see it; unknown → 400 (not the image API's 404).
+    func requestedImage(_ id: String, _ request: APIRequest) async throws -> Image {
+        do { return try await images.get(id, project: request.auth.projectID, isAdmin: request.auth.isAdmin) } catch is ImageNotFound {
+            throw Fault.badRequest("Image \(id) could not be found.")
+        }
+    }
+
+    /// A reference given as an id or as a URL ending in the id.
+    static func reference(_ text: String) -> String {
+        text.split(separator: "/").last.map(String.init) ?? text
+    }
+
+    /// Nova's hostname from the display name: lower case, runs of other characters as `-`, at most 63.
+    static func hostname(from name: String) -> String {
+        let lowered = name.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "." ? $0 : "-" }
+        let trimmed = String(lowered).trimmingCharacters(in: CharacterSet(charactersIn: "-."))
+        return trimmed.isEmpty ? "server" : String(trimmed.prefix(63))
+    }
+
+    /// A fixed address on the simulated `private` network, derived from a fresh uuid.
+    static func fixedAddress(_ seed: String) -> NetworkAddress {
+        let bytes = Array(seed.replacingOccurrences(of: "-", with: "").utf8.prefix(8))
+        let hex = { (index: Int) in Int(String(decoding: bytes[index...index + 1], as: UTF8.self), radix: 16) ?? 0 }
+        return NetworkAddress(
+            network: "private", address: "10.0.\(hex(0)).\(2 + hex(2) % 252)",
+            mac: String(format: "fa:16:3e:%02x:%02x:%02x", hex(2), hex(4), hex(6)))
+    }
+
+    /// A random admin password (Nova's default length is 12).
+    static func password(_ seed: String) -> String {
+        String(seed.replacingOccurrences(of: "-", with: "").prefix(12))
+    }
+}

@@ -1,0 +1,68 @@
+import NovaKitAPI
+import NovaKitCore
+import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
+
+/// Every policy rule of the servers API and the APIs nested under it, as Nova names them.
+enum ServerRules {
+    static let index = ownerRule("servers:index")
+    static let detail = ownerRule("servers:detail")
+    static let show = ownerRule("servers:show")
+    static let create = ownerRule("servers:create")
+    static let update = ownerRule("servers:update")
+    static let delete = ownerRule("servers:delete")
+    static let indexAllTenants = adminRule("servers:index:get_all_tenants", "List servers of all projects.")
+    static let detailAllTenants = adminRule("servers:detail:get_all_tenants", "List servers of all projects.")
+    static let allowAllFilters = adminRule("servers:allow_all_filters", "Use admin-only list filters (host, …).")
+    static let extendedAttributes = adminRule("servers:show:extended_attributes", "See OS-EXT-SRV-ATTR:* fields.")
+    static let hostStatus = adminRule("servers:show:host_status", "See host_status (2.16+).")
+
+    static let resize = ownerRule("servers:resize")
+    static let confirmResize = ownerRule("servers:confirm_resize")
+    static let revertResize = ownerRule("servers:revert_resize")
+    static let reboot = ownerRule("servers:reboot")
+    static let start = ownerRule("servers:start")
+    static let stop = ownerRule("servers:stop")
+    static let rebuild = ownerRule("servers:rebuild")
+    static let createImage = ownerRule("servers:create_image")
+    static let pause = ownerRule("os-pause-server:pause")
+    static let unpause = ownerRule("os-pause-server:unpause")
+    static let suspend = ownerRule("os-suspend-server:suspend")
+    static let resume = ownerRule("os-suspend-server:resume")
+    static let lock = ownerRule("os-lock-server:lock")
+    static let unlock = ownerRule("os-lock-server:unlock")
+    static let restore = ownerRule("os-deferred-delete:restore")
+    static let forceDelete = ownerRule("os-deferred-delete:force")
+    static let changePassword = ownerRule("os-admin-password")
+    static let unlockOverride = adminRule("os-lock-server:unlock:unlock_override", "Unlock a server an admin locked.")
+    static let migrate = adminRule("os-migrate-server:migrate", "Cold-migrate a server.")
+    static let resetState = adminRule("os-admin-actions:reset_state", "Reset a server's state.")
+
+    static let metadataIndex = ownerRule("server-metadata:index")
+    static let metadataShow = ownerRule("server-metadata:show")
+    static let metadataCreate = ownerRule("server-metadata:create")
+    static let metadataUpdate = ownerRule("server-metadata:update")
+    static let metadataUpdateAll = ownerRule("server-metadata:update_all")
+    static let metadataDelete = ownerRule("server-metadata:delete")
+
+    static let tagsIndex = ownerRule("os-server-tags:index")
+    static let tagsShow = ownerRule("os-server-tags:show")
+    static let tagsUpdate = ownerRule("os-server-tags:update")
+    static let tagsUpdateAll = ownerRule("os-server-tags:update_all")
+    static let tagsDelete = ownerRule("os-server-tags:delete")
+    static let tagsDeleteAll = ownerRule("os-server-tags:delete_all")
+
+    static let all: [PolicyDefault] = [
+        index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
+        resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, pause, unpause, suspend, resume, lock, unlock,
+        restore, forceDelete, changePassword, unlockOverride, migrate, resetState,
+        metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
+        tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
+    ]
+
+    private static func ownerRule(_ name: String) -> PolicyDefault { PolicyDefault("os_compute_api:\(name)", "rule:admin_or_owner") }
+    private static func adminRule(_ name: String, _ description: String) -> PolicyDefault {
+        PolicyDefault("os_compute_api:\(name)", "rule:admin_api", description: description)
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import NovaKitAPI
+import NovaKitCompute
+import NovaKitCore
+import NovaKitHTTP
+import NovaKitPolicy
+import NovaKitStorage
+import SQLKit
+
+/// The SQL of `instances` and the rows hanging off it (metadata, tags, faults).
+struct ServerStore: Sendable {
+    let database: Database
+    let clock: any NovaClock
+
+    static let columns = [
+        "id", "uuid", "display_name", "display_description", "hostname", "project_id", "user_id", "image_ref", "flavor", "old_flavor",
+        "new_flavor", "vm_state", "task_state", "power_state", "locked", "locked_by", "locked_reason", "host", "key_name", "user_data",
+        "availability_zone", "reservation_id", "launch_index", "access_ip_v4", "access_ip_v6", "network_info", "launched_at",
+        "terminated_at", "created_at", "updated_at", "deleted", "previous_vm_state",
+    ]
+
+    /// Inserts a new instance with its metadata, tags and (when it could not be scheduled) its fault, inside
+    /// the caller's transaction.
+    static func insert(_ server: Server, keyData: String?, fault: String?, _ sql: any SQLDatabase) async throws {
+        let addresses = NetworkAddress.text(of: server.addresses)
+        let values: [(String, any Encodable & Sendable)] = [
+            ("uuid", server.id), ("display_name", server.name), ("display_description", server.description), ("hostname", server.hostname),
+            ("project_id", server.projectID), ("user_id", server.userID), ("image_ref", server.imageRef), ("flavor", server.flavor.text),
+            ("vm_state", server.state.vm.rawValue), ("task_state", server.state.task?.rawValue), ("power_state", server.state.power.rawValue),
+            ("previous_vm_state", server.state.vm.rawValue), ("locked", false), ("host", server.host), ("node", server.host),
+            ("key_name", server.keyName), ("key_data", keyData), ("user_data", server.userData), ("availability_zone", server.availabilityZone),
+            ("reservation_id", server.reservationID), ("launch_index", server.launchIndex), ("access_ip_v4", server.accessIPv4),
+            ("access_ip_v6", server.accessIPv6), ("network_info", addresses), ("config_drive", ""), ("progress", 0),
+            ("created_at", server.createdAt), ("deleted", 0),
+        ]
+        try await sql.insert(into: "instances").columns(values.map(\.0)).values(values.map { SQLBind($0.1) as any SQLExpression }).run()
+        for (key, value) in server.metadata.sorted(by: { $0.key < $1.key }) {
+            try await sql.insert(into: "instance_metadata").columns("instance_uuid", "key", "value", "created_at", "deleted")
+                .values(SQLBind(server.id), SQLBind(key), SQLBind(value), SQLBind(server.createdAt), SQLBind(0)).run()
+        }
+        for tag in server.tags {
+            try await sql.insert(into: "instance_tags").columns("instance_uuid", "tag", "created_at", "deleted")
+                .values(SQLBind(server.id), SQLBind(tag), SQLBind(server.createdAt), SQLBind(0)).run()
+        }
+        if let fault {
+            try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "details", "created_at", "deleted")
+                .values(SQLBind(server.id), SQLBind(500), SQLBind(fault), SQLBind("scheduling failed"), SQLBind(server.createdAt), SQLBind(0))
+                .run()
+        }
+    }
+
+    /// The instance `id` (live, or also deleted ones with `.yes`); 404 when there is none.
+    func get(_ id: String, readDeleted: ReadDeleted = .no) async throws -> Server {
+        let server = try await database.withConnection { sql in
+            try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("instances").where("uuid", .equal, SQLBind(id))
+                .readDeleted(readDeleted).orderBy("id", .descending).first().map { try Self.server($0) }
+        }
+        guard let server else { throw InstanceNotFound(id: id) }
+        return try await withDetails([server])[0]
+    }
+
+    /// Instances of `project` (all projects when `nil`), live or also deleted, oldest first.
+    func all(project: String?, includeDeleted: Bool) async throws -> [Server] {
+        let servers = try await database.withConnection { sql in
+            var query = sql.select().columns(Self.columns.map { SQLColumn($0) }).from("instances").readDeleted(includeDeleted ? .yes : .no)
+            if let project { query = query.where("project_id", .equal, SQLBind(project)) }
+            return try await query.orderBy("id").all().map { try Self.server($0) }
+        }
+        return try await withDetails(servers)
+    }
+
+    /// Live flavors' resources per host, for the scheduler, and per project, for quotas.
+    static func usage(_ sql: any SQLDatabase, project: String? = nil) async throws -> (instances: Int, byHost: [String: Resources], total: Resources)
+    {
+        var query = sql.select().columns("host", "flavor", "new_flavor").from("instances").readDeleted(.no)
+        if let project { query = query.where("project_id", .equal, SQLBind(project)) }
+        var byHost: [String: Resources] = [:]
+        var total = Resources.zero
+        let rows = try await query.all()
+        for row in rows {
+            let flavor = FlavorSnapshot.parse(try row.decode(column: "flavor", as: String.self))?.resources ?? .zero
+            let pending = FlavorSnapshot.parse(try row.decode(column: "new_flavor", as: String?.self))?.resources
+            let used = pending.map { Resources.max($0, flavor) } ?? flavor
+            total = total + flavor
+            if let host = try row.decode(column: "host", as: String?.self) { byHost[host] = (byHost[host] ?? .zero) + used }
+        }
+        return (rows.count, byHost, total)
+    }
+
+    /// Sets columns of a live instance directly (admin reset-state, rebuild's new image, …).
+    func set(_ id: String, _ values: [(String, any Encodable & Sendable)]) async throws {
+        let now = clock.now()
+        try await database.withConnection { sql in
+            var query = sql.update("instances").set("updated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(id)).readDeleted(.no)
+            for (column, value) in values { query = query.set(SQLColumn(column), to: SQLBind(value)) }
+            try await query.run()
+        }
+    }
+
+    private func withDetails(_ servers: [Server]) async throws -> [Server] {
+        guard !servers.isEmpty else { return [] }
+        let ids = servers.map(\.id)
+        return try await database.withConnection { sql in
+            var metadata: [String: [String: String]] = [:]
+            var tags: [String: [String]] = [:]
+            var faults: [String: InstanceFault] = [:]
+            for row in try await sql.select().columns("instance_uuid", "key", "value").from("instance_metadata")
+                .where("instance_uuid", .in, SQLBind.group(ids)).readDeleted(.no).all()
+            {
+                metadata[try row.decode(column: "instance_uuid", as: String.self), default: [:]][try row.decode(column: "key", as: String.self)] =
+                    try row.decode(column: "value", as: String.self)
+            }
+            for row in try await sql.select().columns("instance_uuid", "tag").from("instance_tags")
+                .where("instance_uuid", .in, SQLBind.group(ids)).readDeleted(.no).orderBy("tag").all()
+            {
+                tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
+            }
+            for row in try await sql.select().columns("instance_uuid", "code", "message", "details", "created_at").from("instance_faults")
+                .where("instance_uuid", .in, SQLBind.group(ids)).readDeleted(.no).orderBy("id").all()
+            {
+                faults[try row.decode(column: "instance_uuid", as: String.self)] = InstanceFault(
+                    code: try row.decode(column: "code", as: Int.self), message: try row.decode(column: "message", as: String.self),
+                    details: try row.decode(column: "details", as: String?.self), created: try row.decode(column: "created_at", as: Date.self))
+            }
+            return servers.map { server in
+                var server = server
+                server.metadata = metadata[server.id] ?? [:]
+                server.tags = tags[server.id] ?? []
+                server.fault = faults[server.id]
+                return server
+            }
+        }
+    }
+
+    private static func server(_ row: any SQLRow) throws -> Server {
+        let addresses = NetworkAddress.parse(try row.decode(column: "network_info", as: String?.self))
+        let vm = VMState(rawValue: try row.decode(column: "vm_state", as: String.self)) ?? .error
+        return Server(
+            rowID: try row.decode(column: "id"), id: try row.decode(column: "uuid"), name: try row.decode(column: "display_name"),
+            description: try row.decode(column: "display_description", as: String?.self),
+            hostname: try row.decode(column: "hostname", as: String?.self),
+            projectID: try row.decode(column: "project_id"), userID: try row.decode(column: "user_id"),
+            imageRef: try row.decode(column: "image_ref", as: String?.self),
+            flavor: FlavorSnapshot.parse(try row.decode(column: "flavor", as: String.self))
+                ?? FlavorSnapshot(
+                    Flavor(
+                        flavorID: "", name: "", memoryMB: 0, vcpus: 0, rootGB: 0, ephemeralGB: 0, swap: 0, rxtxFactor: 1, isPublic: true,
+                        disabled: false, description: nil), extraSpecs: [:]),
+            oldFlavor: FlavorSnapshot.parse(try row.decode(column: "old_flavor", as: String?.self)),
+            newFlavor: FlavorSnapshot.parse(try row.decode(column: "new_flavor", as: String?.self)),
+            state: InstanceState(
+                vm, task: try row.decode(column: "task_state", as: String?.self).flatMap(TaskState.init(rawValue:)),
+                power: PowerState(rawValue: try row.decode(column: "power_state", as: Int.self)) ?? .noState),
+            locked: try row.decode(column: "locked", as: Bool.self), lockedBy: try row.decode(column: "locked_by", as: String?.self),
+            lockedReason: try row.decode(column: "locked_reason", as: String?.self), host: try row.decode(column: "host", as: String?.self),
+            keyName: try row.decode(column: "key_name", as: String?.self), userData: try row.decode(column: "user_data", as: String?.self),
+            availabilityZone: try row.decode(column: "availability_zone", as: String?.self),
+            reservationID: try row.decode(column: "reservation_id", as: String?.self) ?? "",
+            launchIndex: try row.decode(column: "launch_index", as: Int?.self) ?? 0,
+            accessIPv4: try row.decode(column: "access_ip_v4", as: String?.self) ?? "",
+            accessIPv6: try row.decode(column: "access_ip_v6", as: String?.self) ?? "", addresses: addresses,
+            launchedAt: try row.decode(column: "launched_at", as: Date?.self), terminatedAt: try row.decode(column: "terminated_at", as: Date?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date?.self),
+            deleted: try row.decode(column: "deleted", as: Int.self) != 0,
+            previousVMState: try row.decode(column: "previous_vm_state", as: String?.self).flatMap(VMState.init(rawValue:)))
+    }
+}
+
+extension ServerStore {
+    /// The server `{id}` the caller may see, as the policy target (admins see every project's; others get a 404,
+    /// never a 403). `readDeleted` also finds deleted servers (instance actions from 2.21).
+    func lookup(readDeleted: @escaping @Sendable (APIRequest) -> ReadDeleted = { _ in .no }) -> MemberLookup<Server> {
+        .target { [self] id, request in
+            let server = try await get(id, readDeleted: readDeleted(request))
+            guard request.auth.isAdmin || server.projectID == request.auth.projectID else { throw InstanceNotFound(id: id) }
+            return (server, ["project_id": server.projectID, "user_id": server.userID])
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import HTTPTypes
+public import NovaKitAPI
+public import NovaKitCompute
+public import NovaKitCore
+import NovaKitImage
+public import NovaKitPolicy
+public import NovaKitStorage
+import SQLKit
+
+/// `servers`: the core compute resource. Create, list, show, update and delete here; actions, metadata and
+/// tags in their own files, all declared through the same framework over one `ServerContext`.
+public struct Servers: APIExtension {
+    public static let key = ResourceKey<Server>("servers")
+
+    let context: ServerContext
+
+    public init(database: Database, clock: any NovaClock, ids: any IDGenerator, compute: ComputeRuntime) {
+        context = ServerContext(database: database, clock: clock, ids: ids, compute: compute)
+    }
+
+    public let descriptor = ExtensionDescriptor(
+        name: "Servers", alias: "servers", namespace: "http://docs.openstack.org/compute/core/servers/v1.1",
+        updated: "2011-01-01T00:00:00Z", description: "Servers: instances on the fake compute driver, with Nova's lifecycle.")
+
+    public var policies: [PolicyDefault] { ServerRules.all }
+
+    public var migrations: [SchemaMigration] { ComputeSchema.migrations }
+
+    public var api: [APIDeclaration] {
+        Resource(Self.key, lookup: context.servers.lookup()) {
+            Index(policy: ServerRules.index) { request in try await context.list(request, detail: false) }
+            CollectionRoute("detail", policy: ServerRules.detail) { request in try await context.list(request, detail: true) }
+            Create(body: ServerCreateBody.self, policy: ServerRules.create, status: .accepted) { body, request in
+                try await context.create(body, request)
+            }
+            Show(policy: ServerRules.show) { server, request in
+                Reply(["server": ServerViews.detail(server, request, images: try await context.images(of: [server], request))])
+            }
+            Update(body: ServerUpdateBody.self, policy: ServerRules.update) { server, body, request in
+                try await context.update(server, body, request)
+            }
+            Delete(policy: ServerRules.delete, status: .noContent) { server, request in
+                // With a reclaim interval a server that ever ran is kept, restorable; others go at once.
+                let softly = context.compute.configuration.reclaimInterval > 0 && server.launchedAt != nil
+                try await context.run(softly ? .softDelete : .delete, on: server, request, record: "delete")
+                return .empty
+            }
+        }
+        context.actionDeclarations
+        context.metadataDeclarations
+        context.tagDeclarations
+    }
+}
+
+/// `PUT /servers/{id}`: `{"server": {"name", "accessIPv4", "accessIPv6", "description" (2.19), "hostname" (2.90)}}`.
+struct ServerUpdateBody: RequestBody {
+    struct Fields: Decodable, Sendable {
+        let name: String?
+        let description: Patch<String>?
+        let hostname: String?
+        let accessIPv4: String?
+        let accessIPv6: String?
+
+        enum CodingKeys: String, CodingKey { case name, description, hostname, accessIPv4, accessIPv6 }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            description = try container.decodePatch(String.self, forKey: .description)
+            hostname = try container.decodeIfPresent(String.self, forKey: .hostname)
+            accessIPv4 = try container.decodeIfPresent(String.self, forKey: .accessIPv4)
+            accessIPv6 = try container.decodeIfPresent(String.self, forKey: .accessIPv6)
+        }
+    }
+
+    let server: Fields
+
+    static func schema(at version: APIVersion) -> Schema {
+        var fields: [String: Schema] = [
+            "name": .string(minLength: 1, maxLength: 255), "accessIPv4": .string(), "accessIPv6": .string(),
+            "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
+        ]
+        if version >= APIVersion(2, 19) { fields["description"] = Schema.string(maxLength: 255).nullable }
+        if version >= APIVersion(2, 90) { fields["hostname"] = ServerCreateBody.hostnameSchema }
+        return .object(["server": .object(fields)], required: ["server"])
+    }
+
+    /// The columns the update changes: only the given fields; a null description clears it.
+    var columns: [(String, any Encodable & Sendable)] {
+        var columns: [(String, any Encodable & Sendable)] = []
+        if let name = server.name { columns.append(("display_name", name)) }
+        if let description = server.description { columns.append(("display_description", description.value)) }
+        if let hostname = server.hostname { columns.append(("hostname", hostname)) }
+        if let address = server.accessIPv4 { columns.append(("access_ip_v4", address)) }
+        if let address = server.accessIPv6 { columns.append(("access_ip_v6", address)) }
+        return columns
+    }
+}
+
+extension ServerContext {
+    func update(_ server: Server, _ body: ServerUpdateBody, _ request: APIRequest) async throws -> Reply {
+        try await servers.set(server.id, body.columns)
+        let updated = try await servers.get(server.id)
+        return Reply(["server": ServerViews.changed(updated, request, images: try await images(of: [updated], request), rebuild: false)])
+    }
+}

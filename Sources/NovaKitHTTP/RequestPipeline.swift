@@ -1,0 +1,86 @@
+public import HTTPTypes
+public import Hummingbird
+public import Logging
+public import NovaKitCore
+
+/// What a listener learns about a request while handling it, for its response headers and the access log.
+public struct RequestTrace: Sendable {
+    /// `req-<uuid>`, sent back as `x-openstack-request-id` (and whatever else the listener adds).
+    public let requestID: String
+    /// The listener's logger with the request id in its metadata.
+    public let logger: Logger
+    /// Headers every response to this request carries, error or not (the compute API's microversion headers).
+    public var headers: [HTTPField.Name: String] = [:]
+    /// The caller's project, once authenticated.
+    public var projectID: String?
+}
+
+/// One HTTP listener's own part: its routes and its fault format. Everything else — the request id, the
+/// one catch, the access log — is `RequestPipeline`'s, shared by the compute, identity and image listeners.
+public protocol Listener: Sendable {
+    /// The service name the access log gives (`compute`, `identity`, `image`).
+    var name: String { get }
+    /// Answers `request`; may record what it learns in `trace` before it answers or throws.
+    func handle(_ request: Request, trace: inout RequestTrace) async throws -> Response
+    /// The listener's fault body for `error` (the one place its errors become responses).
+    func response(for error: any Error, trace: RequestTrace) -> Response
+}
+
+/// The request pipeline every NovaKit listener runs: request id → handler → error rendering in the listener's
+/// format → request-id headers → access log.
+public struct RequestPipeline<L: Listener>: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let listener: L
+    let ids: any IDGenerator
+    let logger: Logger
+
+    public init(_ listener: L, ids: any IDGenerator, logger: Logger) {
+        self.listener = listener
+        self.ids = ids
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
+        let requestID = "req-" + ids.uuid()
+        var logger = self.logger
+        logger[metadataKey: "request_id"] = .string(requestID)
+        var trace = RequestTrace(requestID: requestID, logger: logger)
+        var response: Response
+        do {
+            response = try await listener.handle(request, trace: &trace)
+        } catch {
+            response = listener.response(for: error, trace: trace)
+        }
+        response.headers[.openStackRequestID] = requestID
+        for (name, value) in trace.headers { response.headers[name] = value }
+        let elapsed = ContinuousClock.now - started
+        logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code)",
+            metadata: [
+                "service": .string(listener.name), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code), "duration_ms": .string(elapsed.millisecondsText),
+                "project": .string(trace.projectID ?? "-"),
+            ])
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    /// `x-openstack-request-id`
+    public static let openStackRequestID = HTTPField.Name("x-openstack-request-id")!
+    /// `X-Auth-Token`
+    public static let authToken = HTTPField.Name("X-Auth-Token")!
+}
+
+extension Fault {
+    /// The fault's own headers (`Allow`, `Retry-After`) as HTTP fields.
+    public var httpHeaders: HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        return fields
+    }
+}

@@ -1,0 +1,26 @@
+public import NovaKitAPI
+public import NovaKitComputeAPI
+import NovaKitExtensions
+
+/// Every API NovaKit ships — the core resources of `NovaKitComputeAPI` and the optional extensions of
+/// `NovaKitExtensions` — in registration order. One line per API.
+public enum BuiltinExtensions {
+    public static func all(_ environment: APIEnvironment) -> [any APIExtension] {
+        let (database, clock, ids) = (environment.database, environment.clock, environment.ids)
+        return [
+            ExtensionsAPI(),
+            Documents(database: database, clock: clock),
+            Flavors(database: database, clock: clock, ids: ids),
+            FlavorAccess(database: database, clock: clock),
+            FlavorExtraSpecs(database: database, clock: clock),
+            Keypairs(database: database, clock: clock),
+            QuotaSets(database: database, clock: clock),
+            Limits(database: database, clock: clock),
+            ImagesProxy(database: database, clock: clock),
+            Servers(database: database, clock: clock, ids: ids, compute: environment.compute),
+            InstanceActions(database: database, clock: clock),
+            Migrations(database: database, clock: clock),
+            NovaKitDebug(),
+        ]
+    }
+}

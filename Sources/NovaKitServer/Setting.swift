@@ -1,0 +1,132 @@
+import ArgumentParser
+
+/// One setting, declared once: its configuration key (the YAML path), its flag, its default and what it does.
+/// The environment variable is derived from the key as swift-configuration reads it
+/// (`identity.tokenLifetime` → `NOVAKIT_IDENTITY_TOKEN_LIFETIME`); the flag's help text is derived from all four.
+package struct Setting<Value: Sendable>: Sendable {
+    /// The key in the YAML file and the configuration reader: `identity.port`.
+    package let key: String
+    /// The long flag, without dashes: `identity-port`.
+    package let flag: String
+    /// The value when no flag, variable or file gives one.
+    package let defaultValue: Value
+    /// The default as the help text and the README show it; `nil`: none.
+    package let defaultText: String?
+    package let summary: String
+
+    init(_ key: String, flag: String, default defaultValue: Value, shown: String? = nil, _ summary: String) {
+        self.key = key
+        self.flag = flag
+        self.defaultValue = defaultValue
+        self.defaultText = shown ?? "\(defaultValue)"
+        self.summary = summary
+    }
+
+    /// A setting without a default.
+    init<Wrapped>(_ key: String, flag: String, _ summary: String) where Value == Wrapped? {
+        self.key = key
+        self.flag = flag
+        self.defaultValue = nil
+        self.defaultText = nil
+        self.summary = summary
+    }
+
+    /// A repeatable setting, empty by default.
+    init<Element>(_ key: String, flag: String, repeatable summary: String, shown: String? = nil) where Value == [Element] {
+        self.key = key
+        self.flag = flag
+        self.defaultValue = []
+        self.defaultText = shown
+        self.summary = summary
+    }
+
+    /// What the README and tests need of a setting, whatever its type.
+    package var description: SettingDescription {
+        SettingDescription(key: key, flag: flag, environmentVariable: environmentVariable, defaultText: defaultText, summary: summary)
+    }
+
+    /// `NOVAKIT_` and the key's words in upper case, joined by underscores.
+    package var environmentVariable: String {
+        var name = "NOVAKIT"
+        for component in key.split(separator: ".") {
+            name += "_"
+            for character in component {
+                if character.isUppercase { name += "_" }
+                name += character.uppercased()
+            }
+        }
+        return name
+    }
+
+    /// The flag's help: what it does, where else it comes from and its default.
+    var help: ArgumentHelp {
+        ArgumentHelp("\(summary) (env \(environmentVariable)\(defaultText.map { "; default \($0)" } ?? ""); YAML \(key))")
+    }
+
+    var name: NameSpecification { .customLong(flag) }
+}
+
+/// A setting's names, default and summary, whatever its type.
+package struct SettingDescription: Sendable {
+    package let key: String
+    package let flag: String
+    package let environmentVariable: String
+    package let defaultText: String?
+    package let summary: String
+}
+
+/// Every setting NovaKit reads, in the order `--help` and the README list them.
+package enum Settings {
+    static let host = Setting<String>("host", flag: "host", default: "127.0.0.1", "Address the APIs listen on.")
+    static let port = Setting<Int>("port", flag: "port", default: 8774, "Port of the compute API.")
+    static let identityPort = Setting<Int>(
+        "identity.port", flag: "identity-port", default: 5000, "Port of the identity (Keystone v3) API; 0 switches it off.")
+    static let imagePort = Setting<Int>(
+        "image.port", flag: "image-port", default: 9292, "Port of the image (Glance v2 subset) API; 0 switches it off.")
+    static let publicURL = Setting<String>(
+        "public.url", flag: "public-url", default: "http://127.0.0.1", "Scheme and host clients reach NovaKit at, for catalog URLs.")
+    static let adminPassword = Setting<String?>(
+        "admin.password", flag: "admin-password", "Password of the bootstrap admin user; serve bootstraps itself when given.")
+    static let tokenLifetime = Setting<Int>("identity.tokenLifetime", flag: "token-lifetime", default: 3600, "Token lifetime in seconds.")
+    static let keystoneURL = Setting<String?>(
+        "keystone.url", flag: "keystone-url",
+        "Validate compute tokens against this external Keystone (e.g. http://keystone:5000/v3) instead of the built-in one.")
+    static let keystoneServiceUser = Setting<String>(
+        "keystone.serviceUser", flag: "keystone-service-user", default: "nova", "Service user for --keystone-url.")
+    static let keystoneServicePassword = Setting<String?>(
+        "keystone.servicePassword", flag: "keystone-service-password", "Password of the service user.")
+    static let keystoneServiceProject = Setting<String>(
+        "keystone.serviceProject", flag: "keystone-service-project", default: "service", "Project of the service user.")
+    static let database = Setting<String>(
+        "database.url", flag: "database", default: "sqlite://novakit.sqlite",
+        "sqlite:///path/file.sqlite, sqlite::memory: or postgres://user:pw@host:port/db.")
+    static let auth = Setting<String>("auth.strategy", flag: "auth", default: "keystone", "Compute API auth: keystone or noauth2.")
+    static let policyFile = Setting<String?>("policy.file", flag: "policy-file", "A YAML or JSON file overriding policy defaults.")
+    static let maxBodySize = Setting<Int>("api.maxBodySize", flag: "max-body-size", default: 114_688, "Largest accepted request body in bytes.")
+    static let disabledExtensions = Setting<[String]>(
+        "extensions.disabled", flag: "disable-extension",
+        repeatable: "Switch an extension off by alias; repeatable (comma-separated in the environment).")
+    static let enabledExtensions = Setting<[String]>(
+        "extensions.enabled", flag: "enable-extension", repeatable: "Switch on an extension that is off by default; repeatable.")
+    static let logLevel = Setting<String>(
+        "log.level", flag: "log-level", default: "info", "Log level: trace, debug, info, notice, warning, error, critical.")
+    static let computeStepDelay = Setting<Int>(
+        "compute.stepDelay", flag: "compute-step-delay", default: 200, "Milliseconds each fake compute driver step takes.")
+    static let computeFailSteps = Setting<[String]>(
+        "compute.failSteps", flag: "compute-fail-step", repeatable: "A fake driver step that always fails, e.g. spawn or finish_resize; repeatable.")
+    static let computeHosts = Setting<[String]>(
+        "compute.hosts", flag: "compute-host", repeatable: "A fake compute host as name:vcpus:ram_mb:disk_gb; repeatable.",
+        shown: "novakit-compute-1:64:262144:4096")
+    static let reclaimInterval = Setting<Int>(
+        "compute.reclaimInterval", flag: "reclaim-interval", default: 0,
+        "Seconds a deleted server stays restorable before it is reclaimed; 0 deletes at once.")
+
+    package static let all: [SettingDescription] = [
+        host.description, port.description, identityPort.description, imagePort.description, publicURL.description,
+        adminPassword.description, tokenLifetime.description, keystoneURL.description, keystoneServiceUser.description,
+        keystoneServicePassword.description, keystoneServiceProject.description, database.description, auth.description,
+        policyFile.description, maxBodySize.description, disabledExtensions.description, enabledExtensions.description,
+        logLevel.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
+        reclaimInterval.description,
+    ]
+}

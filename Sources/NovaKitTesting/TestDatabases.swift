@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+public import NovaKitStorage
+import SQLKit
+
+/// The engines storage tests run on: in-memory SQLite always, PostgreSQL when `NOVAKIT_TEST_POSTGRES_URL`
+/// names a server (each test then gets a database of its own).
+public enum TestDatabases {
+    public static var engines: [DatabaseURL] {
+        var engines: [DatabaseURL] = [.sqliteMemory]
+        if let url = ProcessInfo.processInfo.environment["NOVAKIT_TEST_POSTGRES_URL"] { engines.append(.postgres(url: url)) }
+        return engines
+    }
+
+    /// Opens `url`; on PostgreSQL a fresh database is created first, so parallel tests never share a version table.
+    public static func with(_ url: DatabaseURL, _ body: (Database, String) async throws -> Void) async throws {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        var target = url
+        if case .postgres(let base) = url {
+            let admin = try await Database.open(url, logger: Logger(label: "test"))
+            try await admin.withConnection { sql in try await sql.raw("CREATE DATABASE nk_\(unsafeRaw: suffix)").run() }
+            await admin.close()
+            target = .postgres(url: String(base[..<base.lastIndex(of: "/")!]) + "/nk_\(suffix)")
+        }
+        let database = try await Database.open(target, logger: Logger(label: "test"))
+        do { try await body(database, suffix) } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
+}
