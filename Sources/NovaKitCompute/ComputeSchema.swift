@@ -54,6 +54,27 @@ public enum ComputeSchema {
                     .column("event", type: .text, .notNull).column("start_time", type: timestamp).column("finish_time", type: timestamp)
                     .column("result", type: .text).column("traceback", type: .text).column("host", type: .text).column("details", type: .text)
             }
-        }
+        },
+        SchemaMigration("compute/002_indexes") { sql, _ in
+            for (name, table, columns) in indexes {
+                try await columns.reduce(sql.create(index: name).on(table)) { $0.column($1) }.run()
+            }
+        },
+    ]
+
+    /// The indexes the API and the engine query by: instances by project (listing order), host and state;
+    /// every child table by its instance; instance actions by request id, their events by action.
+    static let indexes: [(name: String, table: String, columns: [String])] = [
+        ("instances_project_created_idx", "instances", ["project_id", "deleted", "created_at", "id"]),
+        ("instances_host_idx", "instances", ["host", "deleted"]),
+        ("instances_task_state_idx", "instances", ["task_state", "deleted"]),
+        ("instances_vm_state_idx", "instances", ["vm_state", "deleted"]),
+        ("instance_metadata_instance_idx", "instance_metadata", ["instance_uuid", "deleted"]),
+        ("instance_tags_instance_idx", "instance_tags", ["instance_uuid", "deleted"]),
+        ("instance_faults_instance_idx", "instance_faults", ["instance_uuid", "deleted"]),
+        ("migrations_instance_idx", "migrations", ["instance_uuid", "deleted"]),
+        ("instance_actions_instance_idx", "instance_actions", ["instance_uuid", "deleted"]),
+        ("instance_actions_request_idx", "instance_actions", ["request_id"]),
+        ("instance_actions_events_action_idx", "instance_actions_events", ["action_id", "deleted"]),
     ]
 }
