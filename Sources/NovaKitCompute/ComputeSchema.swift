@@ -60,6 +60,7 @@ public enum ComputeSchema {
                 try await columns.reduce(sql.create(index: name).on(table)) { $0.column($1) }.run()
             }
         },
+        FlavorResources.migration,
     ]
 
     /// The indexes the API and the engine query by: instances by project (listing order), host and state;

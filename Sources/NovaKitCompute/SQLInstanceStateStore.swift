@@ -49,6 +49,11 @@ public struct SQLInstanceStateStore: InstanceStateStore {
         }
     }
 
+    /// The flavor snapshot and its resource columns, as (current, old, new) column names: they move together.
+    static let flavorColumns: [(current: String, old: String, new: String)] =
+        [("flavor", "old_flavor", "new_flavor")]
+        + zip(FlavorResources.columns(.current), zip(FlavorResources.columns(.old), FlavorResources.columns(.new))).map { ($0, $1.0, $1.1) }
+
     /// What a finished action changes beyond the states, as Nova's compute manager does at the end of it.
     private static func applyEffects(of action: InstanceAction, failed: Bool, _ instance: String, _ now: Date, _ sql: any SQLDatabase)
         async throws
@@ -63,23 +68,29 @@ public struct SQLInstanceStateStore: InstanceStateStore {
         case (.build, false), (.rebuild, false):
             try await row.set("launched_at", to: SQLBind(now)).run()
         case (.resize, false), (.migrate, false):
-            var moved = row.set(SQLIdentifier("old_flavor"), to: SQLColumn("flavor"))
-                .set(SQLIdentifier("flavor"), to: SQLFunction("COALESCE", args: SQLColumn("new_flavor"), SQLColumn("flavor")))
+            var moved = row
+            for (current, old, new) in Self.flavorColumns {
+                moved = moved.set(SQLIdentifier(old), to: SQLColumn(current))
+                    .set(SQLIdentifier(current), to: SQLFunction("COALESCE", args: SQLColumn(new), SQLColumn(current)))
+            }
             if let destination = try await migrationHost("dest_compute") {
                 moved = moved.set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination))
             }
             try await moved.run()
         case (.resize, true), (.migrate, true):
-            try await row.set("new_flavor", to: SQLLiteral.null).run()
+            try await Self.flavorColumns.reduce(row) { $0.set($1.new, to: SQLLiteral.null) }.run()
         case (.revertResize, false):
-            var back = row.set(SQLIdentifier("flavor"), to: SQLFunction("COALESCE", args: SQLColumn("old_flavor"), SQLColumn("flavor")))
-                .set("old_flavor", to: SQLLiteral.null).set("new_flavor", to: SQLLiteral.null)
+            var back = row
+            for (current, old, new) in Self.flavorColumns {
+                back = back.set(SQLIdentifier(current), to: SQLFunction("COALESCE", args: SQLColumn(old), SQLColumn(current)))
+                    .set(old, to: SQLLiteral.null).set(new, to: SQLLiteral.null)
+            }
             if let source = try await migrationHost("source_compute") {
                 back = back.set("host", to: SQLBind(source)).set("node", to: SQLBind(source))
             }
             try await back.run()
         case (.confirmResize, false):
-            try await row.set("old_flavor", to: SQLLiteral.null).set("new_flavor", to: SQLLiteral.null).run()
+            try await Self.flavorColumns.reduce(row) { $0.set($1.old, to: SQLLiteral.null).set($1.new, to: SQLLiteral.null) }.run()
         case (.delete, false), (.forceDelete, false):
             try await row.set("terminated_at", to: SQLBind(now)).run()
             for table in ["instance_metadata", "instance_tags"] {

@@ -112,7 +112,7 @@ public struct QuotaSets: APIExtension {
 enum QuotaUsage {
     static func current(project: String, user: String, database: Database) async throws -> [String: Int] {
         try await database.withConnection { sql in
-            let servers = try await ServerStore.usage(sql, project: project)
+            let servers = try await FlavorResources.projectUsage(sql, project: project)
             return [
                 "key_pairs": try await KeypairStore.count(user: user, sql), "instances": servers.instances, "cores": servers.total.vcpus,
                 "ram": servers.total.memoryMB,

@@ -124,7 +124,7 @@ extension ServerContext {
     private func move(_ server: Server, _ action: InstanceAction, flavor target: FlavorSnapshot, host requestedHost: String?, _ request: APIRequest)
         async throws -> Reply
     {
-        let usage = try await database.withConnection { sql in try await ServerStore.usage(sql).byHost }
+        let usage = try await database.withConnection { sql in try await FlavorResources.hostUsage(sql) }
         var hosts = compute.configuration.hosts
         if let requestedHost {
             hosts = hosts.filter { $0.name == requestedHost }
@@ -143,10 +143,10 @@ extension ServerContext {
             oldFlavorID: server.flavor.id, newFlavorID: target.id, type: action == .migrate ? "migration" : "resize",
             status: MigrationStatus.preMigrating.rawValue, userID: request.auth.userID, projectID: request.auth.projectID,
             createdAt: clock.now(), updatedAt: nil)
-        let (migrations, servers, newFlavor) = (migrations, servers, target.text)
+        let (migrations, servers, newFlavor, resources) = (migrations, servers, target.text, target.resources)
         try await run(action, on: server, request) {
             try await migrations.create(migration)
-            try await servers.set(server.id, [("new_flavor", newFlavor)])
+            try await servers.set(server.id, [("new_flavor", newFlavor)] + FlavorResources.values(.new, resources))
         }
         return .empty
     }
@@ -159,7 +159,7 @@ extension ServerContext {
         try await quotas.withQuotas(
             extra, count: (1, 1), project: project,
             used: { sql in
-                let usage = try await ServerStore.usage(sql, project: project)
+                let usage = try await FlavorResources.projectUsage(sql, project: project)
                 return ["cores": usage.total.vcpus, "ram": usage.total.memoryMB]
             }
         ) { _, _ in }

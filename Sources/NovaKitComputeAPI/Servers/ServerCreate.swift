@@ -155,12 +155,12 @@ extension ServerContext {
         return try await quotas.withQuotas(
             perInstance, count: plan.count, project: project,
             used: { sql in
-                let usage = try await ServerStore.usage(sql, project: project)
+                let usage = try await FlavorResources.projectUsage(sql, project: project)
                 return ["instances": usage.instances, "cores": usage.total.vcpus, "ram": usage.total.memoryMB]
             }
         ) { sql, count in
             var servers: [Server] = []
-            var used = try await ServerStore.usage(sql).byHost
+            var used = try await FlavorResources.hostUsage(sql)
             for index in 0..<count {
                 var host: String?
                 var fault: String?

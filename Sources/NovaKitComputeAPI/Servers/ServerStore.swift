@@ -23,16 +23,17 @@ struct ServerStore: Sendable {
     /// the caller's transaction.
     static func insert(_ server: Server, keyData: String?, fault: String?, _ sql: any SQLDatabase) async throws {
         let addresses = NetworkAddress.text(of: server.addresses)
-        let values: [(String, any Encodable & Sendable)] = [
-            ("uuid", server.id), ("display_name", server.name), ("display_description", server.description), ("hostname", server.hostname),
-            ("project_id", server.projectID), ("user_id", server.userID), ("image_ref", server.imageRef), ("flavor", server.flavor.text),
-            ("vm_state", server.state.vm.rawValue), ("task_state", server.state.task?.rawValue), ("power_state", server.state.power.rawValue),
-            ("previous_vm_state", server.state.vm.rawValue), ("locked", false), ("host", server.host), ("node", server.host),
-            ("key_name", server.keyName), ("key_data", keyData), ("user_data", server.userData), ("availability_zone", server.availabilityZone),
-            ("reservation_id", server.reservationID), ("launch_index", server.launchIndex), ("access_ip_v4", server.accessIPv4),
-            ("access_ip_v6", server.accessIPv6), ("network_info", addresses), ("config_drive", ""), ("progress", 0),
-            ("created_at", server.createdAt), ("deleted", 0),
-        ]
+        let values: [(String, any Encodable & Sendable)] =
+            [
+                ("uuid", server.id), ("display_name", server.name), ("display_description", server.description), ("hostname", server.hostname),
+                ("project_id", server.projectID), ("user_id", server.userID), ("image_ref", server.imageRef), ("flavor", server.flavor.text),
+                ("vm_state", server.state.vm.rawValue), ("task_state", server.state.task?.rawValue), ("power_state", server.state.power.rawValue),
+                ("previous_vm_state", server.state.vm.rawValue), ("locked", false), ("host", server.host), ("node", server.host),
+                ("key_name", server.keyName), ("key_data", keyData), ("user_data", server.userData), ("availability_zone", server.availabilityZone),
+                ("reservation_id", server.reservationID), ("launch_index", server.launchIndex), ("access_ip_v4", server.accessIPv4),
+                ("access_ip_v6", server.accessIPv6), ("network_info", addresses), ("config_drive", ""), ("progress", 0),
+                ("created_at", server.createdAt), ("deleted", 0),
+            ] + FlavorResources.values(.current, server.flavor.resources)
         try await sql.insert(into: "instances").columns(values.map(\.0)).values(values.map { SQLBind($0.1) as any SQLExpression }).run()
         for (key, value) in server.metadata.sorted(by: { $0.key < $1.key }) {
             try await sql.insert(into: "instance_metadata").columns("instance_uuid", "key", "value", "created_at", "deleted")
@@ -67,24 +68,6 @@ struct ServerStore: Sendable {
             return try await query.orderBy("id").all().map { try Self.server($0) }
         }
         return try await withDetails(servers)
-    }
-
-    /// Live flavors' resources per host, for the scheduler, and per project, for quotas.
-    static func usage(_ sql: any SQLDatabase, project: String? = nil) async throws -> (instances: Int, byHost: [String: Resources], total: Resources)
-    {
-        var query = sql.select().columns("host", "flavor", "new_flavor").from("instances").readDeleted(.no)
-        if let project { query = query.where("project_id", .equal, SQLBind(project)) }
-        var byHost: [String: Resources] = [:]
-        var total = Resources.zero
-        let rows = try await query.all()
-        for row in rows {
-            let flavor = FlavorSnapshot.parse(try row.decode(column: "flavor", as: String.self))?.resources ?? .zero
-            let pending = FlavorSnapshot.parse(try row.decode(column: "new_flavor", as: String?.self))?.resources
-            let used = pending.map { Resources.max($0, flavor) } ?? flavor
-            total = total + flavor
-            if let host = try row.decode(column: "host", as: String?.self) { byHost[host] = (byHost[host] ?? .zero) + used }
-        }
-        return (rows.count, byHost, total)
     }
 
     /// Sets columns of a live instance directly (admin reset-state, rebuild's new image, …).
