@@ -37,42 +37,6 @@ enum ServerListing {
         "REVERT_RESIZE", "SHELVED", "SHELVED_OFFLOADED", "SHUTOFF", "SOFT_DELETED", "SUSPENDED", "UNKNOWN", "VERIFY_RESIZE",
     ]
 
-    static func reply(_ request: APIRequest, detail: Bool, context: ServerContext) async throws -> Reply {
-        if request.version >= APIVersion(2, 75), let unknown = request.query.keys.sorted().first(where: { !knownParameters.contains($0) }) {
-            throw Fault.badRequest(
-                "Invalid input for query parameters \(unknown). Additional properties are not allowed ('\(unknown)' was unexpected)")
-        }
-        let allTenants = try request.queryBool("all_tenants") ?? false
-        if allTenants { try request.authorize(detail ? ServerRules.detailAllTenants : ServerRules.indexAllTenants, target: [:]) }
-        let isAdminFilterer = request.allows(ServerRules.allowAllFilters, target: [:])
-        var project: String? = request.auth.projectID
-        if allTenants { project = nil }
-        if isAdminFilterer, let asked = request.queryValue("project_id") ?? request.queryValue("tenant_id") {
-            project = asked
-        }
-        let changesSince = try date("changes-since", request)
-        let changesBefore = try date("changes-before", request)
-        if let since = changesSince, let before = changesBefore, before < since {
-            throw Fault.badRequest("The value of changes-since must be less than or equal to changes-before.")
-        }
-        let wantsDeleted = isAdminFilterer ? try request.queryBool("deleted") ?? false : false
-        var servers = try await context.servers.all(
-            project: project, includeDeleted: changesSince != nil || changesBefore != nil || wantsDeleted)
-        if wantsDeleted { servers.removeAll { !$0.deleted } }
-        servers = try filter(servers, request, isAdmin: isAdminFilterer, changesSince: changesSince, changesBefore: changesBefore)
-        servers = try sort(servers, request)
-        let (limit, marker) = try request.pagination()
-        let page = try request.page(servers, limit: limit, marker: marker, key: \.id)
-        let images = detail ? try await context.images(of: page, request) : [:]
-        var body: JSON = [
-            "servers": .array(page.map { detail ? ServerViews.detail($0, request, images: images, listing: true) : ServerViews.summary($0, request) })
-        ]
-        if let next = request.nextLinks(detail ? "servers/detail" : "servers", page: page.count, limit: limit, lastMarker: page.last?.id) {
-            body["servers_links"] = next
-        }
-        return Reply(body)
-    }
-
     static func date(_ name: String, _ request: APIRequest) throws -> Date? {
         guard let text = request.queryValue(name) else { return nil }
         guard let date = Timestamp.parse(text) else {
@@ -154,6 +118,42 @@ enum ServerListing {
 }
 
 extension ServerContext {
-    /// `GET /servers` and `/servers/detail`.
-    func list(_ request: APIRequest, detail: Bool) async throws -> Reply { try await ServerListing.reply(request, detail: detail, context: self) }
+    /// `GET /servers` and `/servers/detail`: Nova's filters, sort keys and paging over the visible instances.
+    func list(_ request: APIRequest, detail: Bool) async throws -> Reply {
+        if request.version >= APIVersion(2, 75),
+            let unknown = request.query.keys.sorted().first(where: { !ServerListing.knownParameters.contains($0) })
+        {
+            throw Fault.badRequest(
+                "Invalid input for query parameters \(unknown). Additional properties are not allowed ('\(unknown)' was unexpected)")
+        }
+        let allTenants = try request.queryBool("all_tenants") ?? false
+        if allTenants { try request.authorize(detail ? ServerRules.detailAllTenants : ServerRules.indexAllTenants, target: [:]) }
+        let isAdminFilterer = request.allows(ServerRules.allowAllFilters, target: [:])
+        var project: String? = request.auth.projectID
+        if allTenants { project = nil }
+        if isAdminFilterer, let asked = request.queryValue("project_id") ?? request.queryValue("tenant_id") {
+            project = asked
+        }
+        let changesSince = try ServerListing.date("changes-since", request)
+        let changesBefore = try ServerListing.date("changes-before", request)
+        if let since = changesSince, let before = changesBefore, before < since {
+            throw Fault.badRequest("The value of changes-since must be less than or equal to changes-before.")
+        }
+        let wantsDeleted = isAdminFilterer ? try request.queryBool("deleted") ?? false : false
+        var found = try await servers.all(
+            project: project, includeDeleted: changesSince != nil || changesBefore != nil || wantsDeleted)
+        if wantsDeleted { found.removeAll { !$0.deleted } }
+        found = try ServerListing.filter(found, request, isAdmin: isAdminFilterer, changesSince: changesSince, changesBefore: changesBefore)
+        found = try ServerListing.sort(found, request)
+        let (limit, marker) = try request.pagination()
+        let page = try request.page(found, limit: limit, marker: marker, key: \.id)
+        let images = detail ? try await images(of: page, request) : [:]
+        var body: JSON = [
+            "servers": .array(page.map { detail ? ServerViews.detail($0, request, images: images, listing: true) : ServerViews.summary($0, request) })
+        ]
+        if let next = request.nextLinks(detail ? "servers/detail" : "servers", page: page.count, limit: limit, lastMarker: page.last?.id) {
+            body["servers_links"] = next
+        }
+        return Reply(body)
+    }
 }
