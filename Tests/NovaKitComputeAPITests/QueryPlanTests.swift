@@ -11,16 +11,9 @@ import Testing
 /// work for it — reads every table through an index: SQLite's plan has no full scan for any statement.
 @Suite("Query plans")
 struct QueryPlanTests {
-    final class Statements: Sendable {
-        private let recorded = Mutex<[String]>([])
-        func record(_ sql: String) { recorded.withLock { $0.append(sql) } }
-        func clear() { recorded.withLock { $0.removeAll() } }
-        var selects: [String] { Array(Set(recorded.withLock { $0 }.filter { $0.hasPrefix("SELECT") })).sorted() }
-    }
-
     @Test("a server's show, metadata, instance actions and an action read through indexes")
     func indexed() async throws {
-        let statements = Statements()
+        let statements = RecordedStatements()
         let cloud = TestCloud(queryObserver: { statements.record($0) }, bootstrapped: true)
         try await cloud.run { client in
             let image = try #require(try await client.call(.get, "/v2.1/images").body?["images"]?.arrayValue?.first?["id"])

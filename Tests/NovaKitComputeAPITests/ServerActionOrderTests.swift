@@ -15,18 +15,8 @@ struct ServerActionOrderTests {
     static let server = "11111111-2222-4333-8444-555555555555"
 
     static func insertResized(_ database: Database) async throws {
-        try await database.withConnection { sql in
-            let flavor = #"{"id":"2","name":"m1.small","ram":2048,"vcpus":1,"disk":20,"ephemeral":0,"swap":0,"extraSpecs":{}}"#
-            try await sql.insert(into: "instances")
-                .columns(
-                    "uuid", "display_name", "project_id", "user_id", "flavor", "vm_state", "power_state", "previous_vm_state", "locked", "host",
-                    "created_at", "deleted"
-                )
-                .values(
-                    SQLBind(server), SQLBind("resized"), SQLBind(TestCloud.project), SQLBind("alice"), SQLBind(flavor), SQLBind("resized"),
-                    SQLBind(1), SQLBind("active"), SQLBind(false), SQLBind("novakit-compute-1"), SQLBind(Date()), SQLBind(0)
-                ).run()
-        }
+        let flavor = TestInstances.flavor(id: "2", name: "m1.small", ram: 2048, vcpus: 1, disk: 20)
+        try await TestInstances.insert(server, name: "resized", project: TestCloud.project, vmState: "resized", flavor: flavor, into: database)
     }
 
     static func addMigration(oldFlavor: String, _ database: Database) async throws {
