@@ -1,13 +1,13 @@
 import Foundation
 import NovaKitStorage
-public import SQLKit
+package import SQLKit
 
 /// The resource columns that mirror each flavor an instance row stores — the current one (`vcpus`,
 /// `memory_mb`, `disk_gb`), the one before a resize (`old_…`) and the one a resize goes to (`new_…`) — so
 /// quota usage and per-host usage are sums in SQL instead of decoded flavor snapshots.
-public enum FlavorResources {
+package enum FlavorResources {
     /// Which flavor of the row: `flavor`, `old_flavor` or `new_flavor`.
-    public enum Slot: String, Sendable, CaseIterable {
+    package enum Slot: String, Sendable, CaseIterable {
         case current = "", old = "old_", new = "new_"
 
         /// The flavor snapshot column.
@@ -17,10 +17,10 @@ public enum FlavorResources {
     static let names = ["vcpus", "memory_mb", "disk_gb"]
 
     /// The slot's columns: `vcpus`, `memory_mb`, `disk_gb` with its prefix.
-    public static func columns(_ slot: Slot) -> [String] { names.map { slot.rawValue + $0 } }
+    package static func columns(_ slot: Slot) -> [String] { names.map { slot.rawValue + $0 } }
 
     /// The slot's column values for `resources` (`nil` clears them).
-    public static func values(_ slot: Slot, _ resources: Resources?) -> [(String, any Encodable & Sendable)] {
+    package static func values(_ slot: Slot, _ resources: Resources?) -> [(String, any Encodable & Sendable)] {
         let numbers: [Int?] = [resources?.vcpus, resources?.memoryMB, resources?.diskGB]
         return zip(columns(slot), numbers).map { ($0, $1) }
     }
@@ -52,7 +52,7 @@ public enum FlavorResources {
     }
 
     /// What a project's live instances hold: their count and their current flavors' sum (quota usage).
-    public static func projectUsage(_ sql: any SQLDatabase, project: String) async throws -> (instances: Int, total: Resources) {
+    package static func projectUsage(_ sql: any SQLDatabase, project: String) async throws -> (instances: Int, total: Resources) {
         let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .column(sum(SQLColumn("vcpus")), as: "vcpus").column(sum(SQLColumn("memory_mb")), as: "memory_mb")
             .column(sum(SQLColumn("disk_gb")), as: "disk_gb").from("instances").where("project_id", .equal, SQLBind(project))
@@ -63,7 +63,7 @@ public enum FlavorResources {
 
     /// What each host's live instances hold, a resize in flight counting the larger of its two flavors
     /// (the scheduler's view).
-    public static func hostUsage(_ sql: any SQLDatabase) async throws -> [String: Resources] {
+    package static func hostUsage(_ sql: any SQLDatabase) async throws -> [String: Resources] {
         var query = sql.select().column("host").from("instances").readDeleted(.no)
             .where("host", .isNot, SQLLiteral.null).groupBy("host")
         for name in names { query = query.column(sum(larger(name, "new_" + name)), as: name) }

@@ -1,14 +1,14 @@
 import Foundation
-public import NovaKitCore
-public import NovaKitStorage
+package import NovaKitCore
+package import NovaKitStorage
 import SQLKit
 
 /// The lifecycle engine's state in the `instances` table; faults go to `instance_faults`.
-public struct SQLInstanceStateStore: InstanceStateStore {
+package struct SQLInstanceStateStore: InstanceStateStore {
     let database: Database
     let clock: any NovaClock
 
-    public init(database: Database, clock: any NovaClock) {
+    package init(database: Database, clock: any NovaClock) {
         self.database = database
         self.clock = clock
     }

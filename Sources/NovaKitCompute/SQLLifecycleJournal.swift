@@ -1,16 +1,16 @@
 import Foundation
-public import NovaKitCore
-public import NovaKitStorage
+package import NovaKitCore
+package import NovaKitStorage
 import SQLKit
 
 /// Writes the engine's reports where Nova keeps them: `instance_actions_events` under the instance's latest
 /// instance action (which the API records with the request id), and the status of its latest migration.
-public struct SQLLifecycleJournal: LifecycleJournal {
+package struct SQLLifecycleJournal: LifecycleJournal {
     let database: Database
     let clock: any NovaClock
     let host: String
 
-    public init(database: Database, clock: any NovaClock, host: String) {
+    package init(database: Database, clock: any NovaClock, host: String) {
         self.database = database
         self.clock = clock
         self.host = host

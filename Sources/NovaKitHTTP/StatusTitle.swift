@@ -1,6 +1,6 @@
 /// The reason phrase Keystone and Glance put in their error bodies' `title`.
-public enum StatusTitle {
-    public static func of(_ code: Int) -> String {
+package enum StatusTitle {
+    package static func of(_ code: Int) -> String {
         switch code {
         case 400: "Bad Request"
         case 401: "Unauthorized"
