@@ -15,7 +15,9 @@ public struct Action<Member: Sendable>: Sendable {
     let handler: @Sendable (APIRequest, Member?) async throws -> Reply
 
     var erased: AnyAction {
-        AnyAction(key: key, versions: versions, policy: policy, status: status, schema: schema, takesMember: takesMember) { request, member in
+        AnyAction(
+            key: key, versions: versions, policy: policy, status: status, schema: SchemaCache(schema).schema(at:), takesMember: takesMember
+        ) { request, member in
             try await handler(request, member.map { $0 as? Member } ?? nil)
         }
     }

@@ -12,7 +12,12 @@ public struct Identifier: Decodable, Sendable, Hashable {
     }
 
     /// The last path segment: a reference given as a URL (`http://…/flavors/1`) names its id.
-    public var lastSegment: String { text.split(separator: "/").last.map(String.init) ?? text }
+    public var lastSegment: String { Self.lastSegment(of: text) }
+
+    /// The id a reference names, given as an id or as a URL ending in the id.
+    public static func lastSegment(of reference: String) -> String {
+        reference.split(separator: "/").last.map(String.init) ?? reference
+    }
 }
 
 /// A field an update may set, clear with `null`, or leave out: `decodePatch` tells the three apart.

@@ -20,11 +20,12 @@ extension ExtensionRegistry {
     /// Builds the route table: resources first (each checked against its parent, policies and lookup), then
     /// actions (one `/action` route per resource) and response extensions, each checked against what it names.
     static func build(_ extensions: [any APIExtension], policies: Set<String>) throws(RegistryError) -> Built {
+        // Each extension's declarations are built once, then read by both passes.
+        let declared = extensions.map { (owner: $0.descriptor.alias, declarations: $0.api) }
         var entries: [String: Entry] = [:]
         var order: [String] = []
-        for ext in extensions {
-            for case .resource(let resource) in ext.api.map(\.kind) {
-                let owner = ext.descriptor.alias
+        for (owner, declarations) in declared {
+            for case .resource(let resource) in declarations.map(\.kind) {
                 if let existing = entries[resource.path] {
                     throw RegistryError("resource \(resource.path) of \(owner) is already declared by \(existing.owner)")
                 }
@@ -54,9 +55,8 @@ extension ExtensionRegistry {
 
         var built = Built()
         var extended: [(owner: String, declaration: ResponseExtension)] = []
-        for ext in extensions {
-            let owner = ext.descriptor.alias
-            for declaration in ext.api {
+        for (owner, declarations) in declared {
+            for declaration in declarations {
                 switch declaration.kind {
                 case .actions(let set):
                     guard let entry = entries[set.resourcePath] else {

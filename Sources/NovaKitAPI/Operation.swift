@@ -28,7 +28,8 @@ public struct Operation<Member: Sendable>: Sendable {
     /// The operation as the route table holds it.
     var erased: AnyOperation {
         AnyOperation(
-            name: name, method: method, path: path, versions: versions, policy: policy, status: status, schema: schema,
+            name: name, method: method, path: path, versions: versions, policy: policy, status: status,
+            schema: schema.map { SchemaCache($0).schema(at:) },
             takesMember: takesMember
         ) { request, member in try await handler(request, member.map { $0 as? Member } ?? nil) }
     }

@@ -37,15 +37,18 @@ public struct Keypairs: APIExtension {
 
     public var migrations: [SchemaMigration] { [KeypairStore.migration] }
 
-    /// The user whose keys are addressed: `user_id` (2.10+, from the query or body) or the caller.
-    static func owner(_ request: APIRequest) -> String {
+    /// The user whose keys are addressed: `user_id` (2.10+, from the query, else `bodyUser` from a create's
+    /// body) or the caller.
+    static func owner(_ request: APIRequest, bodyUser: String? = nil) -> String {
         guard request.version >= APIVersion(2, 10) else { return request.auth.userID }
-        return request.queryValue("user_id") ?? (try? request.decodeBody(CreateBody.self))?.keypair.userID ?? request.auth.userID
+        return request.queryValue("user_id") ?? bodyUser ?? request.auth.userID
     }
 
-    /// The owner is the policy target of every call, checked before the key pair is looked up.
+    /// The owner is the policy target of every call, checked before the key pair is looked up (a create names
+    /// it in its body, read here for the check; the handler gets the decoded body).
     static let target: @Sendable (APIRequest) async throws -> PolicyTarget = { request in
-        ["user_id": owner(request), "project_id": request.auth.projectID]
+        let bodyUser = request.body.isNull ? nil : (try? request.decodeBody(CreateBody.self))?.keypair.userID
+        return ["user_id": owner(request, bodyUser: bodyUser), "project_id": request.auth.projectID]
     }
 
     /// `{"keypair": {"name", "public_key", "type" (2.2), "user_id" (2.10)}}`; from 2.92 keys are imported only.
@@ -98,7 +101,8 @@ public struct Keypairs: APIExtension {
 
     func create(_ body: CreateBody, _ request: APIRequest) async throws -> Reply {
         let type = body.keypair.type ?? "ssh"
-        var pair = Keypair(name: body.keypair.name, userID: Self.owner(request), fingerprint: "", publicKey: "", type: type)
+        var pair = Keypair(
+            name: body.keypair.name, userID: Self.owner(request, bodyUser: body.keypair.userID), fingerprint: "", publicKey: "", type: type)
         var privateKey: String?
         if let publicKey = body.keypair.publicKey {
             pair.publicKey = publicKey

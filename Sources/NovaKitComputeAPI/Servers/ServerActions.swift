@@ -223,7 +223,7 @@ extension ServerContext {
     /// Rebuilds on the given image: the new image (and name, metadata) are stored, then the engine rebuilds.
     func rebuild(_ server: Server, _ body: RebuildBody, _ request: APIRequest) async throws -> Reply {
         try check(.rebuild, server, request)
-        let imageID = Self.reference(body.imageRef)
+        let imageID = Identifier.lastSegment(of: body.imageRef)
         _ = try await requestedImage(imageID, request)
         var values: [(String, any Encodable & Sendable)] = [("image_ref", imageID)]
         if let name = body.name { values.append(("display_name", name)) }

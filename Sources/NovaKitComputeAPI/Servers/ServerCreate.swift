@@ -110,7 +110,7 @@ extension ServerContext {
     func plan(_ body: ServerCreateBody.Fields, _ request: APIRequest) async throws -> ServerPlan {
         let project = request.auth.projectID
         let flavor = try await requestedFlavor(body.flavorRef, request)
-        let imageID = Self.reference(body.imageRef ?? "")
+        let imageID = Identifier.lastSegment(of: body.imageRef ?? "")
         guard !imageID.isEmpty else {
             throw Fault.badRequest(
                 "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
@@ -206,11 +206,6 @@ extension ServerContext {
         do { return try await images.get(id, project: request.auth.projectID, isAdmin: request.auth.isAdmin) } catch is ImageNotFound {
             throw Fault.badRequest("Image \(id) could not be found.")
         }
-    }
-
-    /// A reference given as an id or as a URL ending in the id.
-    static func reference(_ text: String) -> String {
-        text.split(separator: "/").last.map(String.init) ?? text
     }
 
     /// Nova's hostname from the display name: lower case, runs of other characters as `-`, at most 63.

@@ -61,7 +61,7 @@ enum ServerListing {
             result.removeAll { !wanted.contains($0.status) }
         }
         if let flavor = request.queryValue("flavor") { result.removeAll { $0.flavor.id != flavor } }
-        if let image = request.queryValue("image") { result.removeAll { ($0.imageRef ?? "") != ServerContext.reference(image) } }
+        if let image = request.queryValue("image") { result.removeAll { ($0.imageRef ?? "") != Identifier.lastSegment(of: image) } }
         if let ip = request.queryValue("ip") ?? (isAdmin || request.version >= APIVersion(2, 5) ? request.queryValue("ip6") : nil) {
             let pattern = try regex(ip, "ip")
             result.removeAll { server in
