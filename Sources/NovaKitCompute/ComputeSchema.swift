@@ -61,6 +61,17 @@ public enum ComputeSchema {
             }
         },
         FlavorResources.migration,
+        SchemaMigration("compute/004_listing_indexes") { sql, _ in
+            for (name, table, columns) in listingIndexes {
+                try await columns.reduce(sql.create(index: name).on(table)) { $0.column($1) }.run()
+            }
+        },
+    ]
+
+    /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.
+    static let listingIndexes: [(name: String, table: String, columns: [String])] = [
+        ("instances_deleted_created_idx", "instances", ["deleted", "created_at", "id"]),
+        ("instances_project_updated_idx", "instances", ["project_id", "updated_at"]),
     ]
 
     /// The indexes the API and the engine query by: instances by project (listing order), host and state;

@@ -18,7 +18,15 @@ public enum TestDatabases {
         var target = url
         if case .postgres(let base) = url {
             let admin = try await Database.open(url, logger: Logger(label: "test"))
-            try await admin.withConnection { sql in try await sql.raw("CREATE DATABASE nk_\(unsafeRaw: suffix)").run() }
+            try await admin.withConnection { sql in
+                // A locale-aware default collation where ICU is there, as production clusters have, so a query
+                // that relies on byte order without saying so fails here too.
+                do {
+                    try await sql.raw("CREATE DATABASE nk_\(unsafeRaw: suffix) TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'").run()
+                } catch {
+                    try await sql.raw("CREATE DATABASE nk_\(unsafeRaw: suffix)").run()
+                }
+            }
             await admin.close()
             target = .postgres(url: String(base[..<base.lastIndex(of: "/")!]) + "/nk_\(suffix)")
         }

@@ -45,4 +45,39 @@ struct QueryPlanTests {
             }
         }
     }
+
+    @Test("server lists — first page, detail, a marker page, every project's — read instances through an index")
+    func listsIndexed() async throws {
+        let statements = RecordedStatements()
+        let cloud = TestCloud(queryObserver: { statements.record($0) }, bootstrapped: true)
+        try await cloud.run { client in
+            let image = try #require(try await client.call(.get, "/v2.1/images").body?["images"]?.arrayValue?.first?["id"])
+            for index in 0..<3 {
+                let created = try await client.call(
+                    .post, "/v2.1/servers", json: ["server": ["name": .string("l\(index)"), "imageRef": image, "flavorRef": "1"]])
+                #expect(created.status == 202)
+            }
+            statements.clear()
+            let first = try await client.call(.get, "/v2.1/servers?limit=2")
+            let marker = try #require(first.body?["servers"]?.arrayValue?.last?["id"]?.stringValue)
+            #expect(first.body?["servers"]?.arrayValue?.count == 2)
+            #expect(try await client.call(.get, "/v2.1/servers/detail?limit=2").status == 200)
+            let next = try await client.call(.get, "/v2.1/servers/detail?limit=2&marker=\(marker)")
+            #expect(next.body?["servers"]?.arrayValue?.count == 1)
+            let everyone = try await client.call(.get, "/v2.1/servers/detail?all_tenants=1&limit=2", token: TestCloud.adminToken)
+            #expect(everyone.body?["servers"]?.arrayValue?.count == 2)
+
+            let database = try #require(client.database)
+            let lists = statements.selects.filter { $0.contains("FROM \"instances\"") }
+            #expect(lists.count >= 4)
+            for statement in lists {
+                let plan = try await database.withConnection { sql in
+                    try await sql.raw(SQLQueryString("EXPLAIN QUERY PLAN \(unsafeRaw: statement)")).all()
+                        .map { try $0.decode(column: "detail", as: String.self) }
+                }
+                #expect(!plan.contains { $0.hasPrefix("SCAN ") }, "full scan in \(plan) for \(statement)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "sorts every row in \(plan) for \(statement)")
+            }
+        }
+    }
 }

@@ -60,16 +60,6 @@ struct ServerStore: Sendable {
         return try await withDetails([server])[0]
     }
 
-    /// Instances of `project` (all projects when `nil`), live or also deleted, oldest first.
-    func all(project: String?, includeDeleted: Bool) async throws -> [Server] {
-        let servers = try await database.withConnection { sql in
-            var query = sql.select().columns(Self.columns.map { SQLColumn($0) }).from("instances").readDeleted(includeDeleted ? .yes : .no)
-            if let project { query = query.where("project_id", .equal, SQLBind(project)) }
-            return try await query.orderBy("id").all().map { try Self.server($0) }
-        }
-        return try await withDetails(servers)
-    }
-
     /// Sets columns of a live instance directly (admin reset-state, rebuild's new image, …).
     func set(_ id: String, _ values: [(String, any Encodable & Sendable)]) async throws {
         let now = clock.now()
@@ -80,7 +70,8 @@ struct ServerStore: Sendable {
         }
     }
 
-    private func withDetails(_ servers: [Server]) async throws -> [Server] {
+    /// The servers with their metadata, tags and latest fault: one query per table for all of them.
+    func withDetails(_ servers: [Server]) async throws -> [Server] {
         guard !servers.isEmpty else { return [] }
         let ids = servers.map(\.id)
         return try await database.withConnection { sql in
@@ -115,7 +106,7 @@ struct ServerStore: Sendable {
         }
     }
 
-    private static func server(_ row: any SQLRow) throws -> Server {
+    static func server(_ row: any SQLRow) throws -> Server {
         let addresses = NetworkAddress.parse(try row.decode(column: "network_info", as: String?.self))
         let vm = VMState(rawValue: try row.decode(column: "vm_state", as: String.self)) ?? .error
         return Server(
