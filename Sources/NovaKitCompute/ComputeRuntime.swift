@@ -50,7 +50,7 @@ public struct ComputeRuntime: Sendable {
     }
 
     private static func failingSteps(of instance: String, _ database: Database) async -> Set<DriverStep> {
-        let value = try? await database.withConnection { sql in
+        let value = try? await database.read { sql in
             try await sql.select().column("value").from("instance_metadata").where("instance_uuid", .equal, SQLBind(instance))
                 .where("key", .equal, SQLBind(failMetadataKey)).readDeleted(.no).first()?.decode(column: "value", as: String.self)
         }

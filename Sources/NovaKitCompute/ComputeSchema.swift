@@ -66,6 +66,7 @@ public enum ComputeSchema {
                 try await columns.reduce(sql.create(index: name).on(table)) { $0.column($1) }.run()
             }
         },
+        ResourceUsage.migration,
     ]
 
     /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.

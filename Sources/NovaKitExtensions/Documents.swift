@@ -125,7 +125,7 @@ struct DocumentStore: Sendable {
     let clock: any NovaClock
 
     func all() async throws -> [Document] {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             try await sql.select().columns("id", "name", "created_at", "updated_at").from("documents")
                 .readDeleted(.no).orderBy("id").all().map(Self.document)
         }
@@ -133,7 +133,7 @@ struct DocumentStore: Sendable {
 
     func get(_ id: String) async throws -> Document {
         guard let number = Int(id) else { throw DocumentNotFound(id: id) }
-        let row = try await database.withConnection { sql in
+        let row = try await database.read { sql in
             try await sql.select().columns("id", "name", "created_at", "updated_at").from("documents")
                 .where("id", .equal, SQLBind(number)).readDeleted(.no).first()
         }

@@ -68,7 +68,7 @@ struct Boot {
 
     func openDatabase() async throws -> Database {
         do {
-            return try await Database.open(configuration.database, logger: logger)
+            return try await Database.open(configuration.database, logger: logger, connections: configuration.databaseConnections)
         } catch {
             throw BootFailure("cannot open database \(configuration.database): \(String(reflecting: error))")
         }

@@ -11,6 +11,9 @@ public struct CommonOptions: ParsableArguments {
     @Option(name: Settings.database.name, help: Settings.database.help)
     var databaseURL: String?
 
+    @Option(name: Settings.databaseConnections.name, help: Settings.databaseConnections.help)
+    var databaseConnections: Int?
+
     @Option(name: Settings.logLevel.name, help: Settings.logLevel.help)
     var logLevel: String?
 

@@ -18,6 +18,8 @@ public struct NovaKitConfiguration: Sendable {
     public var publicURL = Settings.publicURL.defaultValue
     public var adminPassword: String?
     public var database = DatabaseURL.default
+    /// Read-only SQLite connections beside the writer, or PostgreSQL connections per event loop.
+    public var databaseConnections = 4
     public var auth = AuthStrategy.keystone
     public var tokenLifetime = Settings.tokenLifetime.defaultValue
     public var keystoneURL: String?
@@ -56,6 +58,7 @@ public struct NovaKitConfiguration: Sendable {
             if !value.isEmpty { flags[AbsoluteConfigKey(ConfigKey(setting.key))] = ConfigValue(.stringArray(value), isSecret: false) }
         }
         set(Settings.database, common.databaseURL)
+        set(Settings.databaseConnections, common.databaseConnections)
         set(Settings.logLevel, common.logLevel)
         set(Settings.policyFile, common.policyFile)
         set(Settings.disabledExtensions, common.disabledExtensions)
@@ -98,6 +101,8 @@ public struct NovaKitConfiguration: Sendable {
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
         c.adminPassword = reader.value(Settings.adminPassword, isSecret: true)
         do { c.database = try DatabaseURL(parsing: reader.value(Settings.database)) } catch { throw Invalid(description: error.description) }
+        c.databaseConnections = reader.value(Settings.databaseConnections)
+        guard (1...64).contains(c.databaseConnections) else { throw Invalid(description: "database connections must be between 1 and 64") }
         let auth = reader.value(Settings.auth)
         guard let strategy = AuthStrategy(rawValue: auth) else {
             throw Invalid(

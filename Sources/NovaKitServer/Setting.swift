@@ -100,6 +100,9 @@ package enum Settings {
     static let database = Setting<String>(
         "database.url", flag: "database", default: "sqlite://novakit.sqlite",
         "sqlite:///path/file.sqlite, sqlite::memory: or postgres://user:pw@host:port/db.")
+    static let databaseConnections = Setting<Int>(
+        "database.connections", flag: "database-connections", default: 4,
+        "Read-only SQLite connections beside the single writer (a file database), or PostgreSQL connections per event loop.")
     static let auth = Setting<String>("auth.strategy", flag: "auth", default: "keystone", "Compute API auth: keystone or noauth2.")
     static let policyFile = Setting<String?>("policy.file", flag: "policy-file", "A YAML or JSON file overriding policy defaults.")
     static let maxBodySize = Setting<Int>("api.maxBodySize", flag: "max-body-size", default: 114_688, "Largest accepted request body in bytes.")
@@ -124,7 +127,8 @@ package enum Settings {
     package static let all: [SettingDescription] = [
         host.description, port.description, identityPort.description, imagePort.description, publicURL.description,
         adminPassword.description, tokenLifetime.description, keystoneURL.description, keystoneServiceUser.description,
-        keystoneServicePassword.description, keystoneServiceProject.description, database.description, auth.description,
+        keystoneServicePassword.description, keystoneServiceProject.description, database.description, databaseConnections.description,
+        auth.description,
         policyFile.description, maxBodySize.description, disabledExtensions.description, enabledExtensions.description,
         logLevel.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
         reclaimInterval.description,

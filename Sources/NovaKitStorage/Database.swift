@@ -5,6 +5,7 @@ import NIOPosix
 import PostgresKit
 public import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// The database engines NovaKit runs on.
 public enum DatabaseKind: String, Sendable {
@@ -14,9 +15,43 @@ public enum DatabaseKind: String, Sendable {
 /// One handle over SQLite or PostgreSQL: connections, transactions and shutdown.
 public final class Database: Sendable {
     private enum Backend: Sendable {
-        /// One connection, serialized: SQLite allows a single writer anyway.
-        case sqlite(SQLiteConnection, AsyncLock)
+        case sqlite(SQLitePool)
         case postgres(PostgresPool)
+    }
+
+    /// One SQLite connection and the lock that gives it to one task at a time.
+    private struct GuardedConnection: Sendable {
+        let connection: SQLiteConnection
+        let lock = AsyncLock()
+    }
+
+    /// SQLite: one writer (SQLite allows a single one; transactions run there), and read-only connections
+    /// that WAL lets read beside it, so a read never queues behind a write or another read while a reader
+    /// is free. An in-memory database has only the writer.
+    private final class SQLitePool: Sendable {
+        let writer: GuardedConnection
+        let readers: [GuardedConnection]
+        private let next = Atomic<Int>(0)
+
+        init(writer: GuardedConnection, readers: [GuardedConnection]) {
+            self.writer = writer
+            self.readers = readers
+        }
+
+        /// A free reader if there is one (it comes back locked), else the next one in turn to wait for.
+        func reader() -> (GuardedConnection, locked: Bool)? {
+            guard !readers.isEmpty else { return nil }
+            let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            for offset in 0..<readers.count {
+                let candidate = readers[(start &+ offset) % readers.count]
+                if candidate.lock.tryLock() { return (candidate, true) }
+            }
+            return (readers[start % readers.count], false)
+        }
+
+        func close() async {
+            for guarded in [writer] + readers { try? await guarded.connection.close() }
+        }
     }
 
     /// async-kit's pool guards its state with a lock but predates `Sendable`; every entry point
@@ -39,24 +74,36 @@ public final class Database: Sendable {
     }
 
     /// Opens the database at `url`; `observer`, when given, is told the SQL of every statement run through it.
-    public static func open(_ url: DatabaseURL, logger: Logger, observer: QueryObserver? = nil) async throws -> Database {
+    /// `connections` is the number of read-only connections beside SQLite's writer, or PostgreSQL
+    /// connections per event loop.
+    public static func open(_ url: DatabaseURL, logger: Logger, observer: QueryObserver? = nil, connections: Int = 4) async throws
+        -> Database
+    {
         switch url {
         case .sqliteFile, .sqliteMemory:
             let storage: SQLiteConnection.Storage
             if case .sqliteFile(let path) = url { storage = .file(path: path) } else { storage = .memory }
-            let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-            let database = Database(kind: .sqlite, backend: .sqlite(connection, AsyncLock()), logger: logger, observer: observer)
-            try await database.withConnection { sql in
-                try await sql.raw("PRAGMA foreign_keys = ON").run()
-                try await sql.raw("PRAGMA busy_timeout = 5000").run()
-                if case .sqliteFile = url { try await sql.raw("PRAGMA journal_mode = WAL").run() }
+            let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
+            let sql = writer.sql(queryLogLevel: .trace)
+            try await sql.raw("PRAGMA foreign_keys = ON").run()
+            try await sql.raw("PRAGMA busy_timeout = 5000").run()
+            var readers: [GuardedConnection] = []
+            if case .sqliteFile = url {
+                try await sql.raw("PRAGMA journal_mode = WAL").run()
+                for _ in 0..<max(connections, 0) {
+                    let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                    try await reader.sql(queryLogLevel: .trace).raw("PRAGMA busy_timeout = 5000").run()
+                    try await reader.sql(queryLogLevel: .trace).raw("PRAGMA query_only = ON").run()
+                    readers.append(GuardedConnection(connection: reader))
+                }
             }
-            return database
+            let pool = SQLitePool(writer: GuardedConnection(connection: writer), readers: readers)
+            return Database(kind: .sqlite, backend: .sqlite(pool), logger: logger, observer: observer)
         case .postgres(let text):
             let configuration = try SQLPostgresConfiguration(url: text)
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration),
-                maxConnectionsPerEventLoop: 4,
+                maxConnectionsPerEventLoop: max(connections, 1),
                 pruneInterval: nil,
                 logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton
@@ -72,12 +119,12 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` with a connection of its own.
+    /// Runs `body` with a connection of its own, one that may write (on SQLite, the single writer).
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let connection, let lock):
-            let sql = observed(connection.sql(queryLogLevel: .trace))
-            return try await lock.withLock { try await body(sql) }
+        case .sqlite(let pool):
+            let sql = observed(pool.writer.connection.sql(queryLogLevel: .trace))
+            return try await pool.writer.lock.withLock { try await body(sql) }
         case .postgres(let box):
             return try await box.pool.withConnection(logger: logger) { [observer] connection in
                 let promise = connection.eventLoop.makePromise(of: T.self)
@@ -86,6 +133,15 @@ public final class Database: Sendable {
                 return promise.futureResult
             }.get()
         }
+    }
+
+    /// Runs `body`, which only reads, on a connection of its own: on SQLite a read-only one beside the
+    /// writer (it sees every committed write), on PostgreSQL any pooled connection.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard case .sqlite(let pool) = backend, let (reader, locked) = pool.reader() else { return try await withConnection(body) }
+        if !locked { await reader.lock.lock() }
+        defer { reader.lock.unlock() }
+        return try await body(observed(reader.connection.sql(queryLogLevel: .trace)))
     }
 
     private func observed(_ sql: any SQLDatabase) -> any SQLDatabase {
@@ -110,7 +166,7 @@ public final class Database: Sendable {
     /// Closes connections; the handle is unusable afterwards.
     public func close() async {
         switch backend {
-        case .sqlite(let connection, _): try? await connection.close()
+        case .sqlite(let pool): await pool.close()
         case .postgres(let box): try? await box.pool.shutdownAsync()
         }
     }

@@ -66,3 +66,29 @@ def test_limits_follow_quotas_and_tenant_id_is_admin_only(cloud):
     assert cloud.request("GET", f"/v2.1/limits?tenant_id={OTHER_PROJECT}", token=ADMIN).json()["limits"]["absolute"]["maxTotalInstances"] == 3
     assert cloud.request("GET", f"/v2.1/limits?tenant_id={OTHER_PROJECT}", token=USER).json()["limits"]["absolute"]["maxTotalInstances"] == 10
     assert cloud.request("GET", "/v2.1/limits", token=f"bob:{OTHER_PROJECT}").json()["limits"]["absolute"]["maxTotalInstances"] == 3
+
+
+def test_concurrent_creates_stop_exactly_at_the_instance_quota(novakit):
+    """Usage is counted in the same transaction as the insert: of many simultaneous creates against a quota
+    of 3, exactly 3 are accepted, the rest refused with 403, and usage ends exactly at the limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from servers import image_id
+
+    cloud = novakit(admin_password="pw")
+    cloud.request("PUT", Q, token=ADMIN, json={"quota_set": {"instances": 3}})
+    image = image_id(cloud)
+
+    def create(index):
+        body = {"server": {"name": f"race{index}", "imageRef": image, "flavorRef": "1", "networks": "none"}}
+        return cloud.request("POST", "/v2.1/servers", version="2.37", json=body)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        responses = list(pool.map(create, range(12)))
+    assert sorted(r.status_code for r in responses) == [202] * 3 + [403] * 9
+    for refused in (r for r in responses if r.status_code == 403):
+        assert_fault(refused, 403)
+        assert "Quota exceeded for instances" in refused.json()["forbidden"]["message"]
+    absolute = cloud.request("GET", "/v2.1/limits").json()["limits"]["absolute"]
+    assert absolute["totalInstancesUsed"] == 3
+    assert len(cloud.request("GET", "/v2.1/servers").json()["servers"]) == 3

@@ -46,14 +46,14 @@ struct FlavorResourcesTests {
             }
             try await migrator.sync()
             let (project, hosts) = try await database.withConnection { sql in
-                (try await FlavorResources.projectUsage(sql, project: "p"), try await FlavorResources.hostUsage(sql))
+                (try await ResourceUsage.project(sql, "p"), try await ResourceUsage.hosts(sql))
             }
             #expect(project.instances == 3)
             #expect(project.total == Resources(vcpus: 4, memoryMB: 2816, diskGB: 27))
             #expect(hosts["h1"] == Resources(vcpus: 5, memoryMB: 2560, diskGB: 41))
             #expect(hosts["h2"] == Resources(vcpus: 8, memoryMB: 8192, diskGB: 80))
             #expect(hosts.count == 2)
-            let empty = try await database.withConnection { sql in try await FlavorResources.projectUsage(sql, project: "nobody") }
+            let empty = try await database.withConnection { sql in try await ResourceUsage.project(sql, "nobody") }
             #expect(empty.instances == 0 && empty.total == .zero)
         }
     }

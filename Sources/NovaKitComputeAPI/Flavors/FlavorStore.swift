@@ -72,7 +72,7 @@ public struct FlavorStore: Sendable {
 
     /// Live flavors, all of them (visibility is applied by the caller), ordered by flavorid.
     public func all() async throws -> [Flavor] {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("flavors").readDeleted(.no).orderBy("flavorid").all()
                 .map(Self.flavor)
         }
@@ -80,7 +80,7 @@ public struct FlavorStore: Sendable {
 
     /// The live flavor `id`, visible to `project` (admins see all).
     public func get(_ id: String, visibleTo project: String, isAdmin: Bool) async throws -> Flavor {
-        let row = try await database.withConnection { sql in
+        let row = try await database.read { sql in
             try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("flavors").where("flavorid", .equal, SQLBind(id))
                 .readDeleted(.no).first()
         }
@@ -93,7 +93,7 @@ public struct FlavorStore: Sendable {
 
     /// Ids of the private flavors `project` was given access to.
     func accessible(to project: String) async throws -> Set<String> {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             Set(
                 try await sql.select().column("flavor_id").from("flavor_projects").where("project_id", .equal, SQLBind(project))
                     .readDeleted(.no).all().map { try $0.decode(column: "flavor_id", as: String.self) })
@@ -102,7 +102,7 @@ public struct FlavorStore: Sendable {
 
     /// Projects with access to flavor `id`.
     func projects(of id: String) async throws -> [String] {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             try await sql.select().column("project_id").from("flavor_projects").where("flavor_id", .equal, SQLBind(id)).readDeleted(.no)
                 .orderBy("id").all().map { try $0.decode(column: "project_id", as: String.self) }
         }

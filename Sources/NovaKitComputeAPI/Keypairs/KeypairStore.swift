@@ -51,14 +51,14 @@ struct KeypairStore: Sendable {
     private static let columns = ["id", "name", "user_id", "fingerprint", "public_key", "type", "created_at"].map { SQLColumn($0) }
 
     func all(user: String) async throws -> [Keypair] {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             try await sql.select().columns(Self.columns).from("key_pairs").where("user_id", .equal, SQLBind(user)).readDeleted(.no)
                 .orderBy("name").all().map(Self.keypair)
         }
     }
 
     func get(_ name: String, user: String) async throws -> Keypair {
-        let row = try await database.withConnection { sql in
+        let row = try await database.read { sql in
             try await sql.select().columns(Self.columns).from("key_pairs").where("user_id", .equal, SQLBind(user))
                 .where("name", .equal, SQLBind(name)).readDeleted(.no).first()
         }

@@ -111,8 +111,8 @@ public struct QuotaSets: APIExtension {
 /// ram are the project's live servers.
 enum QuotaUsage {
     static func current(project: String, user: String, database: Database) async throws -> [String: Int] {
-        try await database.withConnection { sql in
-            let servers = try await FlavorResources.projectUsage(sql, project: project)
+        try await database.read { sql in
+            let servers = try await ResourceUsage.project(sql, project)
             return [
                 "key_pairs": try await KeypairStore.count(user: user, sql), "instances": servers.instances, "cores": servers.total.vcpus,
                 "ram": servers.total.memoryMB,

@@ -48,7 +48,7 @@ public struct QuotaStore: Sendable {
             return limits
         }
         if let sql { return try await read(sql) }
-        return try await database.withConnection(read)
+        return try await database.read(read)
     }
 
     /// Sets the project's limits for the given resources.

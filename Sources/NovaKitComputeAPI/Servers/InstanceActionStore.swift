@@ -51,7 +51,7 @@ struct InstanceActionStore: Sendable {
 
     /// Every action recorded for `instance`, newest first.
     func all(instance: String) async throws -> [InstanceActionRecord] {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             try await sql.select().columns(
                 "id", "instance_uuid", "action", "request_id", "user_id", "project_id", "start_time", "message", "updated_at"
             )
@@ -61,7 +61,7 @@ struct InstanceActionStore: Sendable {
 
     /// The action `requestID` started on `instance`, with its events.
     func get(instance: String, requestID: String) async throws -> InstanceActionRecord? {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             guard
                 var action = try await sql.select()
                     .columns("id", "instance_uuid", "action", "request_id", "user_id", "project_id", "start_time", "message", "updated_at")

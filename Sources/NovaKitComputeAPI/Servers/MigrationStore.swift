@@ -49,7 +49,7 @@ struct MigrationStore: Sendable {
 
     /// The instance's newest migration record, if any.
     func latest(instance: String) async throws -> MigrationRecord? {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("migrations").where("instance_uuid", .equal, SQLBind(instance))
                 .readDeleted(.no).orderBy("id", .descending).first().map(Self.migration)
         }
@@ -57,7 +57,7 @@ struct MigrationStore: Sendable {
 
     /// Every migration, oldest first; `instance` narrows to one instance.
     func all(instance: String? = nil) async throws -> [MigrationRecord] {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             var query = sql.select().columns(Self.columns.map { SQLColumn($0) }).from("migrations").readDeleted(.no)
             if let instance { query = query.where("instance_uuid", .equal, SQLBind(instance)) }
             return try await query.orderBy("id").all().map(Self.migration)

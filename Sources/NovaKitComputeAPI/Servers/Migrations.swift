@@ -79,7 +79,7 @@ public struct Migrations: APIExtension {
 
     /// Nova reports flavors in migrations by their internal row id.
     func flavorRowIDs() async throws -> [String: Int] {
-        try await database.withConnection { sql in
+        try await database.read { sql in
             var ids: [String: Int] = [:]
             for row in try await sql.select().columns("id", "flavorid").from("flavors").orderBy("id").all() {
                 ids[try row.decode(column: "flavorid", as: String.self)] = try row.decode(column: "id", as: Int.self)

@@ -124,7 +124,7 @@ extension ServerContext {
     private func move(_ server: Server, _ action: InstanceAction, flavor target: FlavorSnapshot, host requestedHost: String?, _ request: APIRequest)
         async throws -> Reply
     {
-        let usage = try await database.withConnection { sql in try await FlavorResources.hostUsage(sql) }
+        let usage = try await database.read { sql in try await ResourceUsage.hosts(sql) }
         var hosts = compute.configuration.hosts
         if let requestedHost {
             hosts = hosts.filter { $0.name == requestedHost }
@@ -159,7 +159,7 @@ extension ServerContext {
         try await quotas.withQuotas(
             extra, count: (1, 1), project: project,
             used: { sql in
-                let usage = try await FlavorResources.projectUsage(sql, project: project)
+                let usage = try await ResourceUsage.project(sql, project)
                 return ["cores": usage.total.vcpus, "ram": usage.total.memoryMB]
             }
         ) { _, _ in }

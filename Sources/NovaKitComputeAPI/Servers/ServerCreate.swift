@@ -155,12 +155,12 @@ extension ServerContext {
         return try await quotas.withQuotas(
             perInstance, count: plan.count, project: project,
             used: { sql in
-                let usage = try await FlavorResources.projectUsage(sql, project: project)
+                let usage = try await ResourceUsage.project(sql, project)
                 return ["instances": usage.instances, "cores": usage.total.vcpus, "ram": usage.total.memoryMB]
             }
         ) { sql, count in
             var servers: [Server] = []
-            var used = try await FlavorResources.hostUsage(sql)
+            var used = try await ResourceUsage.hosts(sql)
             for index in 0..<count {
                 var host: String?
                 var fault: String?

@@ -14,7 +14,7 @@ extension ServerStore {
         let filters = Self.conditions(query, engine)
         let matches = query.swiftFilter()
         let batchSize = query.hasSwiftFilters ? max(query.limit, 200) : query.limit
-        let page = try await database.withConnection { sql in
+        let page = try await database.read { sql in
             var after = try await Self.markerRowID(query, sql)
             var page: [Server] = []
             while true {

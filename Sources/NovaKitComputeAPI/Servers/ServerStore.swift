@@ -52,7 +52,7 @@ struct ServerStore: Sendable {
 
     /// The instance `id` (live, or also deleted ones with `.yes`); 404 when there is none.
     func get(_ id: String, readDeleted: ReadDeleted = .no) async throws -> Server {
-        let server = try await database.withConnection { sql in
+        let server = try await database.read { sql in
             try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("instances").where("uuid", .equal, SQLBind(id))
                 .readDeleted(readDeleted).orderBy("id", .descending).first().map { try Self.server($0) }
         }
@@ -74,7 +74,7 @@ struct ServerStore: Sendable {
     func withDetails(_ servers: [Server]) async throws -> [Server] {
         guard !servers.isEmpty else { return [] }
         let ids = servers.map(\.id)
-        return try await database.withConnection { sql in
+        return try await database.read { sql in
             var metadata: [String: [String: String]] = [:]
             var tags: [String: [String]] = [:]
             var faults: [String: InstanceFault] = [:]
