@@ -14,7 +14,7 @@ shift $(( $# < 2 ? $# : 2 ))
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
 command -v wrk > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null; }
-swift build -c release --product novakit > /dev/null
+swift build -c release --product novakit > /dev/null 2>&1
 binary="$PWD/.build/release/novakit"
 work=$(mktemp -d)
 pid=""
@@ -38,7 +38,7 @@ api() { curl -sf -H "X-Auth-Token: ${TOKEN:-$token}" -H 'Content-Type: applicati
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-# Median requests/s of `runs` wrk runs against a path; also leaves the median p99 (ms) in $p99.
+# Median requests/s and median p99 latency (ms) of `runs` wrk runs against a path, as "rate p99".
 rate() {
     local rates=() p99s=() out p
     for _ in $(seq 1 "$runs"); do
@@ -51,8 +51,7 @@ rate() {
             *s) p99s+=("$(awk -v v="${p%s}" 'BEGIN {print v * 1000}')") ;;
         esac
     done
-    p99=$(printf '%s\n' "${p99s[@]}" | median)
-    printf '%s\n' "${rates[@]}" | median
+    echo "$(printf '%s\n' "${rates[@]}" | median) $(printf '%s\n' "${p99s[@]}" | median)"
 }
 
 # Copies the live API-created rows of `instances` until the first project holds $2 servers and the second
@@ -107,11 +106,11 @@ for n in "${sizes[@]}"; do
     middle=$(seed "$database" "$n")
     start "$database"
     server=$(api "http://127.0.0.1:$port/v2.1/servers?limit=1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["servers"][0]["id"])')
-    root=$(rate "/")
-    detail=$(rate "/v2.1/$project/servers/detail?limit=100"); detail_p99=$p99
-    summary=$(rate "/v2.1/$project/servers?limit=100"); summary_p99=$p99
-    marker=$(rate "/v2.1/$project/servers/detail?limit=100&marker=$middle")
-    one=$(rate "/v2.1/$project/servers/$server"); one_p99=$p99
+    read -r root _ <<< "$(rate "/")"
+    read -r detail detail_p99 <<< "$(rate "/v2.1/$project/servers/detail?limit=100")"
+    read -r summary summary_p99 <<< "$(rate "/v2.1/$project/servers?limit=100")"
+    read -r marker _ <<< "$(rate "/v2.1/$project/servers/detail?limit=100&marker=$middle")"
+    read -r one one_p99 <<< "$(rate "/v2.1/$project/servers/$server")"
     creates=()
     for i in $(seq 1 20); do
         creates+=("$(api -o /dev/null -w '%{time_total}' -d "{\"server\": {\"name\": \"timed$i\", \"imageRef\": \"$image\", \"flavorRef\": \"1\", \"networks\": \"auto\"}}" \

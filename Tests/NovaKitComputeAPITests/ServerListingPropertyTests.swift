@@ -136,7 +136,7 @@ enum ServerSet {
     /// Every row, live or deleted, decoded as the API does.
     static func readAll(_ database: Database) async throws -> [Server] {
         let rows = try await database.withConnection { sql in
-            try await sql.select().columns(ServerStore.columns.map { SQLColumn($0) }).from("instances").all().map { try ServerStore.server($0) }
+            try await InstanceRow.select(on: sql, readDeleted: .yes).all(InstanceRow.self).map(Server.init)
         }
         return try await ServerStore(database: database, clock: SystemClock()).withDetails(rows)
     }

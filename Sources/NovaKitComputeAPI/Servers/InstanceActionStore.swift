@@ -49,13 +49,26 @@ struct InstanceActionStore: Sendable {
             ).run()
     }
 
-    /// Every action recorded for `instance`, newest first.
-    func all(instance: String) async throws -> [InstanceActionRecord] {
+    /// Actions recorded for `instance`, newest first: changed within `changes` (an action never updated is
+    /// before any time), after the action `marker` (400 when the instance has none such), at most `limit`.
+    func list(
+        instance: String, changesSince: Date? = nil, changesBefore: Date? = nil, limit: Int = .max, marker: String? = nil
+    ) async throws -> [InstanceActionRecord] {
         try await database.read { sql in
-            try await sql.select().columns(
-                "id", "instance_uuid", "action", "request_id", "user_id", "project_id", "start_time", "message", "updated_at"
-            )
-            .from("instance_actions").where("instance_uuid", .equal, SQLBind(instance)).orderBy("id", .descending).all().map(Self.action)
+            var query = sql.select()
+                .columns("id", "instance_uuid", "action", "request_id", "user_id", "project_id", "start_time", "message", "updated_at")
+                .from("instance_actions").where("instance_uuid", .equal, SQLBind(instance))
+            if let since = changesSince { query = query.where("updated_at", .greaterThanOrEqual, SQLBind(since)) }
+            if let before = changesBefore {
+                query = query.where { $0.where("updated_at", .is, SQLLiteral.null).orWhere("updated_at", .lessThanOrEqual, SQLBind(before)) }
+            }
+            if let marker {
+                let row = try await sql.select().column("id").from("instance_actions").where("instance_uuid", .equal, SQLBind(instance))
+                    .where("request_id", .equal, SQLBind(marker)).orderBy("id", .descending).first()
+                guard let row else { throw Fault.badRequest("marker [\(marker)] not found") }
+                query = query.where("id", .lessThan, SQLBind(try row.decode(column: "id", as: Int.self)))
+            }
+            return try await query.orderBy("id", .descending).limit(limit).all().map(Self.action)
         }
     }
 

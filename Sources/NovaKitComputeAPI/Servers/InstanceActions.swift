@@ -37,18 +37,20 @@ public struct InstanceActions: APIExtension {
         // Actions stay visible after the server is deleted (2.21+).
         Resource(Self.key, lookup: servers.lookup { $0.version >= APIVersion(2, 21) ? .yes : .no }) {
             Index(policy: Rules.list) { server, request in
-                var actions = try await store.all(instance: server.id)
                 var body: JSON = [:]
+                let actions: [InstanceActionRecord]
                 if request.version >= APIVersion(2, 58) {
-                    if let since = try ServerListing.date("changes-since", request) { actions.removeAll { ($0.updated ?? .distantPast) < since } }
-                    if let before = try ServerListing.date("changes-before", request) { actions.removeAll { ($0.updated ?? .distantPast) > before } }
                     let (limit, marker) = try request.pagination()
-                    actions = try request.page(actions, limit: limit, marker: marker, key: \.requestID)
+                    actions = try await store.list(
+                        instance: server.id, changesSince: try ServerListing.date("changes-since", request),
+                        changesBefore: try ServerListing.date("changes-before", request), limit: limit, marker: marker)
                     if let next = request.nextLinks(
                         "servers/\(server.id)/os-instance-actions", page: actions.count, limit: limit, lastMarker: actions.last?.requestID)
                     {
                         body["links"] = next
                     }
+                } else {
+                    actions = try await store.list(instance: server.id)
                 }
                 body["instanceActions"] = .array(actions.map { Self.view($0, request) })
                 return Reply(body)

@@ -6,8 +6,11 @@ import NovaKitPolicy
 import NovaKitStorage
 import SQLKit
 
-/// A resize or cold migration as recorded in `migrations`.
-struct MigrationRecord: Sendable {
+/// A resize or cold migration as recorded in `migrations`; the coding keys are its columns.
+struct MigrationRecord: StoredRow {
+    static let table = "migrations"
+    static let columns = CodingKeys.allCases.map(\.rawValue)
+
     var id: Int
     var uuid: String
     var instance: String
@@ -21,17 +24,33 @@ struct MigrationRecord: Sendable {
     var projectID: String?
     var createdAt: Date
     var updatedAt: Date?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, uuid, status
+        case instance = "instance_uuid", sourceCompute = "source_compute", destCompute = "dest_compute"
+        case oldFlavorID = "old_instance_type_id", newFlavorID = "new_instance_type_id", type = "migration_type", userID = "user_id"
+        case projectID = "project_id", createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+/// What an `os-migrations` list asks for; every field narrows it.
+struct MigrationFilter: Sendable {
+    var instance: String?
+    var status: String?
+    /// Migrations from or to this host.
+    var host: String?
+    var sourceCompute: String?
+    var type: String?
+    var userID: String?
+    var projectID: String?
+    var changesSince: Date?
+    var changesBefore: Date?
 }
 
 /// The SQL of `migrations`: the API writes the record when it accepts a resize, the lifecycle journal moves it.
 struct MigrationStore: Sendable {
     let database: Database
     let clock: any NovaClock
-
-    static let columns = [
-        "id", "uuid", "instance_uuid", "source_compute", "dest_compute", "old_instance_type_id", "new_instance_type_id", "migration_type",
-        "status", "user_id", "project_id", "created_at", "updated_at",
-    ]
 
     func create(_ migration: MigrationRecord) async throws {
         let now = clock.now()
@@ -50,29 +69,36 @@ struct MigrationStore: Sendable {
     /// The instance's newest migration record, if any.
     func latest(instance: String) async throws -> MigrationRecord? {
         try await database.read { sql in
-            try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("migrations").where("instance_uuid", .equal, SQLBind(instance))
-                .readDeleted(.no).orderBy("id", .descending).first().map(Self.migration)
+            try await MigrationRecord.select(on: sql).where("instance_uuid", .equal, SQLBind(instance)).orderBy("id", .descending)
+                .first(MigrationRecord.self)
         }
     }
 
-    /// Every migration, oldest first; `instance` narrows to one instance.
-    func all(instance: String? = nil) async throws -> [MigrationRecord] {
+    /// Migrations matching `filter`, oldest or newest first; with `marker` (a migration's uuid; 400 when
+    /// there is none such) only those after it; at most `limit`.
+    func list(_ filter: MigrationFilter = MigrationFilter(), newestFirst: Bool = false, limit: Int = .max, marker: String? = nil)
+        async throws -> [MigrationRecord]
+    {
         try await database.read { sql in
-            var query = sql.select().columns(Self.columns.map { SQLColumn($0) }).from("migrations").readDeleted(.no)
-            if let instance { query = query.where("instance_uuid", .equal, SQLBind(instance)) }
-            return try await query.orderBy("id").all().map(Self.migration)
+            var query = MigrationRecord.select(on: sql)
+            for (column, value) in [
+                ("instance_uuid", filter.instance), ("status", filter.status), ("source_compute", filter.sourceCompute),
+                ("migration_type", filter.type), ("user_id", filter.userID), ("project_id", filter.projectID),
+            ] {
+                if let value { query = query.where(SQLColumn(column), .equal, SQLBind(value)) }
+            }
+            if let host = filter.host {
+                query = query.where { $0.where("source_compute", .equal, SQLBind(host)).orWhere("dest_compute", .equal, SQLBind(host)) }
+            }
+            let changed = SQLFunction("COALESCE", args: SQLColumn("updated_at"), SQLColumn("created_at"))
+            if let since = filter.changesSince { query = query.where(changed, .greaterThanOrEqual, SQLBind(since)) }
+            if let before = filter.changesBefore { query = query.where(changed, .lessThanOrEqual, SQLBind(before)) }
+            if let marker {
+                let row = try await sql.select().column("id").from("migrations").where("uuid", .equal, SQLBind(marker)).readDeleted(.no).first()
+                guard let row else { throw Fault.badRequest("marker [\(marker)] not found") }
+                query = query.where("id", newestFirst ? .lessThan : .greaterThan, SQLBind(try row.decode(column: "id", as: Int.self)))
+            }
+            return try await query.orderBy("id", newestFirst ? .descending : .ascending).limit(limit).all(MigrationRecord.self)
         }
-    }
-
-    private static func migration(_ row: any SQLRow) throws -> MigrationRecord {
-        MigrationRecord(
-            id: try row.decode(column: "id"), uuid: try row.decode(column: "uuid"), instance: try row.decode(column: "instance_uuid"),
-            sourceCompute: try row.decode(column: "source_compute", as: String?.self),
-            destCompute: try row.decode(column: "dest_compute", as: String?.self),
-            oldFlavorID: try row.decode(column: "old_instance_type_id", as: String?.self),
-            newFlavorID: try row.decode(column: "new_instance_type_id", as: String?.self), type: try row.decode(column: "migration_type"),
-            status: try row.decode(column: "status"), userID: try row.decode(column: "user_id", as: String?.self),
-            projectID: try row.decode(column: "project_id", as: String?.self), createdAt: try row.decode(column: "created_at"),
-            updatedAt: try row.decode(column: "updated_at", as: Date?.self))
     }
 }

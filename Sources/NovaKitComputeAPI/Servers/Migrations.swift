@@ -37,32 +37,27 @@ public struct Migrations: APIExtension {
     public var api: [APIDeclaration] {
         Resource(Self.key) {
             Index(policy: Rules.index) { request in
-                var migrations = try await store.all(instance: request.queryValue("instance_uuid"))
-                if let status = request.queryValue("status") { migrations.removeAll { $0.status != status } }
-                if let host = request.queryValue("host") { migrations.removeAll { $0.sourceCompute != host && $0.destCompute != host } }
-                if let source = request.queryValue("source_compute") { migrations.removeAll { $0.sourceCompute != source } }
-                if request.version >= APIVersion(2, 23), let type = request.queryValue("migration_type") {
-                    migrations.removeAll { $0.type != type }
-                }
+                var filter = MigrationFilter(
+                    instance: request.queryValue("instance_uuid"), status: request.queryValue("status"), host: request.queryValue("host"),
+                    sourceCompute: request.queryValue("source_compute"))
+                if request.version >= APIVersion(2, 23) { filter.type = request.queryValue("migration_type") }
                 if request.version >= APIVersion(2, 80) {
-                    if let user = request.queryValue("user_id") { migrations.removeAll { $0.userID != user } }
-                    if let project = request.queryValue("project_id") { migrations.removeAll { $0.projectID != project } }
+                    filter.userID = request.queryValue("user_id")
+                    filter.projectID = request.queryValue("project_id")
                 }
                 let flavorIDs = try await flavorRowIDs()
                 var body: JSON = [:]
+                let migrations: [MigrationRecord]
                 if request.version >= APIVersion(2, 59) {
-                    if let since = try ServerListing.date("changes-since", request) {
-                        migrations.removeAll { ($0.updatedAt ?? $0.createdAt) < since }
-                    }
-                    if let before = try ServerListing.date("changes-before", request) {
-                        migrations.removeAll { ($0.updatedAt ?? $0.createdAt) > before }
-                    }
-                    migrations.reverse()
+                    filter.changesSince = try ServerListing.date("changes-since", request)
+                    filter.changesBefore = try ServerListing.date("changes-before", request)
                     let (limit, marker) = try request.pagination()
-                    migrations = try request.page(migrations, limit: limit, marker: marker, key: \.uuid)
+                    migrations = try await store.list(filter, newestFirst: true, limit: limit, marker: marker)
                     if let next = request.nextLinks("os-migrations", page: migrations.count, limit: limit, lastMarker: migrations.last?.uuid) {
                         body["migrations_links"] = next
                     }
+                } else {
+                    migrations = try await store.list(filter)
                 }
                 body["migrations"] = .array(migrations.map { Self.view($0, request, flavorIDs: flavorIDs) })
                 return Reply(body)
@@ -70,7 +65,7 @@ public struct Migrations: APIExtension {
         }
         Resource(Self.serverKey) {
             Index(versions: .from(23), policy: Rules.serverIndex) { server, request in
-                let migrations = try await store.all(instance: server.id)
+                let migrations = try await store.list(MigrationFilter(instance: server.id))
                     .filter { !Self.finalStatuses.contains($0.status) }
                 return Reply(["migrations": .array(migrations.map { Self.serverView($0, request) })])
             }

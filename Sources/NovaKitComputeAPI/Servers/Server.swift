@@ -47,6 +47,12 @@ struct FlavorSnapshot: Codable, Sendable, Equatable {
     }
 
     private static let cache = Mutex<[String: FlavorSnapshot]>([:])
+
+    /// What a row whose snapshot cannot be read shows: an empty flavor.
+    static let unreadable = FlavorSnapshot(
+        Flavor(
+            flavorID: "", name: "", memoryMB: 0, vcpus: 0, rootGB: 0, ephemeralGB: 0, swap: 0, rxtxFactor: 1, isPublic: true, disabled: false,
+            description: nil), extraSpecs: [:])
 }
 
 /// One fixed address of an instance on a (simulated) network.

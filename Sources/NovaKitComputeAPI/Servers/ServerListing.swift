@@ -46,7 +46,7 @@ extension ServerContext {
         let allTenants = try request.queryBool("all_tenants") ?? false
         if allTenants { try request.authorize(detail ? ServerRules.detailAllTenants : ServerRules.indexAllTenants, target: [:]) }
         let query = try ServerQuery(request, isAdminFilterer: request.allows(ServerRules.allowAllFilters, target: [:]), allTenants: allTenants)
-        let page = try await servers.list(query)
+        let page = try await servers.list(query, details: detail)
         let images = detail ? try await images(of: page, request) : [:]
         var body: JSON = [
             "servers": .array(page.map { detail ? ServerViews.detail($0, request, images: images, listing: true) : ServerViews.summary($0, request) })

@@ -7,8 +7,8 @@ import SQLKit
 extension ServerStore {
     /// One page of `query`: filters, order and the marker run in SQL (keyset paging from the marker's own
     /// sort values, never an offset); regular-expression filters are checked here on bounded batches until
-    /// the page is full. Metadata, tags and faults come in one query per table for the whole page.
-    func list(_ query: ServerQuery) async throws -> [Server] {
+    /// the page is full. With `details`, metadata, tags and faults come in one query per table for the whole page.
+    func list(_ query: ServerQuery, details: Bool = true) async throws -> [Server] {
         let engine = database.kind
         let terms = Self.orderTerms(query, engine)
         let filters = Self.conditions(query, engine)
@@ -18,11 +18,11 @@ extension ServerStore {
             var after = try await Self.markerRowID(query, sql)
             var page: [Server] = []
             while true {
-                var select = sql.select().columns(Self.columns.map { SQLColumn($0) }).from("instances")
+                var select = InstanceRow.select(on: sql, readDeleted: .yes)
                 for condition in filters { select = select.where(condition) }
                 if let after { select = select.where(Self.keyset(after: after, terms)) }
                 for term in terms { select = select.orderBy(SQLRaw(term.expression + (term.descending ? " DESC" : " ASC"))) }
-                let batch = try await select.limit(batchSize).all().map { try Self.server($0) }
+                let batch = try await select.limit(batchSize).all(InstanceRow.self).map(Server.init)
                 for server in batch where matches(server) {
                     page.append(server)
                     if page.count == query.limit { return page }
@@ -31,7 +31,7 @@ extension ServerStore {
                 after = last.rowID
             }
         }
-        return try await withDetails(page)
+        return details ? try await withDetails(page) : page
     }
 
     /// The marker's row among the servers the query may list (its project; deleted ones when it reads them);

@@ -12,13 +12,6 @@ struct ServerStore: Sendable {
     let database: Database
     let clock: any NovaClock
 
-    static let columns = [
-        "id", "uuid", "display_name", "display_description", "hostname", "project_id", "user_id", "image_ref", "flavor", "old_flavor",
-        "new_flavor", "vm_state", "task_state", "power_state", "locked", "locked_by", "locked_reason", "host", "key_name", "user_data",
-        "availability_zone", "reservation_id", "launch_index", "access_ip_v4", "access_ip_v6", "network_info", "launched_at",
-        "terminated_at", "created_at", "updated_at", "deleted", "previous_vm_state",
-    ]
-
     /// Inserts a new instance with its metadata, tags and (when it could not be scheduled) its fault, inside
     /// the caller's transaction.
     static func insert(_ server: Server, keyData: String?, fault: String?, _ sql: any SQLDatabase) async throws {
@@ -53,8 +46,8 @@ struct ServerStore: Sendable {
     /// The instance `id` (live, or also deleted ones with `.yes`); 404 when there is none.
     func get(_ id: String, readDeleted: ReadDeleted = .no) async throws -> Server {
         let server = try await database.read { sql in
-            try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("instances").where("uuid", .equal, SQLBind(id))
-                .readDeleted(readDeleted).orderBy("id", .descending).first().map { try Self.server($0) }
+            try await InstanceRow.select(on: sql, readDeleted: readDeleted).where("uuid", .equal, SQLBind(id)).orderBy("id", .descending)
+                .first(InstanceRow.self).map(Server.init)
         }
         guard let server else { throw InstanceNotFound(id: id) }
         return try await withDetails([server])[0]
@@ -104,39 +97,6 @@ struct ServerStore: Sendable {
                 return server
             }
         }
-    }
-
-    static func server(_ row: any SQLRow) throws -> Server {
-        let addresses = NetworkAddress.parse(try row.decode(column: "network_info", as: String?.self))
-        let vm = VMState(rawValue: try row.decode(column: "vm_state", as: String.self)) ?? .error
-        return Server(
-            rowID: try row.decode(column: "id"), id: try row.decode(column: "uuid"), name: try row.decode(column: "display_name"),
-            description: try row.decode(column: "display_description", as: String?.self),
-            hostname: try row.decode(column: "hostname", as: String?.self),
-            projectID: try row.decode(column: "project_id"), userID: try row.decode(column: "user_id"),
-            imageRef: try row.decode(column: "image_ref", as: String?.self),
-            flavor: FlavorSnapshot.parse(try row.decode(column: "flavor", as: String.self))
-                ?? FlavorSnapshot(
-                    Flavor(
-                        flavorID: "", name: "", memoryMB: 0, vcpus: 0, rootGB: 0, ephemeralGB: 0, swap: 0, rxtxFactor: 1, isPublic: true,
-                        disabled: false, description: nil), extraSpecs: [:]),
-            oldFlavor: FlavorSnapshot.parse(try row.decode(column: "old_flavor", as: String?.self)),
-            newFlavor: FlavorSnapshot.parse(try row.decode(column: "new_flavor", as: String?.self)),
-            state: InstanceState(
-                vm, task: try row.decode(column: "task_state", as: String?.self).flatMap(TaskState.init(rawValue:)),
-                power: PowerState(rawValue: try row.decode(column: "power_state", as: Int.self)) ?? .noState),
-            locked: try row.decode(column: "locked", as: Bool.self), lockedBy: try row.decode(column: "locked_by", as: String?.self),
-            lockedReason: try row.decode(column: "locked_reason", as: String?.self), host: try row.decode(column: "host", as: String?.self),
-            keyName: try row.decode(column: "key_name", as: String?.self), userData: try row.decode(column: "user_data", as: String?.self),
-            availabilityZone: try row.decode(column: "availability_zone", as: String?.self),
-            reservationID: try row.decode(column: "reservation_id", as: String?.self) ?? "",
-            launchIndex: try row.decode(column: "launch_index", as: Int?.self) ?? 0,
-            accessIPv4: try row.decode(column: "access_ip_v4", as: String?.self) ?? "",
-            accessIPv6: try row.decode(column: "access_ip_v6", as: String?.self) ?? "", addresses: addresses,
-            launchedAt: try row.decode(column: "launched_at", as: Date?.self), terminatedAt: try row.decode(column: "terminated_at", as: Date?.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date?.self),
-            deleted: try row.decode(column: "deleted", as: Int.self) != 0,
-            previousVMState: try row.decode(column: "previous_vm_state", as: String?.self).flatMap(VMState.init(rawValue:)))
     }
 }
 

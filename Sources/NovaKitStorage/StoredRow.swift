@@ -1,0 +1,39 @@
+public import SQLKit
+
+/// A row type of a soft-deletable table, read and written through `Codable`: its coding keys are the
+/// column names, so a store selects `columns` and decodes whole rows instead of column by column.
+public protocol StoredRow: Codable, Sendable {
+    /// The table the rows live in.
+    static var table: String { get }
+    /// The columns a row is read from, in the order selected.
+    static var columns: [String] { get }
+}
+
+extension StoredRow {
+    /// `SELECT <columns> FROM <table>`, restricted to live rows unless `readDeleted` says otherwise.
+    public static func select(on sql: any SQLDatabase, readDeleted: ReadDeleted = .no) -> SQLSelectBuilder {
+        sql.select().columns(columns.map { SQLColumn($0) }).from(table).readDeleted(readDeleted)
+    }
+
+    /// Decodes one selected row (one lookup per column).
+    public init(row: any SQLRow) throws {
+        self = try Self(from: StoredRowDecoder(row: row))
+    }
+
+    /// The row's columns and values, for an insert or an update (`nil` values as NULL).
+    public func columnValues() throws -> [(String, any SQLExpression)] {
+        try SQLQueryEncoder(nilEncodingStrategy: .asNil).encode(self)
+    }
+}
+
+extension SQLQueryFetcher {
+    /// Every row the query returns, as `Row`.
+    public func all<Row: StoredRow>(_: Row.Type) async throws -> [Row] {
+        try await all().map { try Row(row: $0) }
+    }
+
+    /// The first row the query returns, as `Row`.
+    public func first<Row: StoredRow>(_: Row.Type) async throws -> Row? {
+        try await first().map { try Row(row: $0) }
+    }
+}
