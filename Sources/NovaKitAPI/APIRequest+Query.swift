@@ -24,10 +24,10 @@ extension APIRequest {
         throw Fault.badRequest("Invalid input for query parameters \(name). Value: \(text). '\(text)' is not a valid boolean")
     }
 
-    /// `limit` (0 or above `maxLimit` means `maxLimit`; negative is 400) and `marker`.
+    /// `limit` (above `maxLimit` means `maxLimit`; 0 an empty page, as Nova; negative is 400) and `marker`.
     public func pagination(maxLimit: Int = 1000) throws -> (limit: Int, marker: String?) {
         let limit = try queryInt("limit", minimum: 0) ?? maxLimit
-        return (limit == 0 ? maxLimit : Swift.min(limit, maxLimit), queryValue("marker"))
+        return (Swift.min(limit, maxLimit), queryValue("marker"))
     }
 
     /// The page after `marker` (400 when the marker is unknown), at most `limit` long.

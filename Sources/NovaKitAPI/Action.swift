@@ -24,12 +24,13 @@ public struct Action<Member: Sendable>: Sendable {
 }
 
 extension Action {
-    /// An action on the member whose value must be `null`.
+    /// An action on the member that takes no arguments (any value under `key`, as Nova).
     public init(
         _ key: String, versions: VersionRange = .all, policy: PolicyDefault, status: HTTPResponse.Status = .accepted,
         _ handler: @escaping @Sendable (Member, APIRequest) async throws -> Reply
     ) {
-        self.init(key: key, versions: versions, policy: policy, status: status, schema: NullBody.schema(at:), takesMember: true) { request, member in
+        self.init(key: key, versions: versions, policy: policy, status: status, schema: NoArguments.schema(at:), takesMember: true) {
+            request, member in
             try await handler(try Operation<Member>.required(member), request)
         }
     }
@@ -44,13 +45,13 @@ extension Action {
         }
     }
 
-    /// An action that needs nothing of the member (its value must be `null`): no lookup runs, the caller's own
+    /// An action that needs nothing of the member and takes no arguments: no lookup runs, the caller's own
     /// project is the policy target.
     public init(
         _ key: String, versions: VersionRange = .all, policy: PolicyDefault, status: HTTPResponse.Status = .accepted,
         _ handler: @escaping @Sendable (APIRequest) async throws -> Reply
     ) {
-        self.init(key: key, versions: versions, policy: policy, status: status, schema: NullBody.schema(at:), takesMember: false) { request, _ in
+        self.init(key: key, versions: versions, policy: policy, status: status, schema: NoArguments.schema(at:), takesMember: false) { request, _ in
             try await handler(request)
         }
     }

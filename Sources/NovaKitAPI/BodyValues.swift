@@ -1,3 +1,5 @@
+import NovaKitCore
+
 /// An identifier a body may give as a string or as an integer (`"flavorRef": 1`, `"id": "m1.custom"`).
 public struct Identifier: Decodable, Sendable, Hashable {
     public let text: String
@@ -38,5 +40,67 @@ extension KeyedDecodingContainer {
         guard contains(key) else { return nil }
         if try decodeNil(forKey: key) { return .clear }
         return .set(try decode(Value.self, forKey: key))
+    }
+}
+
+/// A boolean as Nova's boolean parameter takes it: JSON `true`/`false` or a string such as `"True"`, `"yes"`,
+/// `"0"` (the body's schema, `Schema.novaBoolean`, has already refused anything else).
+public struct FlexibleBool: Decodable, Sendable, Hashable {
+    public let value: Bool
+
+    public init(_ value: Bool) { self.value = value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let flag = try? container.decode(Bool.self) {
+            value = flag
+            return
+        }
+        let text = try container.decode(String.self)
+        if FlexibleBoolWords.truthy.contains(text) {
+            value = true
+        } else if FlexibleBoolWords.falsy.contains(text) {
+            value = false
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a boolean")
+        }
+    }
+}
+
+/// An integer as Nova's integer parameters take it: a JSON integer or a string of digits (`"5120"`).
+public struct FlexibleInt: Decodable, Sendable, Hashable {
+    public let value: Int
+
+    public init(_ value: Int) { self.value = value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            value = number
+            return
+        }
+        let text = try container.decode(String.self)
+        guard let number = Int(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an integer")
+        }
+        value = number
+    }
+}
+
+/// A number as Nova's float parameters take it: a JSON number or a string of digits (`"1.5"`).
+public struct FlexibleDouble: Decodable, Sendable, Hashable {
+    public let value: Double
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            value = number
+            return
+        }
+        let text = try container.decode(String.self)
+        guard let number = Double(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a number")
+        }
+        value = number
     }
 }

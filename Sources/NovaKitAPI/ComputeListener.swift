@@ -87,6 +87,9 @@ public struct ComputeListener: Listener {
         switch registry.routes.resolve(method: request.method, path: prefix.rest, version: routingVersion) {
         case .notFound:
             throw Fault.notFound("The resource could not be found.")
+        case .methodNotAllowed where path.hasSuffix("/"):
+            // `DELETE /images/` names a member with a blank id, which Nova reports as not found.
+            throw Fault.notFound("The resource could not be found.")
         case .methodNotAllowed(let allowed):
             throw Fault(
                 code: 405, message: "The method \(request.method.rawValue) is not allowed for this resource.",

@@ -12,8 +12,9 @@ extension Optional: RequestBody where Wrapped: RequestBody {
     public static func schema(at version: APIVersion) -> Schema { Wrapped.schema(at: version).nullable }
 }
 
-/// A body whose only valid value is JSON `null` (`{"pause": null}`).
-public struct NullBody: RequestBody {
-    public static func schema(at version: APIVersion) -> Schema { .null }
+/// The value of an action that takes no arguments. Nova validates none of them, so any value is accepted and
+/// ignored: `{"pause": null}`, `{"pause": {}}` (what tempest and the clients send).
+public struct NoArguments: RequestBody {
+    public static func schema(at version: APIVersion) -> Schema { .any }
     public init(from decoder: any Decoder) throws {}
 }

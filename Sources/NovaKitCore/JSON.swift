@@ -89,11 +89,43 @@ extension JSON {
     /// Parses a request body; throws `JSONBodyError` on malformed JSON or invalid UTF-8.
     public static func parse(_ data: Data) throws -> JSON {
         guard String(data: data, encoding: .utf8) != nil else { throw JSONBodyError.invalidUTF8 }
+        let parsed: JSON
         do {
-            return try JSONDecoder().decode(JSON.self, from: data)
+            parsed = try JSONDecoder().decode(JSON.self, from: data)
         } catch {
             throw JSONBodyError.malformed
         }
+        // Foundation's decoder tolerates `[1,]` and `{"a": 1,}`; Nova (Python's json) refuses them.
+        guard !hasTrailingComma(data) else { throw JSONBodyError.malformed }
+        return parsed
+    }
+
+    /// Whether a comma outside any string is followed (past whitespace) by `]` or `}`. Run only on text
+    /// the decoder accepted, so strings and escapes are well formed.
+    private static func hasTrailingComma(_ data: Data) -> Bool {
+        var inString = false
+        var escaped = false
+        var afterComma = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): if afterComma { return true }
+            case UInt8(ascii: "\""): inString = true
+            default: break
+            }
+            afterComma = byte == UInt8(ascii: ",")
+        }
+        return false
     }
 
     /// Serializes with sorted keys and unescaped slashes, as bodies are sent: byte for byte what

@@ -75,8 +75,23 @@ extension Schema {
         Schema(types: [.integer], minimum: minimum, maximum: maximum)
     }
 
-    /// A boolean.
+    /// A strict JSON boolean.
     public static let boolean = Schema(types: [.boolean])
+
+    /// Nova's boolean parameter: `true`/`false` or one of the strings Nova reads as them
+    /// (`"True"`, `"true"`, `"1"`, `"yes"`, `"on"` … and their opposites). Decode it as `FlexibleBool`.
+    public static let novaBoolean = Schema(types: [.boolean, .string], enumValues: novaBooleanValues)
+
+    /// The values `novaBoolean` accepts.
+    public static let novaBooleanValues: [JSON] =
+        [.bool(true)] + FlexibleBoolWords.truthy.map(JSON.string) + [.bool(false)] + FlexibleBoolWords.falsy.map(JSON.string)
+
+    /// Nova's integer parameter: an integer, or a string of digits (with an optional leading `-` when
+    /// `minimum` is negative) whose value is then held to the same bounds. Decode it as `FlexibleInt`.
+    public static func integerOrNumeric(minimum: Int? = nil, maximum: Int? = nil) -> Schema {
+        let sign = (minimum ?? 0) < 0 ? "-?" : ""
+        return Schema(types: [.integer, .string], minLength: 1, pattern: "^\(sign)[0-9]+$", minimum: minimum, maximum: maximum)
+    }
 
     /// An array of `items`.
     public static func array(_ items: Schema, minItems: Int? = nil, maxItems: Int? = nil) -> Schema {
@@ -96,4 +111,10 @@ extension Schema {
         }
         return copy
     }
+}
+
+/// The strings Nova's boolean parameter reads as `true` and as `false`.
+public enum FlexibleBoolWords {
+    public static let truthy = ["True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes"]
+    public static let falsy = ["False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no"]
 }

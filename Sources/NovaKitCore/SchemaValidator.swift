@@ -29,7 +29,10 @@ extension Schema {
             throw fail(field, value, "\(value.pythonRepr) is not one of \(list)")
         }
         switch value {
-        case .string(let text): try checkString(text, value: value, field: field)
+        case .string(let text):
+            try checkString(text, value: value, field: field)
+            // A numeric string where an integer may stand: held to the integer's bounds too.
+            if types.contains(.integer), let number = Int(text) { try checkInteger(number, value: value, field: field) }
         case .int(let number): try checkInteger(number, value: value, field: field)
         case .array(let elements): return .array(try checkArray(elements, value: value, field: field, tolerant: tolerant))
         case .object(let members): return .object(try checkObject(members, value: value, field: field, tolerant: tolerant))

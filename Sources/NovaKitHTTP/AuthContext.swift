@@ -31,7 +31,7 @@ public protocol Authenticator: Sendable {
 
 /// Nova's `noauth2`: the token is `user:project`; `admin` is the admin user.
 ///
-/// Deviation from Nova, as the spec allows: roles are `admin, member, reader` for `admin` and
+/// Deviation from Nova, as the spec allows: roles are `admin, manager, member, reader` for `admin` and
 /// `member, reader` otherwise (Nova leaves them empty), so role-based defaults behave as intended.
 /// A missing token is a 401 fault rather than Nova's 204 token hand-out.
 public struct NoAuth2Authenticator: Authenticator {
@@ -54,7 +54,7 @@ public struct NoAuth2Authenticator: Authenticator {
         return AuthContext(
             userID: user,
             projectID: project,
-            roles: isAdmin ? ["admin", "member", "reader"] : ["member", "reader"],
+            roles: isAdmin ? ["admin", "manager", "member", "reader"] : ["member", "reader"],
             isAdmin: isAdmin
         )
     }

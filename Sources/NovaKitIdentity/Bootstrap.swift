@@ -42,7 +42,7 @@ extension IdentityService {
                     DomainRecord(id: "default", name: "Default", description: "The default domain", enabled: true), at: now)
             }
             var roles: [String: String] = [:]
-            for name in ["admin", "member", "reader"] {
+            for name in ["admin", "manager", "member", "reader", "service"] {
                 if let role = try await directory.roles.list(["name": name]).first {
                     roles[name] = role.id
                 } else {

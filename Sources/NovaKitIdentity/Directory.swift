@@ -14,8 +14,8 @@ struct Directory {
     var services: IdentityRepository<ServiceRecord> { .init(sql: sql) }
     var endpoints: IdentityRepository<EndpointRecord> { .init(sql: sql) }
 
-    /// Roles that imply others, as Keystone's defaults: admin ⇒ member ⇒ reader.
-    static let implied = ["admin": ["member"], "member": ["reader"]]
+    /// Roles that imply others, as Keystone's bootstrap sets them: admin ⇒ manager ⇒ member ⇒ reader.
+    static let implied = ["admin": ["manager"], "manager": ["member"], "member": ["reader"]]
 
     /// The roles assigned to the user on the project, plus the roles they imply.
     func effectiveRoles(userID: String, projectID: String) async throws -> [RoleRecord] {

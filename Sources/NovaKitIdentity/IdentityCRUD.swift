@@ -26,7 +26,7 @@ struct IdentityCRUD<Record: IdentityRecord> {
         let crud = self
         return [
             IdentityRoute(.get, "v3/\(collection)") { request in
-                try await request.authorize(IdentityPolicies.rule("list_\(crud.member)"))
+                try await request.authorize(IdentityPolicies.rule("list_\(crud.collection)"))
                 let filter = request.query.filter { crud.filters.contains($0.key) }
                 let records = try await request.service.read { try await IdentityRepository<Record>(sql: $0.sql).list(filter) }
                 return .ok(IdentityViews.list(crud.collection, records.map { crud.view($0, request.base) }, request.base))
@@ -38,7 +38,8 @@ struct IdentityCRUD<Record: IdentityRecord> {
                 return .created([crud.member: crud.view(record, request.base)])
             },
             IdentityRoute(.get, "v3/\(collection)/{id}") { request in
-                try await request.authorize(IdentityPolicies.rule("get_\(crud.member)"))
+                try await request.authorize(
+                    IdentityPolicies.rule("get_\(crud.member)"), target: ["target.\(crud.member).id": request.parameter("id")])
                 return .ok([crud.member: crud.view(try await crud.find(request), request.base)])
             },
             IdentityRoute(.patch, "v3/\(collection)/{id}") { request in

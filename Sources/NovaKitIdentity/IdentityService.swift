@@ -45,12 +45,24 @@ public enum IdentityPolicies {
 
     static func rule(_ action: String) -> String { "identity:\(action)" }
 
+    /// Who besides admins may read one record (the target carries `target.<entity>.id`).
+    static let getRule = [
+        "project": "rule:\(admin) or project_id:%(target.project.id)s",
+        "user": "rule:\(admin) or user_id:%(target.user.id)s",
+    ]
+
+    /// Keystone's rule names (`identity:list_users`, `identity:get_project`, …). A user may read their own
+    /// user record and a project they are scoped to, as Keystone's defaults allow.
     public static let defaults: [PolicyDefault] =
         [PolicyDefault(admin, "role:admin", description: "Keystone's admin_required.")]
         + ["domain", "project", "user", "role", "service", "endpoint"].flatMap { entity in
-            ["get", "list", "create", "update", "delete"].map { verb in
-                PolicyDefault(rule("\(verb)_\(entity)"), "rule:\(admin)", description: "\(verb) \(entity)s")
-            }
+            [
+                PolicyDefault(rule("list_\(entity)s"), "rule:\(admin)", description: "list \(entity)s"),
+                PolicyDefault(rule("get_\(entity)"), getRule[entity] ?? "rule:\(admin)", description: "get a \(entity)"),
+            ]
+                + ["create", "update", "delete"].map { verb in
+                    PolicyDefault(rule("\(verb)_\(entity)"), "rule:\(admin)", description: "\(verb) a \(entity)")
+                }
         }
         + ["create_grant", "check_grant", "revoke_grant", "list_grants", "list_role_assignments"].map {
             PolicyDefault(rule($0), "rule:\(admin)")

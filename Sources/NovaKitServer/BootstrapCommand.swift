@@ -23,7 +23,7 @@ struct BootstrapCommand: DistributedCommand {
                 boot.configuration, password: password, identity: identity, registry: api.registry, database: api.database)
         }
         print(
-            "bootstrapped: user admin, project admin, roles admin/member/reader; compute at \(boot.configuration.publicURL):\(boot.configuration.port)/v2.1, identity at \(boot.configuration.identityURL)"
+            "bootstrapped: user admin, project admin, roles admin/manager/member/reader/service; compute at \(boot.configuration.publicURL):\(boot.configuration.port)/v2.1, identity at \(boot.configuration.identityURL)"
         )
     }
 }

@@ -36,7 +36,8 @@ def test_password_token_body(keystone):
     assert body["methods"] == ["password"]
     assert body["user"]["name"] == "admin" and body["user"]["domain"] == {"id": "default", "name": "Default"}
     assert body["project"]["name"] == "admin" and body["project"]["domain"]["id"] == "default"
-    assert sorted(r["name"] for r in body["roles"]) == ["admin", "member", "reader"]
+    # Keystone's bootstrap roles: admin implies manager, manager member, member reader.
+    assert sorted(r["name"] for r in body["roles"]) == ["admin", "manager", "member", "reader"]
     assert body["expires_at"].endswith("Z") and body["issued_at"].endswith("Z") and len(body["audit_ids"]) == 1
     catalog = {service["type"]: service for service in body["catalog"]}
     assert set(catalog) == {"compute", "identity", "image"}
@@ -166,7 +167,7 @@ def test_bootstrap_is_idempotent_and_updates_endpoints(tmp_path):
                       ["identity_users", "identity_projects", "identity_roles", "identity_assignments", "identity_services",
                        "identity_endpoints", "identity_domains", "flavors", "images"]]
     before = counts()
-    assert before == ["1", "1", "3", "1", "3", "9", "1", "5", "1"]
+    assert before == ["1", "1", "5", "1", "3", "9", "1", "5", "1"]
     assert [row[0] for row in db.query("SELECT name FROM flavors WHERE deleted = 0 ORDER BY flavorid")] == \
         ["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"]
     assert db.query("SELECT name, status FROM images WHERE deleted = 0") == [("cirros", "active")]
@@ -281,3 +282,28 @@ def test_identity_listener_can_be_switched_off(novakit):
     server = novakit("--identity-port", "0", auth="noauth2")
     with pytest.raises(requests.ConnectionError):
         requests.get(server.identity + "/v3", timeout=2)
+
+
+def test_bootstrap_creates_keystones_default_roles(keystone):
+    """Keystone's bootstrap roles, as tempest assigns them: admin, manager, member, reader and service."""
+    server, identity = keystone
+    roles = identity.call("GET", "/roles", identity.token()).json()["roles"]
+    assert {"admin", "manager", "member", "reader", "service"} <= {r["name"] for r in roles}
+
+
+def test_member_reads_own_project_and_user_under_keystones_rule_names(keystone):
+    """Keystone's defaults: a user reads the project their token is scoped to and their own user record, not
+    others'; listing users is `identity:list_users`."""
+    server, identity = keystone
+    admin = identity.token()
+    project, user = identity.make_user(admin, "carol", "carol-pw", "carols")
+    other, _ = identity.make_user(admin, "dave", "dave-pw", "daves")
+    token = identity.token("carol", "carol-pw", "carols")
+    own = identity.call("GET", f"/projects/{project['id']}", token)
+    assert own.status_code == 200 and own.json()["project"]["name"] == "carols"
+    assert_keystone_error(identity.call("GET", f"/projects/{other['id']}", token), 403)
+    assert identity.call("GET", f"/users/{user['id']}", token).json()["user"]["name"] == "carol"
+    refused = identity.call("GET", "/users", token)
+    assert_keystone_error(refused, 403)
+    assert "identity:list_users" in refused.json()["error"]["message"]
+    assert identity.call("GET", "/users", admin).status_code == 200

@@ -48,13 +48,13 @@ public struct QuotaSets: APIExtension {
 
         init(from decoder: any Decoder) throws {
             let fields = try decoder.container(keyedBy: CodingKeys.self).decode([String: JSON].self, forKey: .quotaSet)
-            force = fields["force"] == .bool(true)
-            limits = fields.filter { $0.key != "force" }.compactMapValues(\.intValue)
+            force = try fields["force"].map { try $0.decode(FlexibleBool.self).value } ?? false
+            limits = try fields.filter { $0.key != "force" }.mapValues { try $0.decode(FlexibleInt.self).value }
         }
 
         static func schema(at version: APIVersion) -> Schema {
-            var fields: [String: Schema] = ["force": .boolean]
-            for key in QuotaStore.keys(at: version) { fields[key] = .integer(minimum: -1, maximum: Int(Int32.max)) }
+            var fields: [String: Schema] = ["force": .novaBoolean]
+            for key in QuotaStore.keys(at: version) { fields[key] = .integerOrNumeric(minimum: -1, maximum: Int(Int32.max)) }
             return .object(["quota_set": .object(fields)], required: ["quota_set"])
         }
     }

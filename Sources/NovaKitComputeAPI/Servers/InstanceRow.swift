@@ -34,6 +34,7 @@ struct InstanceRow: StoredRow {
     var accessIPv4: String?
     var accessIPv6: String?
     var networkInfo: String?
+    var configDrive: String?
     var launchedAt: Date?
     var terminatedAt: Date?
     var createdAt: Date
@@ -46,7 +47,8 @@ struct InstanceRow: StoredRow {
         case imageRef = "image_ref", oldFlavor = "old_flavor", newFlavor = "new_flavor", vmState = "vm_state", taskState = "task_state"
         case powerState = "power_state", previousVMState = "previous_vm_state", lockedBy = "locked_by", lockedReason = "locked_reason"
         case keyName = "key_name", userData = "user_data", availabilityZone = "availability_zone", reservationID = "reservation_id"
-        case launchIndex = "launch_index", accessIPv4 = "access_ip_v4", accessIPv6 = "access_ip_v6", networkInfo = "network_info"
+        case launchIndex = "launch_index", accessIPv4 = "access_ip_v4", accessIPv6 = "access_ip_v6", networkInfo = "network_info", configDrive =
+            "config_drive"
         case launchedAt = "launched_at", terminatedAt = "terminated_at", createdAt = "created_at", updatedAt = "updated_at"
     }
 }
@@ -67,6 +69,6 @@ extension Server {
             launchIndex: row.launchIndex ?? 0, accessIPv4: row.accessIPv4 ?? "", accessIPv6: row.accessIPv6 ?? "",
             addresses: NetworkAddress.parse(row.networkInfo), launchedAt: row.launchedAt, terminatedAt: row.terminatedAt,
             createdAt: row.createdAt, updatedAt: row.updatedAt, deleted: row.deleted != 0,
-            previousVMState: row.previousVMState.flatMap(VMState.init(rawValue:)))
+            previousVMState: row.previousVMState.flatMap(VMState.init(rawValue:)), configDrive: row.configDrive == "True")
     }
 }

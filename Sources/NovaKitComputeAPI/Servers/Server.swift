@@ -119,6 +119,8 @@ public struct Server: Sendable {
     var fault: InstanceFault?
     /// The vm_state before the action in flight (`nil`: the current one).
     var previousVMState: VMState?
+    /// Whether the instance was asked for a config drive (shown as `"True"` or `""`, as Nova).
+    var configDrive = false
 
     /// Nova's `instance_name` template, `instance-%08x` of the row id.
     var instanceName: String { "instance-" + String(format: "%08x", rowID) }

@@ -75,7 +75,7 @@ struct RebuildBody: RequestBody {
         .object(
             [
                 "imageRef": .string(minLength: 1), "name": .string(minLength: 1, maxLength: 255), "adminPass": .string(),
-                "metadata": ServerMetadataValue.schema, "preserve_ephemeral": .boolean, "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
+                "metadata": ServerMetadataValue.schema, "preserve_ephemeral": .novaBoolean, "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
                 "accessIPv4": .string(), "accessIPv6": .string(), "description": Schema.string(maxLength: 255).nullable,
                 "key_name": Schema.string(minLength: 1, maxLength: 255).nullable, "user_data": Schema.string(maxLength: 65535).nullable,
                 "personality": .array(.any), "trusted_image_certificates": Schema(types: [.array, .null]), "hostname": .string(),

@@ -47,26 +47,6 @@ struct InstanceCount: Decodable, Sendable {
     static let schema = Schema(types: [.integer, .string], pattern: "^[0-9]+$", minimum: 1)
 }
 
-/// A boolean as Nova's parameter type reads it: JSON booleans and `true/1/yes/on`, `false/0/no/off`.
-struct LenientBool: Decodable, Sendable {
-    let value: Bool
-
-    init(from decoder: any Decoder) throws {
-        let given = try JSON(from: decoder)
-        if case .bool(let flag) = given {
-            value = flag
-            return
-        }
-        switch given.stringValue?.lowercased() {
-        case "true", "1", "yes", "on": value = true
-        case "false", "0", "no", "off": value = false
-        default:
-            let name = decoder.codingPath.last?.stringValue ?? "value"
-            throw Fault.badRequest("Invalid input for field/attribute \(name). Value: \(given.pythonStr). is not a boolean")
-        }
-    }
-}
-
 /// `networks` of a create: `none`, `auto` (one address on the simulated `private` network), or a list, in which
 /// any named network or port is unknown here (no network service).
 struct NetworkRequest: Decodable, Sendable {

@@ -21,9 +21,10 @@ struct ServerCreateBody: RequestBody {
         let availabilityZone: String?
         let minCount: InstanceCount?
         let maxCount: InstanceCount?
-        let returnReservationID: LenientBool?
-        let accessIPv4: String?
-        let accessIPv6: String?
+        let returnReservationID: FlexibleBool?
+        let configDrive: FlexibleBool?
+        let accessIPv4: AccessAddress?
+        let accessIPv6: AccessAddress?
         let networks: NetworkRequest?
         let description: String?
         let tags: [String]?
@@ -37,6 +38,7 @@ struct ServerCreateBody: RequestBody {
             case minCount = "min_count"
             case maxCount = "max_count"
             case returnReservationID = "return_reservation_id"
+            case configDrive = "config_drive"
         }
     }
 
@@ -49,8 +51,8 @@ struct ServerCreateBody: RequestBody {
             "name": .string(minLength: 1, maxLength: 255), "imageRef": Schema(types: [.string]),
             "flavorRef": Schema(types: [.string, .integer], minLength: 1), "adminPass": .string(), "metadata": ServerMetadataValue.schema,
             "key_name": .string(minLength: 1, maxLength: 255), "user_data": .string(maxLength: 65535), "availability_zone": .string(maxLength: 255),
-            "min_count": InstanceCount.schema, "max_count": InstanceCount.schema, "return_reservation_id": Schema(types: [.boolean, .string]),
-            "accessIPv4": .string(), "accessIPv6": .string(), "config_drive": Schema(types: [.boolean, .string]),
+            "min_count": InstanceCount.schema, "max_count": InstanceCount.schema, "return_reservation_id": .novaBoolean,
+            "accessIPv4": .string(), "accessIPv6": .string(), "config_drive": .novaBoolean,
             "security_groups": .array(.object(["name": .string()])), "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
             "block_device_mapping_v2": .array(.any), "personality": .array(.any), "networks": NetworkRequest.schema(at: version),
         ]
@@ -82,6 +84,7 @@ struct ServerPlan: Sendable {
     var count: (min: Int, max: Int)
     var returnReservationID: Bool
     var adminPass: String?
+    var configDrive: Bool
 
     /// The display name of instance `index` of `total` (Nova's `name-1 … name-n` for several).
     func name(_ index: Int, of total: Int) -> String { total > 1 ? "\(name)-\(index + 1)" : name }
@@ -142,9 +145,9 @@ extension ServerContext {
             name: body.name, description: body.description, hostname: body.hostname,
             flavor: FlavorSnapshot(flavor, extraSpecs: try await flavors.specs(of: flavor.flavorID)), imageID: imageID, metadata: metadata,
             tags: Set(body.tags ?? []).sorted(), keyName: body.keyName, keyData: keyData, userData: body.userData,
-            availabilityZone: body.availabilityZone, accessIPv4: body.accessIPv4 ?? "", accessIPv6: body.accessIPv6 ?? "",
+            availabilityZone: body.availabilityZone, accessIPv4: body.accessIPv4?.text ?? "", accessIPv6: body.accessIPv6?.text ?? "",
             withNetwork: body.networks?.wantsAddress ?? true, count: (minCount, maxCount),
-            returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass)
+            returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass, configDrive: body.configDrive?.value ?? false)
     }
 
     /// In one transaction: the quotas for as many instances as fit (at least the minimum), a host for each
@@ -179,7 +182,7 @@ extension ServerContext {
                     host: host, keyName: plan.keyName, userData: plan.userData, availabilityZone: plan.availabilityZone,
                     reservationID: reservation, launchIndex: index, accessIPv4: plan.accessIPv4, accessIPv6: plan.accessIPv6,
                     addresses: plan.withNetwork ? [Self.fixedAddress(ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
-                    updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil)
+                    updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil, configDrive: plan.configDrive)
                 try await ServerStore.insert(server, keyData: plan.keyData, fault: fault, sql)
                 try await InstanceActionStore.start("create", instance: server.id, request: request, at: now, sql)
                 servers.append(server)

@@ -9,6 +9,7 @@ extension ServerStore {
     /// sort values, never an offset); regular-expression filters are checked here on bounded batches until
     /// the page is full. With `details`, metadata, tags and faults come in one query per table for the whole page.
     func list(_ query: ServerQuery, details: Bool = true) async throws -> [Server] {
+        guard query.limit > 0 else { return [] }
         let engine = database.kind
         let terms = Self.orderTerms(query, engine)
         let filters = Self.conditions(query, engine)

@@ -27,7 +27,7 @@ enum ServerViews {
             "created": .string(Timestamp.zulu(server.createdAt)), "updated": .string(Timestamp.zulu(server.updatedAt ?? server.createdAt)),
             "addresses": addresses(server), "accessIPv4": .string(server.accessIPv4), "accessIPv6": .string(server.accessIPv6),
             "links": request.links("servers", server.id), "OS-DCF:diskConfig": "MANUAL",
-            "OS-EXT-AZ:availability_zone": .string(server.availabilityZone ?? "nova"), "config_drive": "",
+            "OS-EXT-AZ:availability_zone": .string(server.availabilityZone ?? "nova"), "config_drive": .string(server.configDrive ? "True" : ""),
             "key_name": server.keyName.map(JSON.string) ?? .null,
             "OS-SRV-USG:launched_at": server.launchedAt.map { .string(Timestamp.naive($0)) } ?? .null,
             "OS-SRV-USG:terminated_at": server.terminatedAt.map { .string(Timestamp.naive($0)) } ?? .null,

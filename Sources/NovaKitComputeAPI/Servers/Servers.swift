@@ -58,8 +58,8 @@ struct ServerUpdateBody: RequestBody {
         let name: String?
         let description: Patch<String>?
         let hostname: String?
-        let accessIPv4: String?
-        let accessIPv6: String?
+        let accessIPv4: AccessAddress?
+        let accessIPv6: AccessAddress?
 
         enum CodingKeys: String, CodingKey { case name, description, hostname, accessIPv4, accessIPv6 }
 
@@ -68,8 +68,8 @@ struct ServerUpdateBody: RequestBody {
             name = try container.decodeIfPresent(String.self, forKey: .name)
             description = try container.decodePatch(String.self, forKey: .description)
             hostname = try container.decodeIfPresent(String.self, forKey: .hostname)
-            accessIPv4 = try container.decodeIfPresent(String.self, forKey: .accessIPv4)
-            accessIPv6 = try container.decodeIfPresent(String.self, forKey: .accessIPv6)
+            accessIPv4 = try container.decodeIfPresent(AccessAddress.self, forKey: .accessIPv4)
+            accessIPv6 = try container.decodeIfPresent(AccessAddress.self, forKey: .accessIPv6)
         }
     }
 
@@ -91,8 +91,8 @@ struct ServerUpdateBody: RequestBody {
         if let name = server.name { columns.append(("display_name", name)) }
         if let description = server.description { columns.append(("display_description", description.value)) }
         if let hostname = server.hostname { columns.append(("hostname", hostname)) }
-        if let address = server.accessIPv4 { columns.append(("access_ip_v4", address)) }
-        if let address = server.accessIPv6 { columns.append(("access_ip_v6", address)) }
+        if let address = server.accessIPv4 { columns.append(("access_ip_v4", address.text)) }
+        if let address = server.accessIPv6 { columns.append(("access_ip_v6", address.text)) }
         return columns
     }
 }
