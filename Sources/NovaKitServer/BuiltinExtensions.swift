@@ -20,6 +20,8 @@ public enum BuiltinExtensions {
             Servers(database: database, clock: clock, ids: ids, compute: environment.compute),
             InstanceActions(database: database, clock: clock),
             Migrations(database: database, clock: clock),
+            ServerDiagnostics(clock: clock),
+            AvailabilityZones(compute: environment.compute, clock: clock),
             NovaKitDebug(),
         ]
     }

@@ -1,0 +1,57 @@
+public import NovaKitAPI
+public import NovaKitCompute
+public import NovaKitCore
+public import NovaKitPolicy
+
+/// `os-availability-zone`: the one zone instances land in (`nova`), and for admins (`detail`) every host by
+/// zone with its services — the compute hosts in `nova`, the control services in `internal`.
+public struct AvailabilityZones: APIExtension {
+    public static let key = ResourceKey<Never>("os-availability-zone")
+
+    let hosts: [ComputeHost]
+    let clock: any NovaClock
+
+    public init(compute: ComputeRuntime, clock: any NovaClock) {
+        hosts = compute.configuration.hosts
+        self.clock = clock
+    }
+
+    public let descriptor = ExtensionDescriptor(
+        name: "AvailabilityZone", alias: "os-availability-zone", namespace: "http://docs.openstack.org/compute/ext/availabilityzone/api/v1.1",
+        updated: "2012-12-21T00:00:00Z", description: "1. Add availability_zone to the Create Server API. 2. Add availability zones describing.")
+
+    enum Rules {
+        static let list = PolicyDefault("os_compute_api:os-availability-zone:list", "@", description: "List availability zones.")
+        static let detail = PolicyDefault(
+            "os_compute_api:os-availability-zone:detail", "rule:admin_api", description: "List availability zones with their hosts and services.")
+    }
+
+    public var policies: [PolicyDefault] { [Rules.list, Rules.detail] }
+
+    /// The zone every instance is created in.
+    public static let zone = "nova"
+
+    public var api: [APIDeclaration] {
+        Resource(Self.key) {
+            Index(policy: Rules.list) { _ in
+                Reply(["availabilityZoneInfo": [["zoneName": .string(Self.zone), "zoneState": ["available": true], "hosts": .null]]])
+            }
+            CollectionRoute("detail", policy: Rules.detail) { _ in
+                let updated = JSON.string(Timestamp.naive(clock.now()))
+                let service: JSON = ["available": true, "active": true, "updated_at": updated]
+                var computeHosts: JSON = [:]
+                for host in hosts { computeHosts[host.name] = ["nova-compute": service] }
+                let control = hosts.first?.name ?? "novakit"
+                return Reply([
+                    "availabilityZoneInfo": [
+                        [
+                            "zoneName": "internal", "zoneState": ["available": true],
+                            "hosts": [control: ["nova-conductor": service, "nova-scheduler": service]],
+                        ],
+                        ["zoneName": .string(Self.zone), "zoneState": ["available": true], "hosts": computeHosts],
+                    ]
+                ])
+            }
+        }
+    }
+}
