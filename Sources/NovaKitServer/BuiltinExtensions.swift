@@ -21,6 +21,7 @@ public enum BuiltinExtensions {
             InstanceActions(database: database, clock: clock),
             Migrations(database: database, clock: clock),
             ServerDiagnostics(clock: clock),
+            ServerPassword(),
             AvailabilityZones(compute: environment.compute, clock: clock),
             NovaKitDebug(),
         ]

@@ -1,9 +1,10 @@
-"""Issue 11: os-availability-zone (list and admin detail) and server diagnostics, validated against tempest's
-schemas at each microversion that changes them."""
+"""Issue 11: os-availability-zone (list and admin detail), server diagnostics and os-server-password,
+validated against tempest's schemas at each microversion that changes them."""
 import pytest
 from tempest.lib.api_schema.response.compute.v2_1 import availability_zone as az_schema
+from tempest.lib.api_schema.response.compute.v2_1 import servers as servers21
 
-from conftest import ADMIN, assert_fault, validate
+from conftest import ADMIN, OTHER_PROJECT, assert_fault, validate
 from servers import action, create, server_schema, wait
 
 
@@ -46,3 +47,17 @@ def test_server_diagnostics_by_version(cloud, version):
     assert_fault(stopped, 409)
     assert "Cannot get_diagnostics while the instance is in this state" in stopped.json()["conflictingRequest"]["message"]
     assert_fault(cloud.request("GET", "/v2.1/servers/no-such-server/diagnostics", token=ADMIN, version=version), 404)
+
+
+def test_server_password_reads_empty_and_clears(cloud):
+    """No metadata service posts a password, so it reads as empty; clearing it is a 204; another project's
+    user cannot see the server at all."""
+    server = create(cloud)
+    shown = validate(servers21.show_password, cloud.request("GET", f"/v2.1/servers/{server}/os-server-password"))
+    assert shown == {"password": ""}
+    cleared = cloud.request("DELETE", f"/v2.1/servers/{server}/os-server-password")
+    validate(servers21.server_actions_delete_password, cleared)
+    assert cleared.text == ""
+    assert cloud.request("GET", f"/v2.1/servers/{server}/os-server-password", token=ADMIN).json() == {"password": ""}
+    assert_fault(cloud.request("GET", f"/v2.1/servers/{server}/os-server-password", token=f"bob:{OTHER_PROJECT}"), 404)
+    assert_fault(cloud.request("GET", "/v2.1/servers/no-such-server/os-server-password"), 404)
