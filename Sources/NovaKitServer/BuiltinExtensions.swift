@@ -15,6 +15,7 @@ public enum BuiltinExtensions {
             FlavorExtraSpecs(database: database, clock: clock),
             Keypairs(database: database, clock: clock),
             QuotaSets(database: database, clock: clock),
+            QuotaClassSets(database: database, clock: clock),
             Limits(database: database, clock: clock),
             ImagesProxy(database: database, clock: clock),
             Servers(database: database, clock: clock, ids: ids, compute: environment.compute),

@@ -92,3 +92,40 @@ def test_concurrent_creates_stop_exactly_at_the_instance_quota(novakit):
     absolute = cloud.request("GET", "/v2.1/limits").json()["limits"]["absolute"]
     assert absolute["totalInstancesUsed"] == 3
     assert len(cloud.request("GET", "/v2.1/servers").json()["servers"]) == 3
+
+
+@pytest.mark.parametrize("version", [None, "2.50", "2.57"])
+def test_quota_class_sets_by_version_and_the_default_class_drives_project_defaults(cloud, version):
+    from tempest.lib.services.compute.quota_classes_client import QuotaClassesClient
+
+    from servers import pick
+
+    schemas = pick(QuotaClassesClient.schema_versions_info, version)
+    shown = validate(schemas.get_quota_class_set,
+                     cloud.request("GET", "/v2.1/os-quota-class-sets/default", token=ADMIN, version=version))["quota_class_set"]
+    assert shown["id"] == "default" and shown["instances"] == 10 and shown["cores"] == 20
+    assert ("server_groups" in shown) == (version is not None)
+    assert ("floating_ips" in shown) == (version is None)
+    assert ("injected_files" in shown) == (version != "2.57")
+    updated = validate(schemas.update_quota_class_set,
+                       cloud.request("PUT", "/v2.1/os-quota-class-sets/default", token=ADMIN, version=version,
+                                     json={"quota_class_set": {"instances": "25", "cores": 40}}))["quota_class_set"]
+    assert updated["instances"] == 25 and updated["cores"] == 40 and "id" not in updated
+    # Every project without its own value now falls back to the class.
+    assert cloud.request("GET", f"{Q}/defaults").json()["quota_set"]["instances"] == 25
+    assert cloud.request("GET", Q).json()["quota_set"]["instances"] == 25
+    assert cloud.request("GET", "/v2.1/limits").json()["limits"]["absolute"]["maxTotalCores"] == 40
+    cloud.request("PUT", Q, token=ADMIN, json={"quota_set": {"instances": 7}})
+    assert cloud.request("GET", Q).json()["quota_set"]["instances"] == 7
+    # Another class starts from the default class and keeps its own values.
+    gold = cloud.request("PUT", "/v2.1/os-quota-class-sets/gold", token=ADMIN, version=version,
+                         json={"quota_class_set": {"ram": 1024}}).json()["quota_class_set"]
+    assert gold["ram"] == 1024 and gold["instances"] == 25
+    assert cloud.request("GET", f"{Q}/defaults").json()["quota_set"]["ram"] == 51200
+    assert_fault(cloud.request("GET", "/v2.1/os-quota-class-sets/default", version=version), 403)
+    assert_fault(cloud.request("PUT", "/v2.1/os-quota-class-sets/default", version=version,
+                               json={"quota_class_set": {"instances": 1}}), 403)
+    assert_fault(cloud.request("PUT", "/v2.1/os-quota-class-sets/default", token=ADMIN, version=version,
+                               json={"quota_class_set": {"instances": -2}}), 400)
+    assert_fault(cloud.request("PUT", "/v2.1/os-quota-class-sets/default", token=ADMIN, version=version,
+                               json={"quota_class_set": {"colors": 1}}), 400)

@@ -34,7 +34,7 @@ public struct QuotaSets: APIExtension {
 
     public var policies: [PolicyDefault] { [Rules.show, Rules.detail, Rules.defaults, Rules.update, Rules.delete] }
 
-    public var migrations: [SchemaMigration] { [QuotaStore.migration] }
+    public var migrations: [SchemaMigration] { [QuotaStore.migration, QuotaStore.classMigration] }
 
     /// The quota set's project is the policy target: members read their own, admins any.
     static let lookup = MemberLookup<String>.target { project, request in (project, ["project_id": project, "user_id": request.auth.userID]) }
@@ -75,7 +75,7 @@ public struct QuotaSets: APIExtension {
                 return Reply(["quota_set": view])
             }
             MemberRoute("defaults", policy: Rules.defaults) { project, request in
-                Reply(["quota_set": Self.view(QuotaStore.defaults, request, id: project)])
+                Reply(["quota_set": Self.view(try await store.classLimits(QuotaStore.defaultClass), request, id: project)])
             }
             Update(body: UpdateBody.self, policy: Rules.update) { project, body, request in try await update(project, body, request) }
             Delete(policy: Rules.delete, status: .accepted) { project, _ in

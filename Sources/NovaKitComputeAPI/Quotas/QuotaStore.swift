@@ -38,17 +38,58 @@ public struct QuotaStore: Sendable {
         }
     }
 
-    /// The project's limits: its own values over the defaults.
+    /// Quota classes (`os-quota-class-sets`): the `default` class overrides Nova's defaults for every project.
+    static let classMigration = SchemaMigration("quotas/002_create_quota_classes") { sql, _ in
+        try await sql.createSoftDeletableTable("quota_classes") {
+            $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("class_name", type: .text, .notNull)
+                .column("resource", type: .text, .notNull).column("hard_limit", type: .int, .notNull)
+                .unique(["class_name", "resource", "deleted"])
+        }
+    }
+
+    /// The class every project falls back to.
+    public static let defaultClass = "default"
+
+    /// The project's limits: its own values over the `default` quota class over Nova's defaults.
     public func limits(for project: String, _ sql: (any SQLDatabase)? = nil) async throws -> [String: Int] {
         let read: @Sendable (any SQLDatabase) async throws -> [String: Int] = { sql in
+            var limits = try await Self.classLimits(Self.defaultClass, sql)
             let rows = try await sql.select().columns("resource", "hard_limit").from("quotas").where("project_id", .equal, SQLBind(project))
                 .readDeleted(.no).all()
-            var limits = Self.defaults
             for row in rows { limits[try row.decode(column: "resource", as: String.self)] = try row.decode(column: "hard_limit", as: Int.self) }
             return limits
         }
         if let sql { return try await read(sql) }
         return try await database.read(read)
+    }
+
+    /// A quota class's limits: its own values over the `default` class over Nova's defaults.
+    public func classLimits(_ name: String) async throws -> [String: Int] {
+        try await database.read { sql in try await Self.classLimits(name, sql) }
+    }
+
+    static func classLimits(_ name: String, _ sql: any SQLDatabase) async throws -> [String: Int] {
+        let rows = try await sql.select().columns("class_name", "resource", "hard_limit").from("quota_classes")
+            .where("class_name", .in, SQLBind.group(Array(Set([defaultClass, name])))).readDeleted(.no).all()
+        var limits = defaults
+        // The default class first, then the named one over it.
+        for wanted in [defaultClass, name] {
+            for row in rows where try row.decode(column: "class_name", as: String.self) == wanted {
+                limits[try row.decode(column: "resource", as: String.self)] = try row.decode(column: "hard_limit", as: Int.self)
+            }
+        }
+        return limits
+    }
+
+    /// Sets a quota class's limits for the given resources.
+    func setClass(_ values: [String: Int], for name: String) async throws {
+        let now = clock.now()
+        try await database.transaction { sql in
+            for (resource, limit) in values.sorted(by: { $0.key < $1.key }) {
+                try await sql.setLive(
+                    in: "quota_classes", matching: [("class_name", name), ("resource", resource)], values: [("hard_limit", limit)], at: now)
+            }
+        }
     }
 
     /// Sets the project's limits for the given resources.
