@@ -23,6 +23,7 @@ public enum BuiltinExtensions {
             Migrations(database: database, clock: clock),
             ServerDiagnostics(clock: clock),
             ServerPassword(),
+            SimpleTenantUsage(database: database, clock: clock),
             AvailabilityZones(compute: environment.compute, clock: clock),
             NovaKitDebug(),
         ]

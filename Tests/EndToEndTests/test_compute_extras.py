@@ -61,3 +61,44 @@ def test_server_password_reads_empty_and_clears(cloud):
     assert cloud.request("GET", f"/v2.1/servers/{server}/os-server-password", token=ADMIN).json() == {"password": ""}
     assert_fault(cloud.request("GET", f"/v2.1/servers/{server}/os-server-password", token=f"bob:{OTHER_PROJECT}"), 404)
     assert_fault(cloud.request("GET", "/v2.1/servers/no-such-server/os-server-password"), 404)
+
+
+def test_simple_tenant_usage_list_show_and_paging(cloud):
+    import datetime
+
+    from tempest.lib.api_schema.response.compute.v2_1 import tenant_usages
+
+    from conftest import PROJECT
+
+    servers = [create(cloud, name=f"u{i}") for i in range(2)]
+    for server in servers:
+        wait(cloud, server, "ACTIVE")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    window = f"start={(now - datetime.timedelta(hours=1)).isoformat()}&end={(now + datetime.timedelta(hours=1)).isoformat()}"
+    listed = validate(tenant_usages.list_tenant_usage,
+                      cloud.request("GET", f"/v2.1/os-simple-tenant-usage?{window}&detailed=1", token=ADMIN))["tenant_usages"]
+    assert [u["tenant_id"] for u in listed] == [PROJECT]
+    usage = listed[0]
+    assert {s["instance_id"] for s in usage["server_usages"]} == set(servers)
+    # Launched a moment ago and still running: about an hour until the window's end, weighted by the flavor.
+    assert 0.9 < usage["server_usages"][0]["hours"] <= 1.01
+    assert abs(usage["total_memory_mb_usage"] - 512 * usage["total_hours"]) < 0.01
+    assert all(s["state"] == "active" and s["ended_at"] is None and s["flavor"] == "m1.tiny" for s in usage["server_usages"])
+    summary = cloud.request("GET", f"/v2.1/os-simple-tenant-usage?{window}", token=ADMIN).json()["tenant_usages"][0]
+    assert "server_usages" not in summary
+    shown = validate(tenant_usages.get_tenant_usage,
+                     cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{PROJECT}?{window}"))["tenant_usage"]
+    assert len(shown["server_usages"]) == 2
+    assert_fault(cloud.request("GET", f"/v2.1/os-simple-tenant-usage?{window}"), 403)
+    assert_fault(cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{OTHER_PROJECT}?{window}"), 403)
+    backwards = f"start={now.isoformat()}&end={(now - datetime.timedelta(hours=1)).isoformat()}"
+    assert_fault(cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{PROJECT}?{backwards}"), 400)
+    assert_fault(cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{PROJECT}?start=yesterday"), 400)
+    first = cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{PROJECT}?{window}&limit=1", version="2.40").json()
+    assert [s["instance_id"] for s in first["tenant_usage"]["server_usages"]] == servers[:1]
+    assert "marker=" in first["tenant_usage_links"][0]["href"]
+    rest = cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{PROJECT}?{window}&limit=1&marker={servers[0]}", version="2.40").json()
+    assert [s["instance_id"] for s in rest["tenant_usage"]["server_usages"]] == servers[1:]
+    # A window before anything ran holds no usage.
+    early = f"start={(now - datetime.timedelta(days=2)).isoformat()}&end={(now - datetime.timedelta(days=1)).isoformat()}"
+    assert cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{PROJECT}?{early}").json() == {"tenant_usage": {}}
