@@ -24,6 +24,7 @@ public enum BuiltinExtensions {
             ServerDiagnostics(clock: clock),
             ServerPassword(),
             SimpleTenantUsage(database: database, clock: clock),
+            ServerExternalEvents(database: database, clock: clock),
             AvailabilityZones(compute: environment.compute, clock: clock),
             NovaKitDebug(),
         ]

@@ -102,3 +102,30 @@ def test_simple_tenant_usage_list_show_and_paging(cloud):
     # A window before anything ran holds no usage.
     early = f"start={(now - datetime.timedelta(days=2)).isoformat()}&end={(now - datetime.timedelta(days=1)).isoformat()}"
     assert cloud.request("GET", f"/v2.1/os-simple-tenant-usage/{PROJECT}?{early}").json() == {"tenant_usage": {}}
+
+
+def test_server_external_events_per_event_codes(cloud):
+    from tempest.lib.api_schema.response.compute.v2_1 import server_external_events
+
+    server = create(cloud)
+    wait(cloud, server, "ACTIVE")
+    accepted = cloud.request("POST", "/v2.1/os-server-external-events", token=ADMIN,
+                             json={"events": [{"name": "network-changed", "server_uuid": server, "tag": "port-1"}]})
+    events = validate(server_external_events.create, accepted)["events"]
+    assert events == [{"name": "network-changed", "server_uuid": server, "status": "completed", "tag": "port-1", "code": 200}]
+    missing = "8c6a7c4e-0b3d-4f0e-9a55-6f0b8e3b2f11"
+    mixed = cloud.request("POST", "/v2.1/os-server-external-events", token=ADMIN,
+                          json={"events": [{"name": "network-vif-plugged", "server_uuid": server, "status": "failed"},
+                                           {"name": "network-vif-plugged", "server_uuid": missing}]})
+    assert mixed.status_code == 207
+    assert [(e["server_uuid"], e["code"], e["status"]) for e in mixed.json()["events"]] == [(server, 200, "failed"), (missing, 404, "completed")]
+    assert_fault(cloud.request("POST", "/v2.1/os-server-external-events", token=ADMIN,
+                               json={"events": [{"name": "network-changed", "server_uuid": missing}]}), 404)
+    assert_fault(cloud.request("POST", "/v2.1/os-server-external-events",
+                               json={"events": [{"name": "network-changed", "server_uuid": server}]}), 403)
+    assert_fault(cloud.request("POST", "/v2.1/os-server-external-events", token=ADMIN,
+                               json={"events": [{"name": "volume-extended", "server_uuid": server}]}), 400)
+    extended = cloud.request("POST", "/v2.1/os-server-external-events", token=ADMIN, version="2.51",
+                             json={"events": [{"name": "volume-extended", "server_uuid": server}]})
+    assert extended.status_code == 200 and extended.json()["events"][0]["code"] == 200
+    assert_fault(cloud.request("POST", "/v2.1/os-server-external-events", token=ADMIN, json={"events": []}), 400)
