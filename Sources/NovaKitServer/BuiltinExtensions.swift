@@ -26,6 +26,7 @@ public enum BuiltinExtensions {
             SimpleTenantUsage(database: database, clock: clock),
             ServerExternalEvents(database: database, clock: clock),
             AvailabilityZones(compute: environment.compute, clock: clock),
+            InstanceUsageAuditLog(compute: environment.compute, clock: clock),
             NovaKitDebug(),
         ]
     }

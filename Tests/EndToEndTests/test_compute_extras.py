@@ -129,3 +129,25 @@ def test_server_external_events_per_event_codes(cloud):
                              json={"events": [{"name": "volume-extended", "server_uuid": server}]})
     assert extended.status_code == 200 and extended.json()["events"][0]["code"] == 200
     assert_fault(cloud.request("POST", "/v2.1/os-server-external-events", token=ADMIN, json={"events": []}), 400)
+
+
+def test_instance_usage_audit_log_reports_the_last_month(cloud):
+    import datetime
+    from urllib.parse import quote
+
+    from tempest.lib.api_schema.response.compute.v2_1 import instance_usage_audit_logs as audit
+
+    listed = validate(audit.list_instance_usage_audit_log,
+                      cloud.request("GET", "/v2.1/os-instance_usage_audit_log", token=ADMIN))["instance_usage_audit_logs"]
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    this_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    assert listed["period_beginning"] == str(last_month) and listed["period_ending"] == str(this_month)
+    assert sorted(listed["hosts_not_run"]) == ["node-a", "node-b"] and listed["num_hosts"] == 2
+    assert listed["overall_status"] == "0 of 2 hosts done. 0 errors."
+    shown = validate(audit.get_instance_usage_audit_log,
+                     cloud.request("GET", f"/v2.1/os-instance_usage_audit_log/{quote('2026-03-15 10:00:00')}", token=ADMIN))
+    assert shown["instance_usage_audit_log"]["period_beginning"] == "2026-02-01 00:00:00"
+    assert shown["instance_usage_audit_log"]["period_ending"] == "2026-03-01 00:00:00"
+    assert_fault(cloud.request("GET", "/v2.1/os-instance_usage_audit_log/not-a-time", token=ADMIN), 400)
+    assert_fault(cloud.request("GET", "/v2.1/os-instance_usage_audit_log"), 403)
