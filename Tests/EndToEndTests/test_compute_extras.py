@@ -151,3 +151,40 @@ def test_instance_usage_audit_log_reports_the_last_month(cloud):
     assert shown["instance_usage_audit_log"]["period_ending"] == "2026-03-01 00:00:00"
     assert_fault(cloud.request("GET", "/v2.1/os-instance_usage_audit_log/not-a-time", token=ADMIN), 400)
     assert_fault(cloud.request("GET", "/v2.1/os-instance_usage_audit_log"), 403)
+
+
+def test_create_backup_rotates_per_type(cloud):
+    server = create(cloud)
+    wait(cloud, server, "ACTIVE")
+
+    def backup(name, backup_type="daily", rotation=2, version="2.45"):
+        response = action(cloud, server, {"createBackup": {"name": name, "backup_type": backup_type, "rotation": rotation}},
+                           version=version)
+        body = validate(server_schema(version).create_backup, response)
+        wait(cloud, server, "ACTIVE")
+        return response, body
+
+    def backups(backup_type="daily"):
+        images = cloud.request("GET", "/v2.1/images/detail").json()["images"]
+        return sorted(i["name"] for i in images
+                      if i["metadata"].get("image_type") == "backup" and i["metadata"].get("backup_type") == backup_type
+                      and i["metadata"].get("instance_uuid") == server)
+
+    _, first = backup("b1")
+    assert set(first) == {"image_id"}
+    backup("b2")
+    backup("b3", rotation="2")
+    assert backups() == ["b2", "b3"]
+    legacy, _ = backup("w1", backup_type="weekly", rotation=1, version=None)
+    w1 = next(i["id"] for i in cloud.request("GET", "/v2.1/images/detail").json()["images"] if i["name"] == "w1")
+    assert legacy.headers["Location"].endswith(f"/images/{w1}") and legacy.text == ""
+    assert backups("weekly") == ["w1"] and backups() == ["b2", "b3"]
+    none_kept, body = backup("gone", backup_type="weekly", rotation=0)
+    assert set(body) == {"image_id"} and backups("weekly") == []
+    legacy_none, _ = backup("gone-too", backup_type="weekly", rotation=0, version=None)
+    assert "Location" not in legacy_none.headers and legacy_none.text == "" and backups("weekly") == []
+    actions = [a["action"] for a in cloud.request("GET", f"/v2.1/servers/{server}/os-instance-actions").json()["instanceActions"]]
+    assert actions.count("createBackup") == 6
+    for bad in ({"name": "x", "backup_type": "daily", "rotation": -1}, {"name": "x", "rotation": 1},
+                {"name": "x", "backup_type": "daily", "rotation": "many"}):
+        assert_fault(action(cloud, server, {"createBackup": bad}), 400)

@@ -52,6 +52,27 @@ struct CreateImageBody: RequestBody {
     }
 }
 
+/// `{"createBackup": {"name": "…", "backup_type": "daily", "rotation": 2, "metadata": {…}}}`
+struct CreateBackupBody: RequestBody {
+    let name: String
+    let backupType: String
+    let rotation: FlexibleInt
+    let metadata: ServerMetadataValue?
+
+    enum CodingKeys: String, CodingKey {
+        case name, rotation, metadata
+        case backupType = "backup_type"
+    }
+
+    static func schema(at version: APIVersion) -> Schema {
+        .object(
+            [
+                "name": .string(minLength: 1, maxLength: 255), "backup_type": .string(), "rotation": .integerOrNumeric(minimum: 0),
+                "metadata": ServerMetadataValue.schema,
+            ], required: ["name", "backup_type", "rotation"])
+    }
+}
+
 /// `{"rebuild": {"imageRef": "…", "name", "metadata", "adminPass", "description" (2.19), …}}`
 struct RebuildBody: RequestBody {
     let imageRef: String

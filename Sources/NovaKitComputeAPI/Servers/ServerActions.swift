@@ -52,6 +52,9 @@ extension ServerContext {
             Action("createImage", body: CreateImageBody.self, policy: ServerRules.createImage) { server, body, request in
                 try await createImage(server, body, request)
             }
+            Action("createBackup", body: CreateBackupBody.self, policy: ServerRules.createBackup) { server, body, request in
+                try await createBackup(server, body, request)
+            }
             Action("rebuild", body: RebuildBody.self, policy: ServerRules.rebuild) { server, body, request in
                 try await rebuild(server, body, request)
             }
@@ -217,6 +220,36 @@ extension ServerContext {
                 properties: properties, createdAt: clock.now(), updatedAt: nil))
         try await run(.createImage, on: server, request)
         if request.version >= APIVersion(2, 45) { return Reply(["image_id": .string(id)]) }
+        return Reply(nil, headers: ["Location": "\(request.bookmarkBase)/images/\(id)"])
+    }
+
+    /// A snapshot kept as a backup of `backup_type`; only the newest `rotation` backups of that type of the
+    /// server are kept (0 keeps none), as Nova; before 2.45 only a kept backup gets a `Location`.
+    func createBackup(_ server: Server, _ body: CreateBackupBody, _ request: APIRequest) async throws -> Reply {
+        try check(.createImage, server, request)
+        let id = ids.uuid()
+        var properties = body.metadata?.values ?? [:]
+        properties["instance_uuid"] = server.id
+        properties["image_type"] = "backup"
+        properties["backup_type"] = body.backupType
+        properties["base_image_ref"] = server.imageRef ?? ""
+        try await images.create(
+            Image(
+                id: id, name: body.name, status: "active", visibility: "private", containerFormat: "bare", diskFormat: "qcow2",
+                minDisk: server.flavor.disk, minRam: 0, size: 0, checksum: nil, owner: server.projectID, protected: false, hidden: false,
+                properties: properties, createdAt: clock.now(), updatedAt: nil))
+        try await run(.createImage, on: server, request, record: "createBackup")
+        let backups = try await images.all()
+            .filter {
+                $0.properties["instance_uuid"] == server.id && $0.properties["image_type"] == "backup"
+                    && $0.properties["backup_type"] == body.backupType
+            }
+            .sorted { ($0.createdAt, $0.id == id ? 1 : 0) > ($1.createdAt, $1.id == id ? 1 : 0) }
+        for stale in backups.dropFirst(body.rotation.value) {
+            try await images.delete(stale.id, project: server.projectID, isAdmin: true)
+        }
+        if request.version >= APIVersion(2, 45) { return Reply(["image_id": .string(id)]) }
+        guard body.rotation.value > 0 else { return .empty }
         return Reply(nil, headers: ["Location": "\(request.bookmarkBase)/images/\(id)"])
     }
 

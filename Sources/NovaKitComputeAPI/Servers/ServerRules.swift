@@ -26,6 +26,7 @@ enum ServerRules {
     static let stop = ownerRule("servers:stop")
     static let rebuild = ownerRule("servers:rebuild")
     static let createImage = ownerRule("servers:create_image")
+    static let createBackup = ownerRule("os-create-backup")
     static let pause = ownerRule("os-pause-server:pause")
     static let unpause = ownerRule("os-pause-server:unpause")
     static let suspend = ownerRule("os-suspend-server:suspend")
@@ -55,7 +56,7 @@ enum ServerRules {
 
     static let all: [PolicyDefault] = [
         index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
-        resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, pause, unpause, suspend, resume, lock, unlock,
+        resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, createBackup, pause, unpause, suspend, resume, lock, unlock,
         restore, forceDelete, changePassword, unlockOverride, migrate, resetState,
         metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
         tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
