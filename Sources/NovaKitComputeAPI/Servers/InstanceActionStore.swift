@@ -63,10 +63,8 @@ struct InstanceActionStore: Sendable {
                 query = query.where { $0.where("updated_at", .is, SQLLiteral.null).orWhere("updated_at", .lessThanOrEqual, SQLBind(before)) }
             }
             if let marker {
-                let row = try await sql.select().column("id").from("instance_actions").where("instance_uuid", .equal, SQLBind(instance))
-                    .where("request_id", .equal, SQLBind(marker)).orderBy("id", .descending).first()
-                guard let row else { throw Fault.badRequest("marker [\(marker)] not found") }
-                query = query.where("id", .lessThan, SQLBind(try row.decode(column: "id", as: Int.self)))
+                let id = try await sql.markerRowID(marker, in: "instance_actions", column: "request_id", scope: [("instance_uuid", instance)])
+                query = query.where("id", .lessThan, SQLBind(id))
             }
             return try await query.orderBy("id", .descending).limit(limit).all().map(Self.action)
         }

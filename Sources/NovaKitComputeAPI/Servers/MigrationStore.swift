@@ -94,9 +94,8 @@ struct MigrationStore: Sendable {
             if let since = filter.changesSince { query = query.where(changed, .greaterThanOrEqual, SQLBind(since)) }
             if let before = filter.changesBefore { query = query.where(changed, .lessThanOrEqual, SQLBind(before)) }
             if let marker {
-                let row = try await sql.select().column("id").from("migrations").where("uuid", .equal, SQLBind(marker)).readDeleted(.no).first()
-                guard let row else { throw Fault.badRequest("marker [\(marker)] not found") }
-                query = query.where("id", newestFirst ? .lessThan : .greaterThan, SQLBind(try row.decode(column: "id", as: Int.self)))
+                let id = try await sql.markerRowID(marker, in: "migrations", column: "uuid", readDeleted: .no)
+                query = query.where("id", newestFirst ? .lessThan : .greaterThan, SQLBind(id))
             }
             return try await query.orderBy("id", newestFirst ? .descending : .ascending).limit(limit).all(MigrationRecord.self)
         }

@@ -39,11 +39,8 @@ extension ServerStore {
     /// 400 as Nova when it is not one of them.
     private static func markerRowID(_ query: ServerQuery, _ sql: any SQLDatabase) async throws -> Int? {
         guard let marker = query.marker else { return nil }
-        var select = sql.select().column("id").from("instances").where("uuid", .equal, SQLBind(marker))
-            .readDeleted(query.deleted == .no ? .no : .yes)
-        if let project = query.project { select = select.where("project_id", .equal, SQLBind(project)) }
-        guard let row = try await select.orderBy("id", .descending).first() else { throw Fault.badRequest("marker [\(marker)] not found") }
-        return try row.decode(column: "id", as: Int.self)
+        let scope: [(String, any Encodable & Sendable)] = query.project.map { [("project_id", $0)] } ?? []
+        return try await sql.markerRowID(marker, in: "instances", column: "uuid", scope: scope, readDeleted: query.deleted == .no ? .no : .yes)
     }
 
     /// The ORDER BY terms: the sort keys that order anything, then the row id in the last direction.

@@ -106,10 +106,7 @@ public struct SimpleTenantUsage: APIExtension {
                 .where { $0.where("terminated_at", .is, SQLLiteral.null).orWhere("terminated_at", .greaterThan, SQLBind(window.start)) }
             if let project { query = query.where("project_id", .equal, SQLBind(project)) }
             if let marker {
-                let row = try await sql.select().column("id").from("instances").where("uuid", .equal, SQLBind(marker)).orderBy("id", .descending)
-                    .first()
-                guard let row else { throw Fault.badRequest("marker [\(marker)] not found") }
-                query = query.where("id", .greaterThan, SQLBind(try row.decode(column: "id", as: Int.self)))
+                query = query.where("id", .greaterThan, SQLBind(try await sql.markerRowID(marker, in: "instances", column: "uuid")))
             }
             return try await query.orderBy("id").limit(limit).all(InstanceRow.self).map(Server.init)
         }
