@@ -32,6 +32,8 @@ public struct ComputeConfiguration: Sendable {
 public struct ComputeRuntime: Sendable {
     public let engine: LifecycleEngine
     public let configuration: ComputeConfiguration
+    /// The service records (`os-services`, hypervisors) and which hosts the scheduler may use.
+    public let services: ComputeServiceStore
     let database: Database
 
     /// Instance metadata that makes the fake driver fail the listed steps (`spawn,finish_resize`).
@@ -40,6 +42,7 @@ public struct ComputeRuntime: Sendable {
     public init(database: Database, clock: any NovaClock, configuration: ComputeConfiguration, logger: Logger = Logger(label: "novakit.compute")) {
         self.configuration = configuration
         self.database = database
+        services = ComputeServiceStore(database: database, clock: clock)
         let driver = FakeDriver(delay: configuration.stepDelay, failing: configuration.failingSteps) { instance in
             await Self.failingSteps(of: instance, database)
         }

@@ -67,6 +67,7 @@ public enum ComputeSchema {
             }
         },
         ResourceUsage.migration,
+        ComputeServiceStore.migration,
     ]
 
     /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.

@@ -58,6 +58,18 @@ package enum ResourceUsage {
         return usage
     }
 
+    /// Every host's counter row: live instances and what they hold.
+    package static func hostUsage(_ sql: any SQLDatabase) async throws -> [String: HostUsage] {
+        var usage: [String: HostUsage] = [:]
+        for row in try await sql.select().columns("name", "instances", "vcpus", "memory_mb", "disk_gb").from("resource_usage")
+            .where("scope", .equal, SQLBind(Scope.host.rawValue)).readDeleted(.no).all()
+        {
+            usage[try row.decode(column: "name", as: String.self)] = HostUsage(
+                instances: try row.decode(column: "instances", as: Int.self), resources: try resources(row))
+        }
+        return usage
+    }
+
     private static func resources(_ row: any SQLRow) throws -> Resources {
         Resources(
             vcpus: try row.decode(column: "vcpus", as: Int.self), memoryMB: try row.decode(column: "memory_mb", as: Int.self),
@@ -132,4 +144,12 @@ package enum ResourceUsage {
             "CREATE TRIGGER instances_usage AFTER INSERT OR DELETE OR UPDATE OF \(watched) ON instances FOR EACH ROW EXECUTE FUNCTION instances_usage()",
         ]
     }
+}
+
+/// What one host's live instances hold, and how many there are.
+public struct HostUsage: Sendable, Equatable {
+    public var instances: Int
+    public var resources: Resources
+
+    public static let none = HostUsage(instances: 0, resources: .zero)
 }

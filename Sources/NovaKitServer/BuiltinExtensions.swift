@@ -27,6 +27,9 @@ public enum BuiltinExtensions {
             ServerExternalEvents(database: database, clock: clock),
             AvailabilityZones(compute: environment.compute, clock: clock),
             InstanceUsageAuditLog(compute: environment.compute, clock: clock),
+            ComputeServices(compute: environment.compute),
+            Hypervisors(compute: environment.compute, clock: clock),
+            Hosts(compute: environment.compute, clock: clock),
             NovaKitDebug(),
         ]
     }

@@ -27,8 +27,10 @@ public enum NovaKitApplication {
         ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute, logger: logger)
     }
 
-    /// Recovers whatever a previous run left in flight on this node's hosts.
+    /// Registers this node's services (as a starting Nova service does) and recovers whatever a previous run
+    /// left in flight on its hosts.
     public static func recover(_ runtime: ComputeRuntime, configuration: NovaKitConfiguration) async throws {
+        try await runtime.services.register(hosts: configuration.compute.hosts, ids: RandomIDGenerator())
         try await runtime.engine.recover(hosts: Set(configuration.compute.hosts.map(\.name)))
     }
 

@@ -58,6 +58,7 @@ public struct TestCloud: Sendable {
             let environment = APIEnvironment(database: database, clock: SystemClock(), ids: RandomIDGenerator(), compute: runtime)
             let registry = try ExtensionRegistry(extensions(environment), disabled: disabled, enabled: enabled)
             try await SchemaMigrator(database: database, migrations: registry.migrations).sync()
+            try await runtime.services.register(hosts: compute.hosts, ids: RandomIDGenerator())
             if bootstrapped {
                 let context = BootstrapContext(database: database, clock: SystemClock(), ids: RandomIDGenerator())
                 for api in registry.registered { try await api.bootstrap(context) }

@@ -127,7 +127,9 @@ extension ServerContext {
     private func move(_ server: Server, _ action: InstanceAction, flavor target: FlavorSnapshot, host requestedHost: String?, _ request: APIRequest)
         async throws -> Reply
     {
-        let usage = try await database.read { sql in try await ResourceUsage.hosts(sql) }
+        let (usage, unschedulable) = try await database.read { sql in
+            (try await ResourceUsage.hosts(sql), try await ComputeServiceStore.unschedulableHosts(sql))
+        }
         var hosts = compute.configuration.hosts
         if let requestedHost {
             hosts = hosts.filter { $0.name == requestedHost }
@@ -136,9 +138,11 @@ extension ServerContext {
         // A resize may stay on its host (its own usage is released there); a migration moves when another host fits.
         var available = usage
         if let current = server.host { available[current] = (available[current] ?? .zero) - server.flavor.resources }
-        let others = action == .migrate && hosts.count > 1 ? Set([server.host].compactMap { $0 }) : []
+        let others: Set<String> = action == .migrate && hosts.count > 1 ? Set([server.host].compactMap { $0 }) : []
         let destination: ComputeHost
-        do { destination = try Scheduler.select(target.resources, hosts: hosts, used: available, excluding: others) } catch {
+        do {
+            destination = try Scheduler.select(target.resources, hosts: hosts, used: available, excluding: others.union(unschedulable))
+        } catch {
             throw Fault.badRequest(error.reason)
         }
         let migration = MigrationRecord(

@@ -164,11 +164,12 @@ extension ServerContext {
         ) { sql, count in
             var servers: [Server] = []
             var used = try await ResourceUsage.hosts(sql)
+            let unschedulable = try await ComputeServiceStore.unschedulableHosts(sql)
             for index in 0..<count {
                 var host: String?
                 var fault: String?
                 do throws(NoValidHost) {
-                    let chosen = try Scheduler.select(plan.flavor.resources, hosts: hosts, used: used)
+                    let chosen = try Scheduler.select(plan.flavor.resources, hosts: hosts, used: used, excluding: unschedulable)
                     host = chosen.name
                     used[chosen.name] = (used[chosen.name] ?? .zero) + plan.flavor.resources
                 } catch {
