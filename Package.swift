@@ -42,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -70,7 +71,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         // The image catalog and its Glance v2 listener.
         .target(
-            name: "NovaKitImage", dependencies: ["NovaKitCore", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging],
+            name: "NovaKitImage",
+            dependencies: [
+                "NovaKitCore", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging, .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         // Instance states, the lifecycle engine, the fake driver, the scheduler.
         .target(name: "NovaKitCompute", dependencies: ["NovaKitCore", "NovaKitStorage", sqlKit, logging], swiftSettings: swiftSettings),
@@ -83,7 +87,7 @@ let package = Package(
             name: "NovaKitComputeAPI",
             dependencies: [
                 "NovaKitAPI", "NovaKitCompute", "NovaKitImage", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", sqlKit,
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings),
         // Optional extensions, such as the reference `os-documents`.

@@ -81,14 +81,14 @@ public struct ComputeListener: Listener {
             return .json(VersionDocuments.single(document), status: .ok)
         }
 
+        // A trailing slash below the prefix names a member with a blank id (`GET /os-simple-tenant-usage/`,
+        // `DELETE /images/`), which Nova's router matches to nothing.
+        if path.hasSuffix("/") && !prefix.rest.isEmpty { throw Fault.notFound("The resource could not be found.") }
         let routingVersion = prefix.api == .legacy ? APIVersion.minimum : version
         let route: Route
         let parameters: [String: String]
         switch registry.routes.resolve(method: request.method, path: prefix.rest, version: routingVersion) {
         case .notFound:
-            throw Fault.notFound("The resource could not be found.")
-        case .methodNotAllowed where path.hasSuffix("/"):
-            // `DELETE /images/` names a member with a blank id, which Nova reports as not found.
             throw Fault.notFound("The resource could not be found.")
         case .methodNotAllowed(let allowed):
             throw Fault(

@@ -20,9 +20,9 @@ public struct ImagesProxy: APIExtension {
         name: "Images", alias: "images", namespace: "http://docs.openstack.org/compute/core/images/v1.1",
         updated: "2011-01-21T11:33:21Z", description: "Image proxy to the image service (removed in 2.36).")
 
-    static let rule = PolicyDefault("os_compute_api:images", "@", description: "Image proxy calls.")
+    public static let rule = PolicyDefault("os_compute_api:images", "@", description: "Image proxy calls.")
     public var policies: [PolicyDefault] { [Self.rule] }
-    public var migrations: [SchemaMigration] { [ImageStore.migration] }
+    public var migrations: [SchemaMigration] { [ImageStore.migration, ImageStore.hashMigration] }
 
     public func bootstrap(_ context: BootstrapContext) async throws {
         try await store.seedCirros(id: context.ids.uuid())
@@ -47,6 +47,18 @@ public struct ImagesProxy: APIExtension {
         var images = try await store.all().filter { $0.visible(to: request.auth.projectID, isAdmin: request.auth.isAdmin) }
         if let name = request.queryValue("name") { images = images.filter { $0.name == name } }
         if let status = request.queryValue("status") { images = images.filter { Self.statusName($0.status) == status.uppercased() } }
+        // `server` (an id or a server URL) and `type` (snapshot, backup) filter on the properties a snapshot carries.
+        if let server = request.queryValue("server") {
+            let id = server.split(separator: "/").last.map(String.init) ?? server
+            images = images.filter { $0.properties["instance_uuid"] == id }
+        }
+        if let type = request.queryValue("type") { images = images.filter { $0.properties["image_type"] == type } }
+        if let since = request.queryValue("changes-since") {
+            guard let date = Timestamp.parse(since) else { throw Fault.badRequest("Invalid changes-since value") }
+            images = images.filter { ($0.updatedAt ?? $0.createdAt) >= date }
+        }
+        if let minDisk = try request.queryInt("minDisk") { images = images.filter { $0.minDisk >= minDisk } }
+        if let minRam = try request.queryInt("minRam") { images = images.filter { $0.minRam >= minRam } }
         let (limit, marker) = try request.pagination()
         images = try request.page(images, limit: limit, marker: marker, key: \.id)
         var body: JSON = ["images": .array(images.map { detail ? Self.detail($0, request) : Self.summary($0, request) })]

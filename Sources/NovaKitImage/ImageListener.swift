@@ -14,11 +14,13 @@ public struct ImageListener: Listener {
     public let name = "image"
 
     let store: ImageStore
+    let data: ImageDataStore
     let authenticator: any Authenticator
     let ids: any IDGenerator
 
-    public init(store: ImageStore, authenticator: any Authenticator, ids: any IDGenerator) {
+    public init(store: ImageStore, data: ImageDataStore, authenticator: any Authenticator, ids: any IDGenerator) {
         self.store = store
+        self.data = data
         self.authenticator = authenticator
         self.ids = ids
     }
@@ -56,26 +58,71 @@ public struct ImageListener: Listener {
             return .json(ImageViews.glance(try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)), status: .ok)
         case (.delete, 3):
             try await store.delete(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)
+            data.delete(String(segments[2]))
             return Response(status: .noContent)
         case (.put, 4) where segments[3] == "file":
+            try await upload(String(segments[2]), request, auth)
+            return Response(status: .noContent)
+        case (.get, 4) where segments[3] == "file":
+            return try await download(String(segments[2]), auth)
+        case (.get, 4) where segments[3] == "tasks":
+            // Image tasks (Glance 2.12): NovaKit runs no asynchronous import or location tasks.
             _ = try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)
-            throw Fault(code: 501, message: "NovaKit keeps image metadata only; uploading image data is not supported.")
+            return .json(["tasks": []], status: .ok)
         default:
             throw Fault(code: 405, message: "The method is not allowed for this resource.")
         }
+    }
+
+    /// `PUT /v2/images/{id}/file`: the owner (or an admin) streams the data of a queued image; it becomes
+    /// `active` with its size and checksums. An image that already has data is a 409.
+    private func upload(_ id: String, _ request: Request, _ auth: AuthContext) async throws {
+        let image = try await store.get(id, project: auth.projectID, isAdmin: auth.isAdmin)
+        guard auth.isAdmin || image.owner == auth.projectID else { throw Fault.forbidden("You are not permitted to upload data to this image.") }
+        let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+        guard contentType == nil || contentType == "application/octet-stream" else {
+            throw Fault(code: 415, message: "Content type \(contentType ?? "") is not supported for image data; use application/octet-stream.")
+        }
+        guard try await store.transition(id, from: "queued", to: "saving") else {
+            throw Fault.conflict("Image status transition from \(image.status) to saving is not allowed")
+        }
+        do {
+            let written = try await data.write(id, chunks: request.body.map { Array(buffer: $0) })
+            try await store.recordUpload(id, size: written.size, checksum: written.checksum, osHashValue: written.osHashValue)
+        } catch {
+            data.delete(id)
+            _ = try? await store.transition(id, from: "saving", to: "queued")
+            throw error
+        }
+    }
+
+    /// `GET /v2/images/{id}/file`: the data with its MD5 as `Content-MD5`; 204 when nothing was uploaded.
+    private func download(_ id: String, _ auth: AuthContext) async throws -> Response {
+        let image = try await store.get(id, project: auth.projectID, isAdmin: auth.isAdmin)
+        guard let bytes = try data.read(id) else { return Response(status: .noContent) }
+        var headers: HTTPFields = [.contentType: "application/octet-stream"]
+        if let checksum = image.checksum, let md5 = HTTPField.Name("Content-MD5") { headers[md5] = checksum }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     private func list(_ request: Request, _ auth: AuthContext, _ base: String) async throws -> Response {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let visibility = query["visibility"]
+        let filters = query.filter { !Self.controlParameters.contains($0.key) }
         var images = try await store.all().filter { image in
             guard image.visible(to: auth.projectID, isAdmin: auth.isAdmin) || visibility == "all" && auth.isAdmin else { return false }
             if let visibility, visibility != "all", image.visibility != visibility { return false }
-            if let name = query["name"], image.name != name { return false }
-            if let status = query["status"], image.status != status { return false }
-            if let owner = query["owner"], image.owner != owner { return false }
-            return true
+            // Every other parameter filters on a field or, as Glance flattens them, an additional property.
+            return filters.allSatisfy { key, value in image.field(key) == value }
+        }
+        let order = try Self.sortOrder(query)
+        images.sort { left, right in
+            for (key, ascending) in order {
+                let (a, b) = (left.sortValue(key), right.sortValue(key))
+                if a != b { return ascending ? a < b : a > b }
+            }
+            return false
         }
         if let marker = query["marker"] {
             guard let index = images.firstIndex(where: { $0.id == marker }) else { throw Fault.badRequest("marker [\(marker)] not found") }
@@ -91,6 +138,41 @@ public struct ImageListener: Listener {
         }
         body["images"] = .array(images.map(ImageViews.glance))
         return .json(body, status: .ok)
+    }
+
+    /// Query parameters that page, sort or scope the list rather than filter on a field.
+    static let controlParameters: Set<String> = ["limit", "marker", "sort_key", "sort_dir", "sort", "visibility", "member_status"]
+    static let sortKeys: Set<String> = [
+        "created_at", "updated_at", "name", "id", "status", "size", "min_disk", "min_ram", "disk_format", "container_format", "owner",
+        "visibility",
+    ]
+
+    /// `sort=key:dir,…` or `sort_key`/`sort_dir` (each possibly repeated with commas); newest first by default.
+    static func sortOrder(_ query: [String: String]) throws -> [(key: String, ascending: Bool)] {
+        var order: [(key: String, ascending: Bool)] = []
+        if let sort = query["sort"] {
+            for part in sort.split(separator: ",") {
+                let pieces = part.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard (1...2).contains(pieces.count), sortKeys.contains(pieces[0]), pieces.count == 1 || ["asc", "desc"].contains(pieces[1])
+                else { throw Fault.badRequest("Invalid sort key or direction: \(part)") }
+                order.append((pieces[0], pieces.count == 2 && pieces[1] == "asc"))
+            }
+        } else {
+            let keys = (query["sort_key"] ?? "created_at").split(separator: ",").map(String.init)
+            let directions = (query["sort_dir"] ?? "desc").split(separator: ",").map(String.init)
+            for (index, key) in keys.enumerated() {
+                let direction = directions.indices.contains(index) ? directions[index] : directions.last ?? "desc"
+                guard sortKeys.contains(key) else {
+                    throw Fault.badRequest(
+                        "Invalid sort key: \(key). It should be one of the following: \(sortKeys.sorted().joined(separator: ", ")).")
+                }
+                guard ["asc", "desc"].contains(direction) else { throw Fault.badRequest("Invalid sort direction: \(direction)") }
+                order.append((key, direction == "asc"))
+            }
+        }
+        if !order.contains(where: { $0.key == "created_at" }) { order.append(("created_at", false)) }
+        if !order.contains(where: { $0.key == "id" }) { order.append(("id", false)) }
+        return order
     }
 
     private func create(_ request: Request, _ auth: AuthContext) async throws -> JSON {
@@ -130,7 +212,8 @@ public enum ImageViews {
             "id": .string(image.id), "name": .string(image.name), "status": .string(image.status), "visibility": .string(image.visibility),
             "container_format": .string(image.containerFormat), "disk_format": .string(image.diskFormat), "min_disk": .int(image.minDisk),
             "min_ram": .int(image.minRam), "size": .int(image.size), "virtual_size": nil, "checksum": .string(image.checksum),
-            "os_hash_algo": nil, "os_hash_value": nil, "owner": .string(image.owner), "protected": .bool(image.protected),
+            "os_hash_algo": image.osHashValue == nil ? nil : "sha512", "os_hash_value": .string(image.osHashValue), "owner": .string(image.owner),
+            "protected": .bool(image.protected),
             "os_hidden": .bool(image.hidden), "tags": [], "created_at": .string(Timestamp.zulu(image.createdAt)),
             "updated_at": .string(Timestamp.zulu(image.updatedAt ?? image.createdAt)), "self": .string("/v2/images/\(image.id)"),
             "file": .string("/v2/images/\(image.id)/file"), "schema": "/v2/schemas/image",

@@ -4,7 +4,7 @@ import NovaKitHTTP
 public import NovaKitStorage
 import SQLKit
 
-/// An image in the catalog (metadata only; NovaKit stores no image data).
+/// An image in the catalog; its data, once uploaded, is in the `ImageDataStore`.
 public struct Image: VersionedObject {
     public static let objectName = "ImageMeta"
     public static let objectVersion = "1.8"
@@ -25,6 +25,8 @@ public struct Image: VersionedObject {
     public var properties: [String: String]
     public var createdAt: Date
     public var updatedAt: Date?
+    /// SHA-512 of the uploaded data (Glance's `os_hash_value`, algorithm `sha512`); `nil` before an upload.
+    public var osHashValue: String?
 
     /// Whether `project` may see it: public or community images, its own, or any for admins.
     public init(
@@ -50,6 +52,40 @@ public struct Image: VersionedObject {
         self.updatedAt = updatedAt
     }
 
+    /// A field or additional property as list filters compare it (`nil` when the image has none).
+    public func field(_ key: String) -> String? {
+        switch key {
+        case "id": return id
+        case "name": return name
+        case "status": return status
+        case "visibility": return visibility
+        case "container_format": return containerFormat
+        case "disk_format": return diskFormat
+        case "owner": return owner
+        case "checksum": return checksum
+        case "os_hash_value": return osHashValue
+        case "size": return size.map(String.init)
+        case "min_disk": return String(minDisk)
+        case "min_ram": return String(minRam)
+        case "protected": return String(protected)
+        case "os_hidden": return String(hidden)
+        default: return properties[key]
+        }
+    }
+
+    /// A sortable rendering of a sort key's value: times and numbers zero-padded so text order is their order.
+    public func sortValue(_ key: String) -> String {
+        let padded = { (number: Int) in String(repeating: "0", count: max(0, 20 - String(number).count)) + String(number) }
+        switch key {
+        case "created_at": return padded(Int(createdAt.timeIntervalSince1970 * 1_000_000))
+        case "updated_at": return padded(Int((updatedAt ?? createdAt).timeIntervalSince1970 * 1_000_000))
+        case "size": return padded(size ?? 0)
+        case "min_disk": return padded(minDisk)
+        case "min_ram": return padded(minRam)
+        default: return field(key) ?? ""
+        }
+    }
+
     public func visible(to project: String, isAdmin: Bool) -> Bool {
         isAdmin || visibility == "public" || visibility == "community" || owner == project
     }
@@ -71,6 +107,11 @@ public struct ImageStore: Sendable {
         self.clock = clock
     }
 
+    /// The SHA-512 of uploaded data (`os_hash_value`).
+    public static let hashMigration = SchemaMigration("images/002_os_hash_value") { sql, _ in
+        try await sql.alter(table: "images").column("os_hash_value", type: .text).run()
+    }
+
     public static let migration = SchemaMigration("images/001_create_images") { sql, _ in
         try await sql.createSoftDeletableTable("images") {
             $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("uuid", type: .text, .notNull).column("name", type: .text)
@@ -84,13 +125,13 @@ public struct ImageStore: Sendable {
 
     private static let columns = [
         "uuid", "name", "status", "visibility", "container_format", "disk_format", "min_disk", "min_ram", "size", "checksum", "owner",
-        "protected", "os_hidden", "properties", "created_at", "updated_at",
+        "protected", "os_hidden", "properties", "created_at", "updated_at", "os_hash_value",
     ]
 
     private static func image(_ row: any SQLRow) throws -> Image {
         let properties = try row.decode(column: "properties", as: String.self)
         let decoded = (try? JSON.parse(Data(properties.utf8)).objectValue?.compactMapValues(\.stringValue)) ?? [:]
-        return Image(
+        var image = Image(
             id: try row.decode(column: "uuid"), name: try row.decode(column: "name", as: String?.self), status: try row.decode(column: "status"),
             visibility: try row.decode(column: "visibility"), containerFormat: try row.decode(column: "container_format", as: String?.self),
             diskFormat: try row.decode(column: "disk_format", as: String?.self), minDisk: try row.decode(column: "min_disk"),
@@ -98,6 +139,8 @@ public struct ImageStore: Sendable {
             checksum: try row.decode(column: "checksum", as: String?.self), owner: try row.decode(column: "owner", as: String?.self),
             protected: try row.decode(column: "protected"), hidden: try row.decode(column: "os_hidden"), properties: decoded,
             createdAt: try row.decode(column: "created_at"), updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+        image.osHashValue = try row.decode(column: "os_hash_value", as: String?.self)
+        return image
     }
 
     /// Every live image, newest first.
@@ -125,9 +168,40 @@ public struct ImageStore: Sendable {
                 SQLBind(image.id), SQLBind(image.name), SQLBind(image.status), SQLBind(image.visibility), SQLBind(image.containerFormat),
                 SQLBind(image.diskFormat), SQLBind(image.minDisk), SQLBind(image.minRam), SQLBind(image.size), SQLBind(image.checksum),
                 SQLBind(image.owner), SQLBind(image.protected), SQLBind(image.hidden), SQLBind(properties), SQLBind(image.createdAt),
-                SQLBind(image.updatedAt), SQLBind(0),
+                SQLBind(image.updatedAt), SQLBind(image.osHashValue), SQLBind(0),
             ]
             try await sql.insert(into: "images").columns(Self.columns + ["deleted"]).values(values).run()
+        }
+    }
+
+    /// Moves a queued image to `status` (`saving` while its data arrives, back to `queued` when an upload fails);
+    /// `false` when the image was not in `from` (someone else changed it).
+    public func transition(_ id: String, from: String, to status: String) async throws -> Bool {
+        let now = clock.now()
+        return try await database.withConnection { sql in
+            let changed = try await sql.update("images").set("status", to: SQLBind(status)).set("updated_at", to: SQLBind(now))
+                .where("uuid", .equal, SQLBind(id)).where("status", .equal, SQLBind(from)).readDeleted(.no).returning("id").all()
+            return !changed.isEmpty
+        }
+    }
+
+    /// Replaces an image's additional properties.
+    public func setProperties(_ id: String, _ properties: [String: String]) async throws {
+        let text = String(decoding: JSON.object(properties.mapValues(JSON.string)).encoded(), as: UTF8.self)
+        let now = clock.now()
+        try await database.withConnection { sql in
+            try await sql.update("images").set("properties", to: SQLBind(text)).set("updated_at", to: SQLBind(now))
+                .where("uuid", .equal, SQLBind(id)).readDeleted(.no).run()
+        }
+    }
+
+    /// Records uploaded data: size, checksums, and the image becomes `active`.
+    public func recordUpload(_ id: String, size: Int, checksum: String, osHashValue: String) async throws {
+        let now = clock.now()
+        try await database.withConnection { sql in
+            try await sql.update("images").set("status", to: SQLBind("active")).set("size", to: SQLBind(size))
+                .set("checksum", to: SQLBind(checksum)).set("os_hash_value", to: SQLBind(osHashValue)).set("updated_at", to: SQLBind(now))
+                .where("uuid", .equal, SQLBind(id)).readDeleted(.no).run()
         }
     }
 

@@ -18,6 +18,7 @@ public enum BuiltinExtensions {
             QuotaClassSets(database: database, clock: clock),
             Limits(database: database, clock: clock),
             ImagesProxy(database: database, clock: clock),
+            ImageMetadata(database: database, clock: clock),
             Servers(database: database, clock: clock, ids: ids, compute: environment.compute),
             InstanceActions(database: database, clock: clock),
             Migrations(database: database, clock: clock),

@@ -86,4 +86,7 @@ public struct ServeOptions: ParsableArguments {
 
     @Option(name: Settings.reclaimInterval.name, help: Settings.reclaimInterval.help)
     var reclaimInterval: Int?
+
+    @Option(name: Settings.imageDirectory.name, help: Settings.imageDirectory.help)
+    var imageDirectory: String?
 }

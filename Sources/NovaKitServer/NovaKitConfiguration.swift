@@ -15,6 +15,8 @@ public struct NovaKitConfiguration: Sendable {
     public var port = Settings.port.defaultValue
     public var identityPort = Settings.identityPort.defaultValue
     public var imagePort = Settings.imagePort.defaultValue
+    /// Where uploaded image data is kept; `nil` means the default beside the database.
+    public var imageDirectory: String?
     public var publicURL = Settings.publicURL.defaultValue
     public var adminPassword: String?
     public var database = DatabaseURL.default
@@ -41,6 +43,13 @@ public struct NovaKitConfiguration: Sendable {
     }
 
     /// The identity URL clients are sent to (`WWW-Authenticate`, catalog).
+    /// The image data directory: as configured, else `<file>-images` beside a SQLite file, else `./novakit-images`.
+    public var resolvedImageDirectory: String {
+        if let imageDirectory { return imageDirectory }
+        if case .sqliteFile(let path) = database { return path + "-images" }
+        return "novakit-images"
+    }
+
     public var identityURL: String { keystoneURL ?? "\(publicURL):\(identityPort)/v3" }
 
     /// Resolves the options: flags, then the environment, then the config file, then defaults.
@@ -80,6 +89,7 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.computeFailSteps, serve?.computeFailSteps ?? [])
         set(Settings.computeHosts, serve?.computeHosts ?? [])
         set(Settings.reclaimInterval, serve?.reclaimInterval)
+        set(Settings.imageDirectory, serve?.imageDirectory)
 
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
@@ -97,6 +107,7 @@ public struct NovaKitConfiguration: Sendable {
         c.port = reader.value(Settings.port)
         c.identityPort = reader.value(Settings.identityPort)
         c.imagePort = reader.value(Settings.imagePort)
+        c.imageDirectory = reader.value(Settings.imageDirectory)
         c.publicURL = reader.value(Settings.publicURL)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
         c.adminPassword = reader.value(Settings.adminPassword, isSecret: true)

@@ -53,7 +53,9 @@ struct ServeCommand: DistributedCommand {
             if configuration.imagePort != 0 {
                 let ids = RandomIDGenerator()
                 let glance = RequestPipeline(
-                    ImageListener(store: ImageStore(database: database, clock: SystemClock()), authenticator: authenticator, ids: ids),
+                    ImageListener(
+                        store: ImageStore(database: database, clock: SystemClock()),
+                        data: ImageDataStore(directory: configuration.resolvedImageDirectory), authenticator: authenticator, ids: ids),
                     ids: ids, logger: logger)
                 services.append(
                     NovaKitApplication.application(

@@ -83,6 +83,9 @@ package enum Settings {
         "identity.port", flag: "identity-port", default: 5000, "Port of the identity (Keystone v3) API; 0 switches it off.")
     static let imagePort = Setting<Int>(
         "image.port", flag: "image-port", default: 9292, "Port of the image (Glance v2 subset) API; 0 switches it off.")
+    static let imageDirectory = Setting<String?>(
+        "image.directory", flag: "image-dir",
+        "Directory uploaded image data is kept in; by default beside a SQLite database file (FILE-images), else ./novakit-images.")
     static let publicURL = Setting<String>(
         "public.url", flag: "public-url", default: "http://127.0.0.1", "Scheme and host clients reach NovaKit at, for catalog URLs.")
     static let adminPassword = Setting<String?>(
@@ -125,7 +128,8 @@ package enum Settings {
         "Seconds a deleted server stays restorable before it is reclaimed; 0 deletes at once.")
 
     package static let all: [SettingDescription] = [
-        host.description, port.description, identityPort.description, imagePort.description, publicURL.description,
+        host.description, port.description, identityPort.description, imagePort.description, imageDirectory.description,
+        publicURL.description,
         adminPassword.description, tokenLifetime.description, keystoneURL.description, keystoneServiceUser.description,
         keystoneServicePassword.description, keystoneServiceProject.description, database.description, databaseConnections.description,
         auth.description,

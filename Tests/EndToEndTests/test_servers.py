@@ -67,11 +67,28 @@ def test_revert_without_a_finished_migration_or_with_the_old_flavor_gone(cloud):
     assert_fault(action(cloud, server, {"revertResize": None}), 400, "Instance has not been resized.")
     assert_fault(action(cloud, server, {"confirmResize": None}), 400, "Instance has not been resized.")
     cloud.db.query(f"UPDATE migrations SET deleted = 0 WHERE instance_uuid = '{server}'")
-    assert cloud.request("DELETE", "/v2.1/flavors/1", token=ADMIN).status_code == 202
+    old_flavor = cloud.db.query(f"SELECT old_flavor FROM instances WHERE uuid = '{server}'")
+    cloud.db.query(f"UPDATE instances SET old_flavor = NULL WHERE uuid = '{server}'")
     assert_fault(action(cloud, server, {"revertResize": None}), 400, "Flavor used by the instance could not be found.")
+    assert old_flavor[0][0], "the resize recorded the old flavor on the instance"
     # Confirming does not need the old flavor.
     assert action(cloud, server, {"confirmResize": None}).status_code == 204
     wait(cloud, server, "ACTIVE")
+
+
+def test_revert_after_the_old_flavor_left_the_catalog(cloud):
+    """The instance keeps its own record of the old flavor, so deleting the flavor does not stop a revert
+    (tempest's test_resize_server_revert_deleted_flavor)."""
+    created = cloud.request("POST", "/v2.1/flavors", token=ADMIN,
+                            json={"flavor": {"name": "short-lived", "ram": 256, "vcpus": 1, "disk": 1}}).json()["flavor"]
+    server = create(cloud, "reverting", flavor=created["id"])
+    wait(cloud, server, "ACTIVE")
+    assert cloud.request("DELETE", f"/v2.1/flavors/{created['id']}", token=ADMIN).status_code == 202
+    assert action(cloud, server, {"resize": {"flavorRef": "2"}}).status_code == 202
+    wait(cloud, server, "VERIFY_RESIZE")
+    assert action(cloud, server, {"revertResize": None}).status_code == 202
+    reverted = wait(cloud, server, "ACTIVE")
+    assert reverted["flavor"]["id"] == created["id"]
 
 
 def test_lock_by_admin_refuses_the_owner(cloud):

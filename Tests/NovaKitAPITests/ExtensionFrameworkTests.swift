@@ -114,7 +114,7 @@ struct ExtensionFrameworkTests {
             }
             #expect(throws: RegistryError.self) { try ExtensionRegistry(builtin, disabled: ["os-nothing"]) }
             let orphan = Clash("x-orphan", policies: [Self.x]) {
-                Actions(on: ResourceKey<Never>("os-hypervisors")) { Action("boom", policy: Self.x) { _ in .empty } }
+                Actions(on: ResourceKey<Never>("os-cells")) { Action("boom", policy: Self.x) { _ in .empty } }
             }
             #expect(throws: RegistryError.self) { try ExtensionRegistry(builtin + [orphan]) }
         }
@@ -134,8 +134,8 @@ struct ExtensionFrameworkTests {
                 "action poke on os-documents of x-action-rule names policy rule x:poke, which no extension registers"
             ),
             (
-                Clash("x-orphan", policies: [x]) { Actions(on: ResourceKey<Never>("os-hypervisors")) { Action("boom", policy: x) { _ in .empty } } },
-                "x-orphan adds actions to unknown or disabled resource os-hypervisors"
+                Clash("x-orphan", policies: [x]) { Actions(on: ResourceKey<Never>("os-cells")) { Action("boom", policy: x) { _ in .empty } } },
+                "x-orphan adds actions to unknown or disabled resource os-cells"
             ),
             (
                 Clash("x-nested", policies: [x]) {

@@ -20,10 +20,11 @@ struct ImageListenerTests {
         logger.logLevel = .critical
         let database = try await Database.open(.sqliteMemory, logger: logger)
         do {
-            try await SchemaMigrator(database: database, migrations: [ImageStore.migration]).sync()
+            try await SchemaMigrator(database: database, migrations: [ImageStore.migration, ImageStore.hashMigration]).sync()
             let store = ImageStore(database: database, clock: SystemClock())
             try await store.seedCirros(id: "11111111-2222-4333-8444-555555555555")
-            let listener = ImageListener(store: store, authenticator: NoAuth2Authenticator(), ids: RandomIDGenerator())
+            let data = ImageDataStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path)
+            let listener = ImageListener(store: store, data: data, authenticator: NoAuth2Authenticator(), ids: RandomIDGenerator())
             let app = Application(responder: RequestPipeline(listener, ids: RandomIDGenerator(), logger: logger), logger: logger)
             try await app.test(.router) { client in
                 let token: HTTPFields = [.authToken: "alice:project"]

@@ -44,8 +44,6 @@ public struct Hypervisors: APIExtension {
 
     public var policies: [PolicyDefault] { [Rules.list, Rules.detail, Rules.statistics, Rules.show, Rules.uptime, Rules.search, Rules.servers] }
 
-    public var microversionCeiling: APIVersion? { APIVersion(2, 88) }
-
     /// Every hypervisor, by id, with its capacity and usage.
     func all() async throws -> [Hypervisor] {
         let usage = try await store.usage()

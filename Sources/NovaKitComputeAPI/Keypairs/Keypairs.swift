@@ -107,8 +107,12 @@ public struct Keypairs: APIExtension {
         if let publicKey = body.keypair.publicKey {
             pair.publicKey = publicKey
             pair.fingerprint = try Self.fingerprint(publicKey, type: type)
+        } else if type == "x509" {
+            let generated = try X509Keypair.generate(commonName: pair.userID)
+            pair.publicKey = generated.certificate
+            pair.fingerprint = try Self.fingerprint(generated.certificate, type: "x509")
+            privateKey = generated.privateKey
         } else {
-            guard type == "ssh" else { throw Fault.badRequest("Keypair data is invalid: x509 keypairs must be imported") }
             let generated = SSHKey.generate(comment: "Generated-by-Nova")
             pair.publicKey = generated.publicKey
             pair.fingerprint = try Self.fingerprint(generated.publicKey, type: "ssh")

@@ -174,14 +174,14 @@ extension ServerContext {
 
     /// `confirmResize` / `revertResize`, with the seed's order: the state (409), then a finished migration
     /// (400 `Instance has not been resized.`), then — for a revert — the old flavor (400), then the lock (409).
+    /// The old flavor is the instance's own record of it, as in Nova since flavors moved onto the instance:
+    /// deleting the flavor from the catalog meanwhile does not stop a revert.
     func finishResize(_ server: Server, _ action: InstanceAction, _ request: APIRequest) async throws -> Reply {
         try check(action, server, request, stateOnly: true)
         guard let migration = try await migrations.latest(instance: server.id), migration.status == MigrationStatus.finished.rawValue
         else { throw Fault.badRequest("Instance has not been resized.") }
         if action == .revertResize {
-            guard let old = migration.oldFlavorID, (try? await flavors.get(old, visibleTo: "", isAdmin: true)) != nil else {
-                throw Fault.badRequest("Flavor used by the instance could not be found.")
-            }
+            guard server.oldFlavor != nil else { throw Fault.badRequest("Flavor used by the instance could not be found.") }
         }
         try await run(action, on: server, request)
         return .empty

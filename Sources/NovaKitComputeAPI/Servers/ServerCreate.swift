@@ -44,7 +44,12 @@ struct ServerCreateBody: RequestBody {
 
     let server: Fields
 
-    static let hostnameSchema = Schema.string(minLength: 1, maxLength: 63, pattern: "^[a-zA-Z0-9][a-zA-Z0-9.-]*$")
+    /// A hostname (2.90): one label of at most 63 characters; from 2.94 a fully qualified name of at most 255.
+    static func hostnameSchema(at version: APIVersion) -> Schema {
+        version >= APIVersion(2, 94)
+            ? .string(minLength: 1, maxLength: 255, pattern: "^[a-zA-Z0-9][a-zA-Z0-9.-]*$")
+            : .string(minLength: 1, maxLength: 63, pattern: "^[a-zA-Z0-9][a-zA-Z0-9.-]*$")
+    }
 
     static func schema(at version: APIVersion) -> Schema {
         var server: [String: Schema] = [
@@ -58,7 +63,7 @@ struct ServerCreateBody: RequestBody {
         ]
         if version >= APIVersion(2, 19) { server["description"] = Schema.string(maxLength: 255).nullable }
         if version >= APIVersion(2, 52) { server["tags"] = .array(ServerTagStore.tagSchema, maxItems: ServerTagStore.maxTags) }
-        if version >= APIVersion(2, 90) { server["hostname"] = hostnameSchema }
+        if version >= APIVersion(2, 90) { server["hostname"] = hostnameSchema(at: version) }
         var required = ["name", "flavorRef"]
         if version >= APIVersion(2, 37) { required.append("networks") }
         return .object(["server": .object(server, required: required), "os:scheduler_hints": .any], required: ["server"])

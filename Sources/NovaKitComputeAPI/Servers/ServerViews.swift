@@ -90,7 +90,9 @@ enum ServerViews {
         ]
         if rebuild && version >= APIVersion(2, 54) { kept.insert("key_name") }
         if rebuild && version >= APIVersion(2, 57) { kept.insert("user_data") }
-        return .object((view.objectValue ?? [:]).filter { kept.contains($0.key) })
+        var basic = (view.objectValue ?? [:]).filter { kept.contains($0.key) }
+        basic["addresses"] = addresses(server, extended: false)
+        return .object(basic)
     }
 
     /// Nova's `hostId`: a per-project hash of the host, so projects cannot map hosts.
@@ -137,13 +139,17 @@ enum ServerViews {
         return view
     }
 
-    static func addresses(_ server: Server) -> JSON {
+    /// Addresses by network; `extended` adds the type and MAC (`OS-EXT-IPS`), which the basic view of an
+    /// update or rebuild before 2.75 leaves out.
+    static func addresses(_ server: Server, extended: Bool = true) -> JSON {
         var networks: [String: [JSON]] = [:]
         for address in server.addresses {
-            networks[address.network, default: []].append([
-                "version": .int(address.address.contains(":") ? 6 : 4), "addr": .string(address.address), "OS-EXT-IPS:type": "fixed",
-                "OS-EXT-IPS-MAC:mac_addr": .string(address.mac),
-            ])
+            var view: JSON = ["version": .int(address.address.contains(":") ? 6 : 4), "addr": .string(address.address)]
+            if extended {
+                view["OS-EXT-IPS:type"] = "fixed"
+                view["OS-EXT-IPS-MAC:mac_addr"] = .string(address.mac)
+            }
+            networks[address.network, default: []].append(view)
         }
         return .object(networks.mapValues(JSON.array))
     }

@@ -81,7 +81,7 @@ struct ServerUpdateBody: RequestBody {
             "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
         ]
         if version >= APIVersion(2, 19) { fields["description"] = Schema.string(maxLength: 255).nullable }
-        if version >= APIVersion(2, 90) { fields["hostname"] = ServerCreateBody.hostnameSchema }
+        if version >= APIVersion(2, 90) { fields["hostname"] = ServerCreateBody.hostnameSchema(at: version) }
         return .object(["server": .object(fields)], required: ["server"])
     }
 
