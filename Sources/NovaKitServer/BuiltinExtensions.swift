@@ -7,8 +7,7 @@ import NovaKitExtensions
 public enum BuiltinExtensions {
     public static func all(_ environment: APIEnvironment) -> [any APIExtension] {
         let (database, clock, ids) = (environment.database, environment.clock, environment.ids)
-        return [
-            ExtensionsAPI(),
+        let apis: [any APIExtension] = [
             Documents(database: database, clock: clock),
             Flavors(database: database, clock: clock, ids: ids),
             FlavorAccess(database: database, clock: clock),
@@ -33,5 +32,7 @@ public enum BuiltinExtensions {
             Hosts(compute: environment.compute, clock: clock),
             NovaKitDebug(),
         ]
+        let catalog = ExtensionsAPI(catalog: NovaExtensionCatalog.descriptors, shipped: Set(apis.map(\.descriptor.alias)))
+        return [catalog] + apis
     }
 }

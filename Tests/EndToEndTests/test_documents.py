@@ -136,6 +136,22 @@ def test_extensions_listing(cloud):
     validate(extension_schemas.list_extensions, cloud.request("GET", "/v2.1/extensions"))
 
 
+def test_extensions_include_novas_catalog(novakit):
+    """Nova's frozen catalog is listed too (tempest looks for Hosts and os-consoles); an extension NovaKit ships
+    but configuration switched off leaves the list even though Nova's catalog names it."""
+    cloud = novakit()
+    listing = validate(extension_schemas.list_extensions, cloud.request("GET", "/v2.1/extensions"))["extensions"]
+    by_alias = {e["alias"]: e for e in listing}
+    assert by_alias["os-hosts"]["name"] == "Hosts" and by_alias["os-documents"]["name"] == "Documents"
+    assert by_alias["os-consoles"]["namespace"] == "http://docs.openstack.org/compute/ext/fake_xml"
+    assert {"os-volumes", "os-shelve", "OS-EXT-STS", "os-services"} <= set(by_alias)
+    shown = cloud.request("GET", "/v2.1/extensions/os-consoles").json()["extension"]
+    assert shown == by_alias["os-consoles"]
+    off = novakit("--disable-extension", "os-hosts")
+    assert "os-hosts" not in [e["alias"] for e in off.request("GET", "/v2.1/extensions").json()["extensions"]]
+    assert_fault(off.request("GET", "/v2.1/extensions/os-hosts"), 404)
+
+
 def test_extension_switched_off(novakit):
     cloud = novakit("--disable-extension", "os-documents")
     for method, path in [("GET", V2), ("POST", V2), ("GET", f"{V2}/1"), ("DELETE", f"{V2}/1")]:
