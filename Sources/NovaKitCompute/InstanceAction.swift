@@ -6,6 +6,8 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     case build
     case resize, confirmResize, revertResize, softReboot, hardReboot, start, stop, pause, unpause, suspend, resume
     case lock, unlock, createImage, rebuild, migrate, resetState, forceDelete, restore, delete, changePassword
+    /// Shelving: a snapshot, power off and — Nova's default `shelved_offload_time` of 0 — offloading from the host.
+    case shelve, shelveOffload, unshelve
     /// DELETE with a reclaim interval: the instance is powered off and kept, restorable, until reclaimed.
     case softDelete
 

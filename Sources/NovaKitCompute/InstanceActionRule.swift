@@ -62,7 +62,7 @@ public struct InstanceActionRule: Sendable {
 
     /// The final state from `state` when the action lands at `landing`; `previous` is the vm_state before it.
     static func land(_ landing: Landing, from state: InstanceState, previous: VMState) -> InstanceState {
-        let poweredAsBefore: PowerState = previous == .stopped ? .shutdown : .running
+        let poweredAsBefore: PowerState = [.stopped, .shelved, .shelvedOffloaded].contains(previous) ? .shutdown : .running
         switch landing {
         case .at(let vm, let power): return InstanceState(vm, power: power)
         case .resized: return InstanceState(.resized, power: poweredAsBefore)
@@ -145,6 +145,17 @@ extension InstanceActionRule {
         .softDelete: InstanceActionRule(
             apiName: "delete", fromTasks: nil, accepted: .softDeleting, steps: [step(.powerOff)], success: .at(.softDeleted, .shutdown),
             recovery: .redo(on: [.softDeleting])),
+        .shelve: InstanceActionRule(
+            from: [.active, .stopped, .paused, .suspended], accepted: .shelving,
+            steps: [step(.shelve, showing: .shelvingImageUploading), step(.shelveOffload, showing: .shelvingOffloading)],
+            success: .at(.shelvedOffloaded, .shutdown),
+            recovery: .fail(on: [.shelving, .shelvingImagePendingUpload, .shelvingImageUploading, .shelvingOffloading])),
+        .shelveOffload: InstanceActionRule(
+            apiName: "shelveOffload", from: [.shelved], accepted: .shelvingOffloading, steps: [step(.shelveOffload)],
+            success: .at(.shelvedOffloaded, .shutdown)),
+        .unshelve: InstanceActionRule(
+            from: [.shelved, .shelvedOffloaded], lockChecked: true, accepted: .unshelving, steps: [step(.spawn, showing: .spawning)],
+            success: running, failure: .previousKeepingPower, recovery: .restorePrevious(on: [.unshelving])),
         .changePassword: InstanceActionRule(
             from: [.active], accepted: .updatingPassword, steps: [step(.setAdminPassword)], success: .unchanged, failure: .unchanged,
             recovery: .drop(on: [.updatingPassword])),

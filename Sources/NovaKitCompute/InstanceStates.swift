@@ -22,6 +22,8 @@ public enum TaskState: String, Sendable, CaseIterable {
     case deleting, restoring
     case softDeleting = "soft-deleting"
     case updatingPassword = "updating_password"
+    case shelving, shelvingImagePendingUpload = "shelving_image_pending_upload", shelvingImageUploading = "shelving_image_uploading"
+    case shelvingOffloading = "shelving_offloading", unshelving
 }
 
 extension TaskState {

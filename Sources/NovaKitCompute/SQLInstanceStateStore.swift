@@ -91,6 +91,9 @@ package struct SQLInstanceStateStore: InstanceStateStore {
             try await back.run()
         case (.confirmResize, false):
             try await Self.flavorColumns.reduce(row) { $0.set($1.old, to: SQLLiteral.null).set($1.new, to: SQLLiteral.null) }.run()
+        case (.shelve, false), (.shelveOffload, false):
+            // Offloaded: the instance leaves its host (its resources there are freed).
+            try await row.set("host", to: SQLLiteral.null).set("node", to: SQLLiteral.null).run()
         case (.delete, false), (.forceDelete, false):
             try await row.set("terminated_at", to: SQLBind(now)).run()
             for table in ["instance_metadata", "instance_tags"] {
@@ -111,7 +114,7 @@ package struct SQLInstanceStateStore: InstanceStateStore {
         var update = sql.update("instances").set("vm_state", to: SQLBind(record.state.vm.rawValue))
             .set("task_state", to: SQLBind(record.state.task?.rawValue)).set("power_state", to: SQLBind(record.state.power.rawValue))
             .set("previous_vm_state", to: SQLBind(record.previous.rawValue)).set("locked", to: SQLBind(record.locked))
-            .set("host", to: SQLBind(record.host)).set("updated_at", to: SQLBind(now))
+            .set("host", to: record.host.isEmpty ? SQLLiteral.null : SQLBind(record.host)).set("updated_at", to: SQLBind(now))
             .where("uuid", .equal, SQLBind(instance)).readDeleted(.no)
         if let expected {
             update = update.where("vm_state", .equal, SQLBind(expected.vm.rawValue))

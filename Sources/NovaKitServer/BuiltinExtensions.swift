@@ -30,6 +30,9 @@ public enum BuiltinExtensions {
             ComputeServices(compute: environment.compute),
             Hypervisors(compute: environment.compute, clock: clock),
             Hosts(compute: environment.compute, clock: clock),
+            Networks(),
+            ServerGroups(database: database, clock: clock, ids: ids),
+            TenantNetworks(),
             NovaKitDebug(),
         ]
         let catalog = ExtensionsAPI(catalog: NovaExtensionCatalog.descriptors, shipped: Set(apis.map(\.descriptor.alias)))

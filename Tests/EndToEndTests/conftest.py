@@ -194,7 +194,9 @@ class TempestResponse(dict):
 
 
 def validate(schema, response):
-    """Validates status, body and headers against a tempest response schema."""
+    """Validates status, body and headers against a tempest response schema (tempest itself checks only
+    success responses, so an error status is refused here first)."""
+    assert response.status_code in schema["status_code"], f"{response.status_code}: {response.text}"
     body = response.json() if response.content else None
     RestClient.validate_response(schema, TempestResponse(response), body)
     return body

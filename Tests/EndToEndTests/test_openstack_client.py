@@ -177,3 +177,22 @@ print(sorted(s.name for s in conn.compute.servers()))
     created, listed = result.stdout.strip().splitlines()
     assert created.split()[:2] == ["sdk-vm", "ACTIVE"]
     assert listed == str(["osc-vm", "sdk-vm"])
+
+
+def test_server_on_the_private_network_by_name_and_id(cli):
+    """With no network service in the catalog, openstackclient finds `--network private` through the compute
+    API's os-networks; `--nic net-id=` names the same stable id."""
+    token = cli("token", "issue", "-f", "value", "-c", "id").strip()
+    networks = cli.server.request("GET", "/v2.1/os-networks", token=token).json()["networks"]
+    assert [(n["label"], n["cidr"]) for n in networks] == [("private", "10.0.0.0/16")]
+    net_id = networks[0]["id"]
+    cli("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--network", "private", "by-name", "--wait")
+    cli("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--nic", f"net-id={net_id}", "by-id", "--wait")
+    for name in ["by-name", "by-id"]:
+        assert cli("server", "show", name, "-f", "value", "-c", "addresses").startswith("{'private': ['10.0.")
+    failed = subprocess.run([str(OPENSTACK), "--os-cloud", "novakit", "server", "create", "--image", "cirros", "--flavor", "m1.tiny",
+                             "--nic", "net-id=00000000-0000-0000-0000-000000000000", "nowhere"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**{k: v for k, v in os.environ.items() if not k.startswith("OS_")},
+                                 "OS_CLIENT_CONFIG_FILE": str(Path(cli.server.log_path).parent / "clouds.yaml")})
+    assert failed.returncode != 0 and "not found" in failed.stderr

@@ -16,6 +16,7 @@ struct InstanceStateMachineTests {
         .stop: ["active", "error"], .pause: ["active"], .unpause: ["paused"], .suspend: ["active"], .resume: ["suspended"],
         .createImage: ["active", "stopped", "paused", "suspended"], .rebuild: ["active", "stopped", "error"], .restore: ["soft-delete"],
         .lock: nil, .unlock: nil, .resetState: nil, .forceDelete: nil, .delete: nil, .softDelete: nil, .changePassword: ["active"],
+        .shelve: ["active", "stopped", "paused", "suspended"], .shelveOffload: ["shelved"], .unshelve: ["shelved", "shelved_offloaded"],
     ]
 
     static let cases: [(InstanceAction, VMState)] = InstanceAction.allCases.flatMap { action in VMState.allCases.map { (action, $0) } }

@@ -69,7 +69,7 @@ struct NetworkRequest: Decodable, Sendable {
         }
         let entries = try [Entry](from: decoder)
         for entry in entries {
-            if let uuid = entry.uuid { throw Fault.badRequest("Network \(uuid) could not be found.") }
+            if let uuid = entry.uuid, uuid != SimulatedNetwork.id { throw Fault.badRequest("Network \(uuid) could not be found.") }
             if let port = entry.port { throw Fault.notFound("Port \(port) could not be found.") }
         }
         wantsAddress = !entries.isEmpty

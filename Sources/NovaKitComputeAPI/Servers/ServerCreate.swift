@@ -43,6 +43,32 @@ struct ServerCreateBody: RequestBody {
     }
 
     let server: Fields
+    let schedulerHints: SchedulerHints?
+
+    /// `os:scheduler_hints` (or its old name `OS-SCH-HNT:scheduler_hints`): the server group to join.
+    struct SchedulerHints: Decodable, Sendable {
+        let group: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case server
+        case schedulerHints = "os:scheduler_hints"
+        case legacyHints = "OS-SCH-HNT:scheduler_hints"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        server = try container.decode(Fields.self, forKey: .server)
+        schedulerHints =
+            try container.decodeIfPresent(SchedulerHints.self, forKey: .schedulerHints)
+            ?? container.decodeIfPresent(SchedulerHints.self, forKey: .legacyHints)
+    }
+
+    /// Nova's hints: `group` a uuid, the others (same_host, different_host, query, …) accepted as given.
+    static let hintsSchema = Schema(
+        types: [.object],
+        properties: ["group": .string(pattern: "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")],
+        additionalProperties: true)
 
     /// A hostname (2.90): one label of at most 63 characters; from 2.94 a fully qualified name of at most 255.
     static func hostnameSchema(at version: APIVersion) -> Schema {
@@ -66,7 +92,9 @@ struct ServerCreateBody: RequestBody {
         if version >= APIVersion(2, 90) { server["hostname"] = hostnameSchema(at: version) }
         var required = ["name", "flavorRef"]
         if version >= APIVersion(2, 37) { required.append("networks") }
-        return .object(["server": .object(server, required: required), "os:scheduler_hints": .any], required: ["server"])
+        return .object(
+            ["server": .object(server, required: required), "os:scheduler_hints": hintsSchema, "OS-SCH-HNT:scheduler_hints": hintsSchema],
+            required: ["server"])
     }
 }
 
@@ -90,6 +118,8 @@ struct ServerPlan: Sendable {
     var returnReservationID: Bool
     var adminPass: String?
     var configDrive: Bool
+    /// The server group the instances join (the `group` hint).
+    var group: ServerGroup?
 
     /// The display name of instance `index` of `total` (Nova's `name-1 … name-n` for several).
     func name(_ index: Int, of total: Int) -> String { total > 1 ? "\(name)-\(index + 1)" : name }
@@ -99,7 +129,12 @@ struct ServerPlan: Sendable {
 /// the instances as BUILD/scheduling and hands each to the lifecycle engine.
 extension ServerContext {
     func create(_ body: ServerCreateBody, _ request: APIRequest) async throws -> Reply {
-        let plan = try await plan(body.server, request)
+        var plan = try await plan(body.server, request)
+        if let groupID = body.schedulerHints?.group {
+            let group = try await ServerGroupStore(database: database, clock: clock).get(groupID)
+            guard request.auth.isAdmin || group.projectID == request.auth.projectID else { throw ServerGroupNotFound(id: groupID) }
+            plan.group = group
+        }
         let reservation = "r-" + String(ids.uuid().replacingOccurrences(of: "-", with: "").prefix(8))
         let built = try await build(plan, reservation: reservation, hosts: compute.configuration.hosts, request)
         for server in built where server.state.vm == .building {
@@ -170,13 +205,23 @@ extension ServerContext {
             var servers: [Server] = []
             var used = try await ResourceUsage.hosts(sql)
             let unschedulable = try await ComputeServiceStore.unschedulableHosts(sql)
+            var placement: GroupPlacement?
+            if let group = plan.group {
+                placement = try await GroupPlacement(group, adding: count, limits: try await quotas.limits(for: project, sql), sql)
+            }
             for index in 0..<count {
                 var host: String?
                 var fault: String?
                 do throws(NoValidHost) {
-                    let chosen = try Scheduler.select(plan.flavor.resources, hosts: hosts, used: used, excluding: unschedulable)
+                    let chosen =
+                        if let placement {
+                            try placement.select(plan.flavor.resources, hosts: hosts, used: used, excluding: unschedulable)
+                        } else {
+                            try Scheduler.select(plan.flavor.resources, hosts: hosts, used: used, excluding: unschedulable)
+                        }
                     host = chosen.name
                     used[chosen.name] = (used[chosen.name] ?? .zero) + plan.flavor.resources
+                    placement?.place(on: chosen.name)
                 } catch {
                     fault = error.reason
                 }
@@ -190,6 +235,7 @@ extension ServerContext {
                     addresses: plan.withNetwork ? [Self.fixedAddress(ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
                     updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil, configDrive: plan.configDrive)
                 try await ServerStore.insert(server, keyData: plan.keyData, fault: fault, sql)
+                if let group = plan.group { try await ServerGroupStore.addMember(server.id, to: group.rowID, at: now, sql) }
                 try await InstanceActionStore.start("create", instance: server.id, request: request, at: now, sql)
                 servers.append(server)
             }
@@ -229,7 +275,7 @@ extension ServerContext {
         let bytes = Array(seed.replacingOccurrences(of: "-", with: "").utf8.prefix(8))
         let hex = { (index: Int) in Int(String(decoding: bytes[index...index + 1], as: UTF8.self), radix: 16) ?? 0 }
         return NetworkAddress(
-            network: "private", address: "10.0.\(hex(0)).\(2 + hex(2) % 252)",
+            network: SimulatedNetwork.label, address: "10.0.\(hex(0)).\(2 + hex(2) % 252)",
             mac: String(format: "fa:16:3e:%02x:%02x:%02x", hex(2), hex(4), hex(6)))
     }
 

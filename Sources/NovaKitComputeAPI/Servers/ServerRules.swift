@@ -27,6 +27,10 @@ enum ServerRules {
     static let rebuild = ownerRule("servers:rebuild")
     static let createImage = ownerRule("servers:create_image")
     static let createBackup = ownerRule("os-create-backup")
+    static let shelve = ownerRule("os-shelve:shelve")
+    static let shelveOffload = adminRule("os-shelve:shelve_offload", "Offload a shelved server from its host.")
+    static let unshelve = ownerRule("os-shelve:unshelve")
+    static let unshelveToHost = adminRule("os-shelve:unshelve_to_host", "Unshelve a server onto a chosen host (2.91).")
     static let pause = ownerRule("os-pause-server:pause")
     static let unpause = ownerRule("os-pause-server:unpause")
     static let suspend = ownerRule("os-suspend-server:suspend")
@@ -57,7 +61,7 @@ enum ServerRules {
     static let all: [PolicyDefault] = [
         index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
         resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, createBackup, pause, unpause, suspend, resume, lock, unlock,
-        restore, forceDelete, changePassword, unlockOverride, migrate, resetState,
+        restore, forceDelete, changePassword, unlockOverride, migrate, resetState, shelve, shelveOffload, unshelve, unshelveToHost,
         metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
         tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
     ]

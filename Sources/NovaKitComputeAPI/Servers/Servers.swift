@@ -34,7 +34,12 @@ public struct Servers: APIExtension {
                 try await context.create(body, request)
             }
             Show(policy: ServerRules.show) { server, request in
-                Reply(["server": ServerViews.detail(server, request, images: try await context.images(of: [server], request))])
+                var view = ServerViews.detail(server, request, images: try await context.images(of: [server], request))
+                if request.version >= APIVersion(2, 71) {
+                    let groups = try await ServerGroupStore(database: context.database, clock: context.clock).groups(of: server.id)
+                    view["server_groups"] = .array(groups.map(JSON.string))
+                }
+                return Reply(["server": view])
             }
             Update(body: ServerUpdateBody.self, policy: ServerRules.update) { server, body, request in
                 try await context.update(server, body, request)
@@ -47,6 +52,7 @@ public struct Servers: APIExtension {
             }
         }
         context.actionDeclarations
+        context.shelveDeclarations
         context.metadataDeclarations
         context.tagDeclarations
     }
