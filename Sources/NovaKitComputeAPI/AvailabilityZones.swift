@@ -2,6 +2,7 @@ public import NovaKitAPI
 public import NovaKitCompute
 public import NovaKitCore
 public import NovaKitPolicy
+public import NovaKitStorage
 
 /// `os-availability-zone`: the one zone instances land in (`nova`), and for admins (`detail`) every host by
 /// zone with its services — the compute hosts in `nova`, the control services in `internal`.
@@ -10,10 +11,12 @@ public struct AvailabilityZones: APIExtension {
 
     let hosts: [ComputeHost]
     let clock: any NovaClock
+    let database: Database
 
-    public init(compute: ComputeRuntime, clock: any NovaClock) {
+    public init(database: Database, compute: ComputeRuntime, clock: any NovaClock) {
         hosts = compute.configuration.hosts
         self.clock = clock
+        self.database = database
     }
 
     public let descriptor = ExtensionDescriptor(
@@ -34,24 +37,36 @@ public struct AvailabilityZones: APIExtension {
     public var api: [APIDeclaration] {
         Resource(Self.key) {
             Index(policy: Rules.list) { _ in
-                Reply(["availabilityZoneInfo": [["zoneName": .string(Self.zone), "zoneState": ["available": true], "hosts": .null]]])
+                let zones = try await hostsByZone().keys.sorted()
+                return Reply([
+                    "availabilityZoneInfo": .array(zones.map { ["zoneName": .string($0), "zoneState": ["available": true], "hosts": .null] })
+                ])
             }
             CollectionRoute("detail", policy: Rules.detail) { _ in
                 let updated = JSON.string(Timestamp.naive(clock.now()))
                 let service: JSON = ["available": true, "active": true, "updated_at": updated]
-                var computeHosts: JSON = [:]
-                for host in hosts { computeHosts[host.name] = ["nova-compute": service] }
                 let control = hosts.first?.name ?? "novakit"
-                return Reply([
-                    "availabilityZoneInfo": [
-                        [
-                            "zoneName": "internal", "zoneState": ["available": true],
-                            "hosts": [control: ["nova-conductor": service, "nova-scheduler": service]],
-                        ],
-                        ["zoneName": .string(Self.zone), "zoneState": ["available": true], "hosts": computeHosts],
+                var info: [JSON] = [
+                    [
+                        "zoneName": "internal", "zoneState": ["available": true],
+                        "hosts": [control: ["nova-conductor": service, "nova-scheduler": service]],
                     ]
-                ])
+                ]
+                for (zone, members) in try await hostsByZone().sorted(by: { $0.key < $1.key }) {
+                    var computeHosts: JSON = [:]
+                    for host in members { computeHosts[host] = ["nova-compute": service] }
+                    info.append(["zoneName": .string(zone), "zoneState": ["available": true], "hosts": computeHosts])
+                }
+                return Reply(["availabilityZoneInfo": .array(info)])
             }
         }
+    }
+
+    /// The compute hosts of each zone: an aggregate's zone for its hosts, the default zone for the rest.
+    func hostsByZone() async throws -> [String: [String]] {
+        let zones = try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
+        var members: [String: [String]] = [:]
+        for host in hosts { members[zones[host.name] ?? Self.zone, default: []].append(host.name) }
+        return members
     }
 }

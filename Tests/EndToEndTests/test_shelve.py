@@ -77,3 +77,29 @@ def test_unshelve_to_a_chosen_host_2_91(cloud):
         assert show(cloud, server, token=ADMIN)["OS-EXT-SRV-ATTR:host"] == target
     # A zone applies to an offloaded server only.
     assert_fault(action(cloud, server, {"unshelve": {"availability_zone": "nova"}}, version="2.77"), 409)
+
+
+def test_console_output(cloud):
+    """os-getConsoleOutput: the simulated boot log's last `length` lines (all for -1 or none); no console before a
+    host has the server or while it is offloaded."""
+    from tempest.lib.api_schema.response.compute.v2_1 import servers as servers21
+
+    from conftest import validate
+
+    server = create(cloud, name="console", networks="auto")
+    wait(cloud, server, "ACTIVE")
+    full = validate(servers21.get_console_output, action(cloud, server, {"os-getConsoleOutput": {}}))["output"].split("\n")
+    assert len(full) > 3 and full[-1] == "console login: " and any(server in line for line in full)
+    three = validate(servers21.get_console_output, action(cloud, server, {"os-getConsoleOutput": {"length": "3"}}))["output"]
+    assert three.split("\n") == full[-3:]
+    assert action(cloud, server, {"os-getConsoleOutput": {"length": -1}}).json()["output"].split("\n") == full
+    assert action(cloud, server, {"os-getConsoleOutput": {"length": None}}).json()["output"].split("\n") == full
+    for bad in [{"length": -2}, {"length": "x"}, {"size": 3}]:
+        assert_fault(action(cloud, server, {"os-getConsoleOutput": bad}), 400)
+    assert action(cloud, server, {"os-stop": None}).status_code == 202
+    wait(cloud, server, "SHUTOFF")
+    assert action(cloud, server, {"os-getConsoleOutput": {"length": 1}}).json() == {"output": "console login: "}
+    assert action(cloud, server, {"shelve": None}).status_code == 202
+    wait(cloud, server, "SHELVED_OFFLOADED")
+    assert_fault(action(cloud, server, {"os-getConsoleOutput": {}}), 409)
+    assert_fault(action(cloud, "no-such-server", {"os-getConsoleOutput": {}}), 404)

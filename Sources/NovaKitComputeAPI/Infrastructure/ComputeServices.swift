@@ -4,6 +4,7 @@ public import NovaKitAPI
 public import NovaKitCompute
 public import NovaKitCore
 public import NovaKitPolicy
+public import NovaKitStorage
 
 /// `os-services` (admin): the services of the deployment — `nova-compute` on every compute host, the
 /// scheduler and conductor on the first — listed, enabled or disabled (with a reason), forced down and
@@ -15,9 +16,16 @@ public struct ComputeServices: APIExtension {
     public static let key = ResourceKey<ComputeService>("os-services")
 
     let store: ComputeServiceStore
+    let database: Database
 
-    public init(compute: ComputeRuntime) {
+    public init(database: Database, compute: ComputeRuntime) {
         store = compute.services
+        self.database = database
+    }
+
+    /// The zone of each host an aggregate puts in one.
+    func zones() async throws -> [String: String] {
+        try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
     }
 
     public let descriptor = ExtensionDescriptor(
@@ -57,7 +65,8 @@ public struct ComputeServices: APIExtension {
                 let services = try await store.all().filter { service in
                     (host == nil || service.host == host) && (binary == nil || service.binary == binary)
                 }
-                return Reply(["services": .array(services.map { Self.view($0, request.version) })])
+                let zones = try await zones()
+                return Reply(["services": .array(services.map { Self.view($0, request.version, zones: zones) })])
             }
             Operation(.named("legacy_update"), method: .put, path: "{id}", body: LegacyUpdateBody.self, versions: .through(52), policy: Rules.update)
             {
@@ -134,15 +143,15 @@ public struct ComputeServices: APIExtension {
             changed.disabledReason = changed.disabled ? body.disabledReason : nil
         }
         if let forcedDown = body.forcedDown { changed.forcedDown = forcedDown }
-        return Reply(["service": Self.view(try await store.update(changed), request.version)])
+        return Reply(["service": Self.view(try await store.update(changed), request.version, zones: try await zones())])
     }
 
     /// Nova's service view: zone `nova` for compute services, `internal` for the control ones; `forced_down`
     /// from 2.11; uuid ids from 2.53.
-    static func view(_ service: ComputeService, _ version: APIVersion) -> JSON {
+    static func view(_ service: ComputeService, _ version: APIVersion, zones: [String: String]) -> JSON {
         var view: JSON = [
             "id": version >= APIVersion(2, 53) ? .string(service.uuid) : .int(service.id), "binary": .string(service.binary),
-            "host": .string(service.host), "zone": .string(service.isCompute ? AvailabilityZones.zone : "internal"),
+            "host": .string(service.host), "zone": .string(service.isCompute ? zones[service.host] ?? AvailabilityZones.zone : "internal"),
             "status": .string(service.status), "state": .string(service.state),
             "updated_at": .string(Timestamp.naive(service.updatedAt ?? service.createdAt)),
             "disabled_reason": .string(service.disabledReason),

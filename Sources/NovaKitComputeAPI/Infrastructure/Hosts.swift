@@ -4,6 +4,7 @@ public import NovaKitAPI
 public import NovaKitCompute
 public import NovaKitCore
 public import NovaKitPolicy
+public import NovaKitStorage
 
 /// `os-hosts` (admin, through 2.42, deprecated in Nova for os-services and os-hypervisors): every service's
 /// host by topic and zone, a compute host's resources (total, used now, used at most, per project),
@@ -14,11 +15,13 @@ public struct Hosts: APIExtension {
     let store: ComputeServiceStore
     let hosts: [ComputeHost]
     let clock: any NovaClock
+    let database: Database
 
-    public init(compute: ComputeRuntime, clock: any NovaClock) {
+    public init(database: Database, compute: ComputeRuntime, clock: any NovaClock) {
         store = compute.services
         hosts = compute.configuration.hosts
         self.clock = clock
+        self.database = database
     }
 
     public let descriptor = ExtensionDescriptor(
@@ -50,8 +53,9 @@ public struct Hosts: APIExtension {
         Resource(Self.key, lookup: .afterPolicy(lookup)) {
             Index(versions: Self.versions, policy: Rules.list) { request in
                 let zone = request.queryValue("zone").flatMap { $0.isEmpty ? nil : $0 }
+                let zones = try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
                 let views: [JSON] = try await store.all().compactMap { service in
-                    let serviceZone = service.isCompute ? AvailabilityZones.zone : "internal"
+                    let serviceZone = service.isCompute ? zones[service.host] ?? AvailabilityZones.zone : "internal"
                     guard zone == nil || zone == serviceZone else { return nil }
                     return ["host_name": .string(service.host), "service": .string(service.topic), "zone": .string(serviceZone)]
                 }

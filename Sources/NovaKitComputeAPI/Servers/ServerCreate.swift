@@ -162,8 +162,11 @@ extension ServerContext {
         guard image.status == "active" else { throw Fault.badRequest("Image \(imageID) is not active.") }
         if flavor.memoryMB < image.minRam { throw Fault.badRequest("Flavor's memory is too small for requested image.") }
         if flavor.rootGB > 0 && flavor.rootGB < image.minDisk { throw Fault.badRequest("Flavor's disk is too small for requested image.") }
-        if let zone = body.availabilityZone, zone != "nova" {
-            throw Fault.badRequest("The requested availability zone is not available")
+        if let zone = body.availabilityZone {
+            let zones = try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
+            guard zone == AvailabilityZones.zone || zones.values.contains(zone) else {
+                throw Fault.badRequest("The requested availability zone is not available")
+            }
         }
         let metadata = body.metadata?.values ?? [:]
         var keyData: String?
@@ -205,6 +208,9 @@ extension ServerContext {
             var servers: [Server] = []
             var used = try await ResourceUsage.hosts(sql)
             let unschedulable = try await ComputeServiceStore.unschedulableHosts(sql)
+            // A requested zone narrows the hosts to its own; otherwise each server lands in its host's zone.
+            let zones = try await AggregateStore.zonesByHost(sql)
+            let hosts = plan.availabilityZone.map { zone in hosts.filter { (zones[$0.name] ?? AvailabilityZones.zone) == zone } } ?? hosts
             var placement: GroupPlacement?
             if let group = plan.group {
                 placement = try await GroupPlacement(group, adding: count, limits: try await quotas.limits(for: project, sql), sql)
@@ -230,7 +236,8 @@ extension ServerContext {
                     rowID: 0, id: ids.uuid(), name: name, description: plan.description, hostname: plan.hostname ?? Self.hostname(from: name),
                     projectID: project, userID: request.auth.userID, imageRef: plan.imageID, flavor: plan.flavor, oldFlavor: nil, newFlavor: nil,
                     state: InstanceState(fault == nil ? .building : .error, power: .noState), locked: false, lockedBy: nil, lockedReason: nil,
-                    host: host, keyName: plan.keyName, userData: plan.userData, availabilityZone: plan.availabilityZone,
+                    host: host, keyName: plan.keyName, userData: plan.userData,
+                    availabilityZone: plan.availabilityZone ?? host.flatMap { zones[$0] },
                     reservationID: reservation, launchIndex: index, accessIPv4: plan.accessIPv4, accessIPv6: plan.accessIPv6,
                     addresses: plan.withNetwork ? [Self.fixedAddress(ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
                     updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil, configDrive: plan.configDrive)

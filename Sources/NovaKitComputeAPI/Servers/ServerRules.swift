@@ -27,6 +27,7 @@ enum ServerRules {
     static let rebuild = ownerRule("servers:rebuild")
     static let createImage = ownerRule("servers:create_image")
     static let createBackup = ownerRule("os-create-backup")
+    static let consoleOutput = ownerRule("os-console-output")
     static let shelve = ownerRule("os-shelve:shelve")
     static let shelveOffload = adminRule("os-shelve:shelve_offload", "Offload a shelved server from its host.")
     static let unshelve = ownerRule("os-shelve:unshelve")
@@ -61,7 +62,7 @@ enum ServerRules {
     static let all: [PolicyDefault] = [
         index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
         resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, createBackup, pause, unpause, suspend, resume, lock, unlock,
-        restore, forceDelete, changePassword, unlockOverride, migrate, resetState, shelve, shelveOffload, unshelve, unshelveToHost,
+        restore, forceDelete, changePassword, unlockOverride, migrate, resetState, shelve, shelveOffload, unshelve, unshelveToHost, consoleOutput,
         metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
         tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
     ]

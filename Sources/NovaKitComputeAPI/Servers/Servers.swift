@@ -53,6 +53,7 @@ public struct Servers: APIExtension {
         }
         context.actionDeclarations
         context.shelveDeclarations
+        context.consoleDeclarations
         context.metadataDeclarations
         context.tagDeclarations
     }
