@@ -55,8 +55,8 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-# The image tempest boots from: the bootstrapped cirros, and a second one for rebuilds.
-image_ref=$(.venv/bin/python - "$identity_port" "$image_port" "$admin_password" <<'PY'
+# The images tempest boots from: the bootstrapped cirros, and a second one for rebuilds and filters.
+read -r image_ref image_ref_alt < <(.venv/bin/python - "$identity_port" "$image_port" "$admin_password" <<'PY'
 import json, sys, urllib.request
 identity_port, image_port, password = sys.argv[1:]
 auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
@@ -69,7 +69,17 @@ with urllib.request.urlopen(request) as response:
 request = urllib.request.Request(f"http://127.0.0.1:{image_port}/v2/images?name=cirros",
     headers={"X-Auth-Token": token})
 with urllib.request.urlopen(request) as response:
-    print(json.load(response)["images"][0]["id"])
+    cirros = json.load(response)["images"][0]["id"]
+# A second public image with data, so tests that need two distinct images (rebuild, filters) run.
+body = {"name": "cirros-alt", "disk_format": "qcow2", "container_format": "bare", "visibility": "public"}
+request = urllib.request.Request(f"http://127.0.0.1:{image_port}/v2/images", data=json.dumps(body).encode(),
+    headers={"X-Auth-Token": token, "Content-Type": "application/json"})
+with urllib.request.urlopen(request) as response:
+    alternate = json.load(response)["id"]
+request = urllib.request.Request(f"http://127.0.0.1:{image_port}/v2/images/{alternate}/file", data=b"\0" * 1024, method="PUT",
+    headers={"X-Auth-Token": token, "Content-Type": "application/octet-stream"})
+urllib.request.urlopen(request).close()
+print(cirros, alternate)
 PY
 )
 
@@ -108,7 +118,7 @@ placement = false
 
 [compute]
 image_ref = $image_ref
-image_ref_alt = $image_ref
+image_ref_alt = $image_ref_alt
 flavor_ref = 1
 flavor_ref_alt = 2
 build_interval = 1
@@ -132,9 +142,9 @@ interface_attach = false
 attach_encrypted_volume = false
 console_output = true
 shelve = true
-rescue = false
-live_migration = false
-personality = false
+rescue = true
+live_migration = true
+personality = true
 vnc_console = false
 spice_console = false
 serial_console = false

@@ -9,7 +9,7 @@ public enum DriverStep: String, Sendable, CaseIterable {
     case spawn, powerOff = "power_off", powerOn = "power_on", reboot, pause, unpause, suspend, resume
     case migrate, finishResize = "finish_resize", confirmResize = "confirm_resize", revertResize = "revert_resize"
     case snapshot, rebuild, destroy, setAdminPassword = "set_admin_password"
-    case shelve, shelveOffload = "shelve_offload"
+    case shelve, shelveOffload = "shelve_offload", rescue, unrescue, liveMigration = "live_migration"
 }
 
 /// A driver step that failed on purpose or for real; the engine records it as the instance fault.

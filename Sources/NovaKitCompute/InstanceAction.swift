@@ -8,6 +8,10 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     case lock, unlock, createImage, rebuild, migrate, resetState, forceDelete, restore, delete, changePassword
     /// Shelving: a snapshot, power off and — Nova's default `shelved_offload_time` of 0 — offloading from the host.
     case shelve, shelveOffload, unshelve
+    /// Rescue mode: the server boots a rescue image with its disk attached, until unrescued.
+    case rescue, unrescue
+    /// Live migration: the running server moves to another host and stays as it was.
+    case liveMigrate
     /// DELETE with a reclaim interval: the instance is powered off and kept, restorable, until reclaimed.
     case softDelete
 

@@ -156,6 +156,14 @@ extension InstanceActionRule {
         .unshelve: InstanceActionRule(
             from: [.shelved, .shelvedOffloaded], lockChecked: true, accepted: .unshelving, steps: [step(.spawn, showing: .spawning)],
             success: running, failure: .previousKeepingPower, recovery: .restorePrevious(on: [.unshelving])),
+        .rescue: InstanceActionRule(
+            from: [.active, .stopped, .error], accepted: .rescuing, steps: [step(.rescue)], success: .at(.rescued, .running),
+            recovery: .fail(on: [.rescuing])),
+        .unrescue: InstanceActionRule(
+            from: [.rescued], accepted: .unrescuing, steps: [step(.unrescue)], success: running, recovery: .redo(on: [.unrescuing])),
+        .liveMigrate: InstanceActionRule(
+            apiName: "live-migration", from: [.active, .paused], accepted: .migrating, steps: [step(.liveMigration)],
+            success: .previousKeepingPower, failure: .previousKeepingPower),
         .changePassword: InstanceActionRule(
             from: [.active], accepted: .updatingPassword, steps: [step(.setAdminPassword)], success: .unchanged, failure: .unchanged,
             recovery: .drop(on: [.updatingPassword])),

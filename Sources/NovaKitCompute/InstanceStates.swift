@@ -24,6 +24,7 @@ public enum TaskState: String, Sendable, CaseIterable {
     case updatingPassword = "updating_password"
     case shelving, shelvingImagePendingUpload = "shelving_image_pending_upload", shelvingImageUploading = "shelving_image_uploading"
     case shelvingOffloading = "shelving_offloading", unshelving
+    case rescuing, unrescuing
 }
 
 extension TaskState {

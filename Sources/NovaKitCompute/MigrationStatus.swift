@@ -1,7 +1,9 @@
-/// Nova's migration record statuses for resizes and cold migrations.
+/// Nova's migration record statuses: resizes and cold migrations (pre-migrating … finished, confirmed,
+/// reverted), live migrations (accepted, running, completed).
 public enum MigrationStatus: String, Sendable, CaseIterable {
     case preMigrating = "pre-migrating", migrating, postMigrating = "post-migrating", finished
     case confirming, confirmed, reverting, reverted, error
+    case accepted, running, completed
 
     /// The status when the API accepts `action` (a new record for resize/migrate), or `nil` if it has none.
     public static func accepted(_ action: InstanceAction) -> MigrationStatus? {
@@ -9,6 +11,7 @@ public enum MigrationStatus: String, Sendable, CaseIterable {
         case .resize, .migrate: .preMigrating
         case .confirmResize: .confirming
         case .revertResize: .reverting
+        case .liveMigrate: .accepted
         default: nil
         }
     }
@@ -22,6 +25,8 @@ public enum MigrationStatus: String, Sendable, CaseIterable {
         case (.resize, .finishResize, false), (.migrate, .finishResize, false): return .finished
         case (.confirmResize, .confirmResize, false): return .confirmed
         case (.revertResize, .revertResize, false): return .reverted
+        case (.liveMigrate, .liveMigration, true): return .running
+        case (.liveMigrate, .liveMigration, false): return .completed
         default: return nil
         }
     }

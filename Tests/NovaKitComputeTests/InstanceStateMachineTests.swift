@@ -17,6 +17,7 @@ struct InstanceStateMachineTests {
         .createImage: ["active", "stopped", "paused", "suspended"], .rebuild: ["active", "stopped", "error"], .restore: ["soft-delete"],
         .lock: nil, .unlock: nil, .resetState: nil, .forceDelete: nil, .delete: nil, .softDelete: nil, .changePassword: ["active"],
         .shelve: ["active", "stopped", "paused", "suspended"], .shelveOffload: ["shelved"], .unshelve: ["shelved", "shelved_offloaded"],
+        .rescue: ["active", "stopped", "error"], .unrescue: ["rescued"], .liveMigrate: ["active", "paused"],
     ]
 
     static let cases: [(InstanceAction, VMState)] = InstanceAction.allCases.flatMap { action in VMState.allCases.map { (action, $0) } }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 public import NovaKitAPI
 import NovaKitCompute
 public import NovaKitCore
@@ -27,10 +28,16 @@ public struct Migrations: APIExtension {
     enum Rules {
         static let index = PolicyDefault("os_compute_api:os-migrations:index", "rule:admin_api", description: "List migrations.")
         static let serverIndex = PolicyDefault(
-            "os_compute_api:servers:migrations:index", "rule:admin_api", description: "List a server's migrations in progress.")
+            "os_compute_api:servers:migrations:index", "rule:admin_api", description: "List a server's live migrations in progress.")
+        static let serverShow = PolicyDefault(
+            "os_compute_api:servers:migrations:show", "rule:admin_api", description: "Show a server's live migration in progress.")
+        static let forceComplete = PolicyDefault(
+            "os_compute_api:servers:migrations:force_complete", "rule:admin_api", description: "Force a live migration to complete.")
+        static let abort = PolicyDefault(
+            "os_compute_api:servers:migrations:delete", "rule:admin_api", description: "Abort a live migration.")
     }
 
-    public var policies: [PolicyDefault] { [Rules.index, Rules.serverIndex] }
+    public var policies: [PolicyDefault] { [Rules.index, Rules.serverIndex, Rules.serverShow, Rules.forceComplete, Rules.abort] }
 
     static let finalStatuses: Set<String> = ["finished", "confirmed", "reverted", "error", "failed", "completed", "done", "cancelled"]
 
@@ -65,11 +72,48 @@ public struct Migrations: APIExtension {
         }
         Resource(Self.serverKey) {
             Index(versions: .from(23), policy: Rules.serverIndex) { server, request in
-                let migrations = try await store.list(MigrationFilter(instance: server.id))
-                    .filter { !Self.finalStatuses.contains($0.status) }
+                let migrations = try await liveMigrations(of: server).filter { !Self.finalStatuses.contains($0.status) }
                 return Reply(["migrations": .array(migrations.map { Self.serverView($0, request) })])
             }
+            Show(versions: .from(23), policy: Rules.serverShow) { server, request in
+                let migration = try await liveMigration(request.parameter("id"), of: server)
+                guard !Self.finalStatuses.contains(migration.status) else {
+                    throw Fault.notFound("In-progress live migration \(migration.id) is not found for server \(server.id).")
+                }
+                return Reply(["migration": Self.serverView(migration, request)])
+            }
+            // The fake driver cannot hold a live migration back: forcing one that runs lets it finish as it will, and
+            // one that already finished (or never ran) is refused as Nova refuses it.
+            Delete(versions: .from(24), policy: Rules.abort, status: .accepted) { server, request in
+                let migration = try await liveMigration(request.parameter("id"), of: server)
+                throw Self.invalidState(migration, server, "abort")
+            }
         }
+        Actions(on: Self.serverKey) {
+            Action("force_complete", versions: .from(22), policy: Rules.forceComplete) { server, request in
+                let migration = try await liveMigration(request.parameter("id"), of: server)
+                guard migration.status == MigrationStatus.running.rawValue else { throw Self.invalidState(migration, server, "force_complete") }
+                return .empty
+            }
+        }
+    }
+
+    /// The server's live migrations, oldest first.
+    func liveMigrations(of server: Server) async throws -> [MigrationRecord] {
+        try await store.list(MigrationFilter(instance: server.id)).filter { $0.type == "live-migration" }
+    }
+
+    /// The server's live migration `id` (an integer); 404 for anything else.
+    func liveMigration(_ id: String, of server: Server) async throws -> MigrationRecord {
+        guard let number = Int(id), let found = try await liveMigrations(of: server).first(where: { $0.id == number }) else {
+            throw Fault.notFound("Migration \(id) could not be found.")
+        }
+        return found
+    }
+
+    static func invalidState(_ migration: MigrationRecord, _ server: Server, _ action: String) -> Fault {
+        .badRequest(
+            "Migration \(migration.id) state of instance \(server.id) is \(migration.status). Cannot \(action) while the migration is in this state.")
     }
 
     /// Nova reports flavors in migrations by their internal row id.

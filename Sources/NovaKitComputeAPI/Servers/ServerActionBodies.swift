@@ -80,8 +80,9 @@ struct RebuildBody: RequestBody {
     let adminPass: String?
     let metadata: ServerMetadataValue?
     let description: Patch<String>?
+    let personality: [PersonalityFile]?
 
-    enum CodingKeys: String, CodingKey { case imageRef, name, adminPass, metadata, description }
+    enum CodingKeys: String, CodingKey { case imageRef, name, adminPass, metadata, description, personality }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -90,17 +91,19 @@ struct RebuildBody: RequestBody {
         adminPass = try container.decodeIfPresent(String.self, forKey: .adminPass)
         metadata = try container.decodeIfPresent(ServerMetadataValue.self, forKey: .metadata)
         description = try container.decodePatch(String.self, forKey: .description)
+        personality = try container.decodeIfPresent([PersonalityFile].self, forKey: .personality)
     }
 
     static func schema(at version: APIVersion) -> Schema {
-        .object(
-            [
-                "imageRef": .string(minLength: 1), "name": .string(minLength: 1, maxLength: 255), "adminPass": .string(),
-                "metadata": ServerMetadataValue.schema, "preserve_ephemeral": .novaBoolean, "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
-                "accessIPv4": .string(), "accessIPv6": .string(), "description": Schema.string(maxLength: 255).nullable,
-                "key_name": Schema.string(minLength: 1, maxLength: 255).nullable, "user_data": Schema.string(maxLength: 65535).nullable,
-                "personality": .array(.any), "trusted_image_certificates": Schema(types: [.array, .null]), "hostname": .string(),
-            ], required: ["imageRef"])
+        var fields: [String: Schema] = [
+            "imageRef": .string(minLength: 1), "name": .string(minLength: 1, maxLength: 255), "adminPass": .string(),
+            "metadata": ServerMetadataValue.schema, "preserve_ephemeral": .novaBoolean, "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
+            "accessIPv4": .string(), "accessIPv6": .string(), "description": Schema.string(maxLength: 255).nullable,
+            "key_name": Schema.string(minLength: 1, maxLength: 255).nullable, "user_data": Schema.string(maxLength: 65535).nullable,
+            "trusted_image_certificates": Schema(types: [.array, .null]), "hostname": .string(),
+        ]
+        if version < APIVersion(2, 57) { fields["personality"] = PersonalityFile.schema }
+        return .object(fields, required: ["imageRef"])
     }
 }
 

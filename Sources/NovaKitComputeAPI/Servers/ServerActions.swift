@@ -262,6 +262,7 @@ extension ServerContext {
         try check(.rebuild, server, request)
         let imageID = Identifier.lastSegment(of: body.imageRef)
         _ = try await requestedImage(imageID, request)
+        if let files = body.personality { try PersonalityFile.check(files, limits: try await quotas.limits(for: server.projectID)) }
         var values: [(String, any Encodable & Sendable)] = [("image_ref", imageID)]
         if let name = body.name { values.append(("display_name", name)) }
         if let description = body.description, request.version >= APIVersion(2, 19) { values.append(("display_description", description.value)) }

@@ -80,3 +80,31 @@ struct NetworkRequest: Decodable, Sendable {
         return version >= APIVersion(2, 37) ? Schema(types: [.string, .array], items: network) : .array(network)
     }
 }
+
+/// A file injected at create or rebuild (`personality`, through 2.56): a path and base64 contents, within the
+/// project's injected-file quotas. The fake driver writes nothing, but the request is checked as Nova does.
+struct PersonalityFile: Decodable, Sendable {
+    let path: String
+    let contents: String
+
+    static let schema = Schema.array(.object(["path": .string(), "contents": .string()], required: ["path", "contents"]))
+
+    /// Nova's checks: the number of files, each path's and each content's size (403), contents that are not base64 (400).
+    static func check(_ files: [PersonalityFile], limits: [String: Int]) throws {
+        let within = { (key: String, value: Int) in (limits[key] ?? -1) < 0 || value <= limits[key]! }
+        guard within("injected_files", files.count) else {
+            throw QuotaExceeded(resource: "injected_files", requested: files.count, used: 0, limit: limits["injected_files"] ?? 0)
+        }
+        for file in files {
+            guard within("injected_file_path_bytes", file.path.utf8.count) else {
+                throw Fault.forbidden("Personality file path exceeds maximum \(limits["injected_file_path_bytes"] ?? 0)")
+            }
+            guard let decoded = Data(base64Encoded: file.contents) else {
+                throw Fault.badRequest("Personality content for \(file.path) cannot be decoded.")
+            }
+            guard within("injected_file_content_bytes", decoded.count) else {
+                throw Fault.forbidden("Personality file content exceeds maximum \(limits["injected_file_content_bytes"] ?? 0)")
+            }
+        }
+    }
+}

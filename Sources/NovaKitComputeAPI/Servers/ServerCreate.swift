@@ -29,9 +29,10 @@ struct ServerCreateBody: RequestBody {
         let description: String?
         let tags: [String]?
         let hostname: String?
+        let personality: [PersonalityFile]?
 
         enum CodingKeys: String, CodingKey {
-            case name, imageRef, flavorRef, adminPass, metadata, accessIPv4, accessIPv6, networks, description, tags, hostname
+            case name, imageRef, flavorRef, adminPass, metadata, accessIPv4, accessIPv6, networks, description, tags, hostname, personality
             case keyName = "key_name"
             case userData = "user_data"
             case availabilityZone = "availability_zone"
@@ -85,8 +86,9 @@ struct ServerCreateBody: RequestBody {
             "min_count": InstanceCount.schema, "max_count": InstanceCount.schema, "return_reservation_id": .novaBoolean,
             "accessIPv4": .string(), "accessIPv6": .string(), "config_drive": .novaBoolean,
             "security_groups": .array(.object(["name": .string()])), "OS-DCF:diskConfig": .oneOf(["AUTO", "MANUAL"]),
-            "block_device_mapping_v2": .array(.any), "personality": .array(.any), "networks": NetworkRequest.schema(at: version),
+            "block_device_mapping_v2": .array(.any), "networks": NetworkRequest.schema(at: version),
         ]
+        if version < APIVersion(2, 57) { server["personality"] = PersonalityFile.schema }
         if version >= APIVersion(2, 19) { server["description"] = Schema.string(maxLength: 255).nullable }
         if version >= APIVersion(2, 52) { server["tags"] = .array(ServerTagStore.tagSchema, maxItems: ServerTagStore.maxTags) }
         if version >= APIVersion(2, 90) { server["hostname"] = hostnameSchema(at: version) }
@@ -184,6 +186,7 @@ extension ServerContext {
         guard minCount <= maxCount else { throw Fault.badRequest("min_count must be <= max_count") }
         if maxCount > 1, body.hostname != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
         try await checkMetadataQuota(metadata.count, project: project)
+        if let files = body.personality { try PersonalityFile.check(files, limits: try await quotas.limits(for: project)) }
         return ServerPlan(
             name: body.name, description: body.description, hostname: body.hostname,
             flavor: FlavorSnapshot(flavor, extraSpecs: try await flavors.specs(of: flavor.flavorID)), imageID: imageID, metadata: metadata,

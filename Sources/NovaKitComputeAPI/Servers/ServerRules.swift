@@ -28,6 +28,9 @@ enum ServerRules {
     static let createImage = ownerRule("servers:create_image")
     static let createBackup = ownerRule("os-create-backup")
     static let consoleOutput = ownerRule("os-console-output")
+    static let rescue = ownerRule("os-rescue")
+    static let migrateLive = adminRule("os-migrate-server:migrate_live", "Live-migrate a server.")
+    static let unrescue = ownerRule("os-unrescue")
     static let shelve = ownerRule("os-shelve:shelve")
     static let shelveOffload = adminRule("os-shelve:shelve_offload", "Offload a shelved server from its host.")
     static let unshelve = ownerRule("os-shelve:unshelve")
@@ -63,6 +66,7 @@ enum ServerRules {
         index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
         resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, createBackup, pause, unpause, suspend, resume, lock, unlock,
         restore, forceDelete, changePassword, unlockOverride, migrate, resetState, shelve, shelveOffload, unshelve, unshelveToHost, consoleOutput,
+        rescue, unrescue, migrateLive,
         metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
         tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
     ]

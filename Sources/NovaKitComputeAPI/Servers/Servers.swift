@@ -54,6 +54,8 @@ public struct Servers: APIExtension {
         context.actionDeclarations
         context.shelveDeclarations
         context.consoleDeclarations
+        context.rescueDeclarations
+        context.liveMigrationDeclarations
         context.metadataDeclarations
         context.tagDeclarations
     }
