@@ -68,6 +68,14 @@ public enum ComputeSchema {
         },
         ResourceUsage.migration,
         ComputeServiceStore.migration,
+        SchemaMigration("compute/007_instance_security_groups") { sql, _ in
+            // The names of the security groups a server's ports are in (a JSON list); servers with an address
+            // so far were all in `default`.
+            try await sql.alter(table: "instances").column("security_groups", type: .text).run()
+            try await sql.update("instances").set("security_groups", to: SQLBind(#"["default"]"#))
+                .where("network_info", .isNot, SQLLiteral.null).where("network_info", .notEqual, SQLBind("[]"))
+                .where("network_info", .notEqual, SQLBind("")).run()
+        },
     ]
 
     /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.

@@ -12,6 +12,8 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     case rescue, unrescue
     /// Live migration: the running server moves to another host and stays as it was.
     case liveMigrate
+    /// An NMI to the guest so it dumps its kernel (2.17); the states do not change.
+    case triggerCrashDump
     /// DELETE with a reclaim interval: the instance is powered off and kept, restorable, until reclaimed.
     case softDelete
 

@@ -164,6 +164,8 @@ extension InstanceActionRule {
         .liveMigrate: InstanceActionRule(
             apiName: "live-migration", from: [.active, .paused], accepted: .migrating, steps: [step(.liveMigration)],
             success: .previousKeepingPower, failure: .previousKeepingPower),
+        .triggerCrashDump: InstanceActionRule(
+            apiName: "trigger_crash_dump", from: [.active, .paused, .rescued, .resized, .error], success: .asIs),
         .changePassword: InstanceActionRule(
             from: [.active], accepted: .updatingPassword, steps: [step(.setAdminPassword)], success: .unchanged, failure: .unchanged,
             recovery: .drop(on: [.updatingPassword])),

@@ -60,7 +60,9 @@ public actor LifecycleEngine {
         guard var record = loaded else { throw UnknownInstance(id: instance) }
         let original = record
         let (accepted, effect) = try InstanceStateMachine.accept(action, from: record.state, locked: record.locked, isAdmin: isAdmin)
-        if ![.confirmResize, .revertResize].contains(action) { record.previous = record.state.vm }
+        // An action that starts work remembers where it started (confirm and revert keep the state before the
+        // resize); one that sets no task leaves that memory alone.
+        if action.acceptedTask != nil, ![.confirmResize, .revertResize].contains(action) { record.previous = record.state.vm }
         record.state = accepted
         if action == .lock { record.locked = true }
         if action == .unlock { record.locked = false }

@@ -32,6 +32,7 @@ public enum BuiltinExtensions {
             Hosts(database: database, compute: environment.compute, clock: clock),
             Networks(),
             ServerGroups(database: database, clock: clock, ids: ids),
+            SecurityGroups(database: database, clock: clock, ids: ids),
             Aggregates(database: database, clock: clock, ids: ids, compute: environment.compute),
             TenantNetworks(),
             NovaKitDebug(),

@@ -49,3 +49,19 @@ def test_rescue_errors(cloud):
     wait(cloud, server, "PAUSED")
     assert_fault(action(cloud, server, {"rescue": {}}), 409)
     assert_fault(action(cloud, "no-such-server", {"rescue": None}), 404)
+
+
+def test_trigger_crash_dump(cloud):
+    """2.17: accepted (202) where Nova accepts it, recorded as an instance action, states unchanged."""
+    server = create(cloud, name="dumped")
+    wait(cloud, server, "ACTIVE")
+    assert_fault(action(cloud, server, {"trigger_crash_dump": None}, version="2.16"), 400)
+    dumped = action(cloud, server, {"trigger_crash_dump": None}, version="2.17")
+    assert dumped.status_code == 202 and dumped.text == ""
+    view = wait(cloud, server, "ACTIVE")
+    assert view["OS-EXT-STS:power_state"] == 1
+    actions = [a["action"] for a in cloud.request("GET", f"/v2.1/servers/{server}/os-instance-actions").json()["instanceActions"]]
+    assert actions[0] == "trigger_crash_dump"
+    action(cloud, server, {"os-stop": None})
+    wait(cloud, server, "SHUTOFF")
+    assert_fault(action(cloud, server, {"trigger_crash_dump": None}, version="2.17"), 409)

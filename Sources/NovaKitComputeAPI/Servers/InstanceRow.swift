@@ -35,6 +35,7 @@ struct InstanceRow: StoredRow {
     var accessIPv6: String?
     var networkInfo: String?
     var configDrive: String?
+    var securityGroups: String?
     var launchedAt: Date?
     var terminatedAt: Date?
     var createdAt: Date
@@ -48,7 +49,7 @@ struct InstanceRow: StoredRow {
         case powerState = "power_state", previousVMState = "previous_vm_state", lockedBy = "locked_by", lockedReason = "locked_reason"
         case keyName = "key_name", userData = "user_data", availabilityZone = "availability_zone", reservationID = "reservation_id"
         case launchIndex = "launch_index", accessIPv4 = "access_ip_v4", accessIPv6 = "access_ip_v6", networkInfo = "network_info", configDrive =
-            "config_drive"
+            "config_drive", securityGroups = "security_groups"
         case launchedAt = "launched_at", terminatedAt = "terminated_at", createdAt = "created_at", updatedAt = "updated_at"
     }
 }
@@ -69,6 +70,7 @@ extension Server {
             launchIndex: row.launchIndex ?? 0, accessIPv4: row.accessIPv4 ?? "", accessIPv6: row.accessIPv6 ?? "",
             addresses: NetworkAddress.parse(row.networkInfo), launchedAt: row.launchedAt, terminatedAt: row.terminatedAt,
             createdAt: row.createdAt, updatedAt: row.updatedAt, deleted: row.deleted != 0,
-            previousVMState: row.previousVMState.flatMap(VMState.init(rawValue:)), configDrive: row.configDrive == "True")
+            previousVMState: row.previousVMState.flatMap(VMState.init(rawValue:)), configDrive: row.configDrive == "True",
+            securityGroups: row.securityGroups.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [])
     }
 }

@@ -121,6 +121,8 @@ public struct Server: Sendable {
     var previousVMState: VMState?
     /// Whether the instance was asked for a config drive (shown as `"True"` or `""`, as Nova).
     var configDrive = false
+    /// The security groups the server's ports are in, by name (none without an address).
+    var securityGroups: [String] = []
 
     /// Nova's `instance_name` template, `instance-%08x` of the row id.
     var instanceName: String { "instance-" + String(format: "%08x", rowID) }
@@ -138,4 +140,12 @@ public struct Server: Sendable {
 struct InstanceNotFound: FaultConvertible {
     let id: String
     var fault: Fault { .notFound("Instance \(id) could not be found.") }
+}
+
+extension Server {
+    /// The `security_groups` column: the names as a JSON list, or NULL for none.
+    static func securityGroupsText(_ names: [String]) -> String? {
+        guard !names.isEmpty, let data = try? JSONEncoder().encode(names) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -30,6 +30,9 @@ struct ServerCreateBody: RequestBody {
         let tags: [String]?
         let hostname: String?
         let personality: [PersonalityFile]?
+        let securityGroups: [NamedGroup]?
+
+        struct NamedGroup: Decodable, Sendable { let name: String }
 
         enum CodingKeys: String, CodingKey {
             case name, imageRef, flavorRef, adminPass, metadata, accessIPv4, accessIPv6, networks, description, tags, hostname, personality
@@ -40,6 +43,7 @@ struct ServerCreateBody: RequestBody {
             case maxCount = "max_count"
             case returnReservationID = "return_reservation_id"
             case configDrive = "config_drive"
+            case securityGroups = "security_groups"
         }
     }
 
@@ -122,6 +126,8 @@ struct ServerPlan: Sendable {
     var configDrive: Bool
     /// The server group the instances join (the `group` hint).
     var group: ServerGroup?
+    /// The security groups the instances' ports are in.
+    var securityGroups: [String] = [SecurityGroup.defaultName]
 
     /// The display name of instance `index` of `total` (Nova's `name-1 … name-n` for several).
     func name(_ index: Int, of total: Int) -> String { total > 1 ? "\(name)-\(index + 1)" : name }
@@ -146,7 +152,8 @@ extension ServerContext {
         let first = built[0]
         let view: JSON = [
             "id": .string(first.id), "links": request.links("servers", first.id), "OS-DCF:diskConfig": "MANUAL",
-            "security_groups": [["name": "default"]], "adminPass": .string(plan.adminPass ?? Self.password(ids.uuid())),
+            "security_groups": .array(plan.securityGroups.map { ["name": .string($0)] }),
+            "adminPass": .string(plan.adminPass ?? Self.password(ids.uuid())),
         ]
         return Reply(["server": view], headers: ["Location": "\(request.versionedBase)/servers/\(first.id)"])
     }
@@ -187,13 +194,26 @@ extension ServerContext {
         if maxCount > 1, body.hostname != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
         try await checkMetadataQuota(metadata.count, project: project)
         if let files = body.personality { try PersonalityFile.check(files, limits: try await quotas.limits(for: project)) }
-        return ServerPlan(
+        var securityGroups = [SecurityGroup.defaultName]
+        if let requested = body.securityGroups, !requested.isEmpty {
+            let known = try await SecurityGroupStore(database: database, clock: clock, ids: ids).list(project: project)
+            securityGroups = try requested.map { wanted in
+                guard let group = known.first(where: { $0.name == wanted.name || $0.id == wanted.name }) else {
+                    throw Fault.badRequest("Unable to find security_group with name or id '\(wanted.name)'")
+                }
+                return group.name
+            }
+            securityGroups = Array(NSOrderedSet(array: securityGroups)).compactMap { $0 as? String }
+        }
+        var plan = ServerPlan(
             name: body.name, description: body.description, hostname: body.hostname,
             flavor: FlavorSnapshot(flavor, extraSpecs: try await flavors.specs(of: flavor.flavorID)), imageID: imageID, metadata: metadata,
             tags: Set(body.tags ?? []).sorted(), keyName: body.keyName, keyData: keyData, userData: body.userData,
             availabilityZone: body.availabilityZone, accessIPv4: body.accessIPv4?.text ?? "", accessIPv6: body.accessIPv6?.text ?? "",
             withNetwork: body.networks?.wantsAddress ?? true, count: (minCount, maxCount),
             returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass, configDrive: body.configDrive?.value ?? false)
+        plan.securityGroups = securityGroups
+        return plan
     }
 
     /// In one transaction: the quotas for as many instances as fit (at least the minimum), a host for each
@@ -211,7 +231,7 @@ extension ServerContext {
             var servers: [Server] = []
             var used = try await ResourceUsage.hosts(sql)
             let unschedulable = try await ComputeServiceStore.unschedulableHosts(sql)
-            // A requested zone narrows the hosts to its own; otherwise each server lands in its host's zone.
+            // A requested zone narrows the hosts to its own (and pins the server to it).
             let zones = try await AggregateStore.zonesByHost(sql)
             let hosts = plan.availabilityZone.map { zone in hosts.filter { (zones[$0.name] ?? AvailabilityZones.zone) == zone } } ?? hosts
             var placement: GroupPlacement?
@@ -239,11 +259,11 @@ extension ServerContext {
                     rowID: 0, id: ids.uuid(), name: name, description: plan.description, hostname: plan.hostname ?? Self.hostname(from: name),
                     projectID: project, userID: request.auth.userID, imageRef: plan.imageID, flavor: plan.flavor, oldFlavor: nil, newFlavor: nil,
                     state: InstanceState(fault == nil ? .building : .error, power: .noState), locked: false, lockedBy: nil, lockedReason: nil,
-                    host: host, keyName: plan.keyName, userData: plan.userData,
-                    availabilityZone: plan.availabilityZone ?? host.flatMap { zones[$0] },
+                    host: host, keyName: plan.keyName, userData: plan.userData, availabilityZone: plan.availabilityZone,
                     reservationID: reservation, launchIndex: index, accessIPv4: plan.accessIPv4, accessIPv6: plan.accessIPv6,
                     addresses: plan.withNetwork ? [Self.fixedAddress(ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
-                    updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil, configDrive: plan.configDrive)
+                    updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil, configDrive: plan.configDrive,
+                    securityGroups: plan.withNetwork ? plan.securityGroups : [])
                 try await ServerStore.insert(server, keyData: plan.keyData, fault: fault, sql)
                 if let group = plan.group { try await ServerGroupStore.addMember(server.id, to: group.rowID, at: now, sql) }
                 try await InstanceActionStore.start("create", instance: server.id, request: request, at: now, sql)

@@ -7,7 +7,8 @@ import NovaKitImage
 import NovaKitPolicy
 
 /// `rescue` and `unrescue`: the server reboots into a rescue image (its own, or `rescue_image_ref`) with an
-/// admin password the caller may choose, until it is unrescued back to ACTIVE.
+/// admin password the caller may choose, until it is unrescued back to ACTIVE; and `trigger_crash_dump` (2.17),
+/// the other way into a troubled guest, which the fake driver accepts and records without a change of state.
 extension ServerContext {
     @APIBuilder var rescueDeclarations: [APIDeclaration] {
         Actions(on: Servers.key) {
@@ -21,6 +22,9 @@ extension ServerContext {
                 return Reply(["adminPass": .string(password)])
             }
             Action("unrescue", policy: ServerRules.unrescue) { server, request in try await simple(server, .unrescue, request) }
+            Action("trigger_crash_dump", versions: .from(17), policy: ServerRules.triggerCrashDump) { server, request in
+                try await simple(server, .triggerCrashDump, request)
+            }
         }
     }
 }

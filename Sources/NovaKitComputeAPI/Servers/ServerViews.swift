@@ -37,7 +37,7 @@ enum ServerViews {
             "os-extended-volumes:volumes_attached": [],
         ]
         if let progress = progress(server) { view["progress"] = .int(progress) }
-        if !server.addresses.isEmpty { view["security_groups"] = [["name": "default"]] }
+        if !server.securityGroups.isEmpty { view["security_groups"] = .array(server.securityGroups.map { ["name": .string($0)] }) }
         if request.allows(ServerRules.extendedAttributes, target: target) {
             view["OS-EXT-SRV-ATTR:host"] = server.host.map(JSON.string) ?? .null
             view["OS-EXT-SRV-ATTR:hypervisor_hostname"] = server.host.map(JSON.string) ?? .null
