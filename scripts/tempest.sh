@@ -145,7 +145,7 @@ shelve = true
 rescue = true
 live_migration = true
 personality = true
-vnc_console = false
+vnc_console = true
 spice_console = false
 serial_console = false
 

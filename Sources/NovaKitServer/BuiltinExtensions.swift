@@ -33,6 +33,7 @@ public enum BuiltinExtensions {
             Networks(),
             ServerGroups(database: database, clock: clock, ids: ids),
             SecurityGroups(database: database, clock: clock, ids: ids),
+            RemoteConsoles(database: database, clock: clock),
             Aggregates(database: database, clock: clock, ids: ids, compute: environment.compute),
             TenantNetworks(),
             NovaKitDebug(),
