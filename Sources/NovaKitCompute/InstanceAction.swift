@@ -14,6 +14,8 @@ public enum InstanceAction: String, Sendable, CaseIterable {
     case liveMigrate
     /// An NMI to the guest so it dumps its kernel (2.17); the states do not change.
     case triggerCrashDump
+    /// Rebuilding a server of a failed host on another one (`evacuateStopped`: from 2.95, where it lands stopped).
+    case evacuate, evacuateStopped
     /// DELETE with a reclaim interval: the instance is powered off and kept, restorable, until reclaimed.
     case softDelete
 

@@ -166,6 +166,11 @@ extension InstanceActionRule {
             success: .previousKeepingPower, failure: .previousKeepingPower),
         .triggerCrashDump: InstanceActionRule(
             apiName: "trigger_crash_dump", from: [.active, .paused, .rescued, .resized, .error], success: .asIs),
+        .evacuate: InstanceActionRule(
+            from: [.active, .stopped, .error], accepted: .rebuilding, steps: [step(.rebuild, showing: .rebuildSpawning)], success: .rebuilt),
+        .evacuateStopped: InstanceActionRule(
+            apiName: "evacuate", from: [.active, .stopped, .error], accepted: .rebuilding, steps: [step(.rebuild, showing: .rebuildSpawning)],
+            success: .at(.stopped, .shutdown)),
         .changePassword: InstanceActionRule(
             from: [.active], accepted: .updatingPassword, steps: [step(.setAdminPassword)], success: .unchanged, failure: .unchanged,
             recovery: .drop(on: [.updatingPassword])),

@@ -3,7 +3,7 @@
 public enum MigrationStatus: String, Sendable, CaseIterable {
     case preMigrating = "pre-migrating", migrating, postMigrating = "post-migrating", finished
     case confirming, confirmed, reverting, reverted, error
-    case accepted, running, completed
+    case accepted, running, completed, done
 
     /// The status when the API accepts `action` (a new record for resize/migrate), or `nil` if it has none.
     public static func accepted(_ action: InstanceAction) -> MigrationStatus? {
@@ -11,7 +11,7 @@ public enum MigrationStatus: String, Sendable, CaseIterable {
         case .resize, .migrate: .preMigrating
         case .confirmResize: .confirming
         case .revertResize: .reverting
-        case .liveMigrate: .accepted
+        case .liveMigrate, .evacuate, .evacuateStopped: .accepted
         default: nil
         }
     }
@@ -27,6 +27,7 @@ public enum MigrationStatus: String, Sendable, CaseIterable {
         case (.revertResize, .revertResize, false): return .reverted
         case (.liveMigrate, .liveMigration, true): return .running
         case (.liveMigrate, .liveMigration, false): return .completed
+        case (.evacuate, .rebuild, false), (.evacuateStopped, .rebuild, false): return .done
         default: return nil
         }
     }

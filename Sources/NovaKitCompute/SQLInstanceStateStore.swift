@@ -91,7 +91,7 @@ package struct SQLInstanceStateStore: InstanceStateStore {
             try await back.run()
         case (.confirmResize, false):
             try await Self.flavorColumns.reduce(row) { $0.set($1.old, to: SQLLiteral.null).set($1.new, to: SQLLiteral.null) }.run()
-        case (.liveMigrate, false):
+        case (.liveMigrate, false), (.evacuate, false), (.evacuateStopped, false):
             if let destination = try await migrationHost("dest_compute") {
                 try await row.set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination)).run()
             }

@@ -77,3 +77,34 @@ def test_live_migration_picks_a_host_and_refuses_what_nova_refuses(cloud):
     assert action(cloud, server, {"suspend": None}).status_code == 202
     wait(cloud, server, "SUSPENDED")
     assert_fault(action(cloud, server, {"os-migrateLive": old_body}, token=ADMIN), 409)
+
+
+def test_evacuate_from_a_forced_down_host(novakit):
+    cloud = novakit("--compute-step-delay", "5", "--compute-host", "node-a:8:16384:200", "--compute-host", "node-b:8:16384:200",
+                    admin_password="pw")
+    servers = [create(cloud, name=f"e{i}") for i in range(2)]
+    for server in servers:
+        wait(cloud, server, "ACTIVE")
+    server = servers[0]
+    source = host(cloud, server)
+    target = "node-b" if source == "node-a" else "node-a"
+    # While the source's compute service is up, evacuation is refused.
+    assert_fault(action(cloud, server, {"evacuate": {"onSharedStorage": False}}, token=ADMIN), 400)
+    assert cloud.request("PUT", "/v2.1/os-services/force-down", token=ADMIN, version="2.11",
+                         json={"host": source, "binary": "nova-compute", "forced_down": True}).status_code == 200
+    old = validate(servers21.evacuate_server_with_admin_pass, action(cloud, server, {"evacuate": {"onSharedStorage": False, "adminPass": "pw1"}},
+                                                     token=ADMIN))
+    assert old == {"adminPass": "pw1"}
+    wait(cloud, server, "ACTIVE")
+    assert host(cloud, server) == target
+    records = cloud.request("GET", f"/v2.1/os-migrations?instance_uuid={server}", token=ADMIN, version="2.23").json()["migrations"]
+    assert [(m["migration_type"], m["status"], m["dest_compute"]) for m in records] == [("evacuation", "done", target)]
+    # From 2.95 the evacuated server lands stopped; from 2.14 the reply has no body.
+    other = servers[1]
+    if host(cloud, other) == source:
+        landed = action(cloud, other, {"evacuate": {"host": target}}, token=ADMIN, version="2.95")
+        assert landed.status_code == 200 and landed.text == ""
+        assert wait(cloud, other, "SHUTOFF")["OS-EXT-STS:vm_state"] == "stopped"
+    assert_fault(action(cloud, server, {"evacuate": {"host": "nowhere"}}, token=ADMIN, version="2.14"), 404)
+    assert_fault(action(cloud, server, {"evacuate": {}}, token=ADMIN), 400)  # onSharedStorage before 2.14
+    assert_fault(action(cloud, server, {"evacuate": {}}, version="2.14"), 403)

@@ -18,7 +18,8 @@ struct InstanceStateMachineTests {
         .lock: nil, .unlock: nil, .resetState: nil, .forceDelete: nil, .delete: nil, .softDelete: nil, .changePassword: ["active"],
         .shelve: ["active", "stopped", "paused", "suspended"], .shelveOffload: ["shelved"], .unshelve: ["shelved", "shelved_offloaded"],
         .rescue: ["active", "stopped", "error"], .unrescue: ["rescued"], .liveMigrate: ["active", "paused"],
-        .triggerCrashDump: ["active", "paused", "rescued", "resized", "error"],
+        .triggerCrashDump: ["active", "paused", "rescued", "resized", "error"], .evacuate: ["active", "stopped", "error"],
+        .evacuateStopped: ["active", "stopped", "error"],
     ]
 
     static let cases: [(InstanceAction, VMState)] = InstanceAction.allCases.flatMap { action in VMState.allCases.map { (action, $0) } }

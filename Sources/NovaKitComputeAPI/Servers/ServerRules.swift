@@ -30,6 +30,7 @@ enum ServerRules {
     static let consoleOutput = ownerRule("os-console-output")
     static let rescue = ownerRule("os-rescue")
     static let triggerCrashDump = ownerRule("servers:trigger_crash_dump")
+    static let evacuate = adminRule("os-evacuate", "Evacuate a server from a failed host.")
     static let migrateLive = adminRule("os-migrate-server:migrate_live", "Live-migrate a server.")
     static let unrescue = ownerRule("os-unrescue")
     static let shelve = ownerRule("os-shelve:shelve")
@@ -67,7 +68,7 @@ enum ServerRules {
         index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
         resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, createBackup, pause, unpause, suspend, resume, lock, unlock,
         restore, forceDelete, changePassword, unlockOverride, migrate, resetState, shelve, shelveOffload, unshelve, unshelveToHost, consoleOutput,
-        rescue, unrescue, migrateLive, triggerCrashDump,
+        rescue, unrescue, migrateLive, triggerCrashDump, evacuate,
         metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
         tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
     ]

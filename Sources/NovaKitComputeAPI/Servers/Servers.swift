@@ -56,6 +56,7 @@ public struct Servers: APIExtension {
         context.consoleDeclarations
         context.rescueDeclarations
         context.liveMigrationDeclarations
+        context.evacuateDeclarations
         context.metadataDeclarations
         context.tagDeclarations
     }
