@@ -143,7 +143,8 @@ def test_extensions_include_novas_catalog(novakit):
     listing = validate(extension_schemas.list_extensions, cloud.request("GET", "/v2.1/extensions"))["extensions"]
     by_alias = {e["alias"]: e for e in listing}
     assert by_alias["os-hosts"]["name"] == "Hosts" and by_alias["os-documents"]["name"] == "Documents"
-    assert by_alias["os-consoles"]["namespace"] == "http://docs.openstack.org/compute/ext/fake_xml"
+    assert by_alias["os-volumes"]["namespace"] == "http://docs.openstack.org/compute/ext/fake_xml"  # Nova's catalog entry
+    assert by_alias["os-consoles"]["name"] == "Consoles"  # NovaKit's own remote consoles
     assert {"os-volumes", "os-shelve", "OS-EXT-STS", "os-services"} <= set(by_alias)
     shown = cloud.request("GET", "/v2.1/extensions/os-consoles").json()["extension"]
     assert shown == by_alias["os-consoles"]
