@@ -36,17 +36,8 @@ extension ServerContext {
             guard wanted != source else { throw Fault.badRequest("The target host can't be the same one.") }
             hosts = hosts.filter { $0.name == wanted }
         }
-        let (usage, unschedulable) = try await database.read { sql in
-            (try await ResourceUsage.hosts(sql), try await ComputeServiceStore.unschedulableHosts(sql))
-        }
-        let destination: ComputeHost
-        do { destination = try Scheduler.select(server.flavor.resources, hosts: hosts, used: usage, excluding: unschedulable) } catch {
-            throw Fault.badRequest(error.reason)
-        }
-        let migration = MigrationRecord(
-            id: 0, uuid: ids.uuid(), instance: server.id, sourceCompute: server.host, destCompute: destination.name,
-            oldFlavorID: server.flavor.id, newFlavorID: server.flavor.id, type: "evacuation", status: MigrationStatus.accepted.rawValue,
-            userID: request.auth.userID, projectID: request.auth.projectID, createdAt: clock.now(), updatedAt: nil)
+        let destination = try await chooseHost(for: server, among: hosts)
+        let migration = moveRecord(server, to: destination.name, type: "evacuation", request)
         let migrations = self.migrations
         try await run(action, on: server, request) { try await migrations.create(migration) }
         guard request.version < APIVersion(2, 14) else { return .empty }

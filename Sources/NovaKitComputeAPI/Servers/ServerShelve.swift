@@ -66,14 +66,7 @@ extension ServerContext {
                 hosts = hosts.filter { $0.name == wanted }
                 guard !hosts.isEmpty else { throw Fault.badRequest("Compute host \(wanted) could not be found.") }
             }
-            let (usage, unschedulable) = try await database.read { sql in
-                (try await ResourceUsage.hosts(sql), try await ComputeServiceStore.unschedulableHosts(sql))
-            }
-            do {
-                destination = try Scheduler.select(server.flavor.resources, hosts: hosts, used: usage, excluding: unschedulable).name
-            } catch {
-                throw Fault.badRequest(error.reason)
-            }
+            destination = try await chooseHost(for: server, among: hosts).name
         }
         let (servers, chosen) = (self.servers, destination)
         try await run(.unshelve, on: server, request) {
