@@ -128,6 +128,7 @@ min_microversion = 2.1
 max_microversion = latest
 
 [compute-feature-enabled]
+scheduler_enabled_filters = AvailabilityZoneFilter,ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter,SameHostFilter,DifferentHostFilter
 change_password = true
 resize = true
 cold_migration = true

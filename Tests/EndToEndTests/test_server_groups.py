@@ -126,3 +126,26 @@ def test_group_hint_errors_and_quotas(cloud):
     assert_fault(cloud.request("POST", "/v2.1/servers", version="2.37", json={
         "server": {**server, "min_count": 2}, "os:scheduler_hints": {"group": group["id"]}}), 403)
     assert len(boot(cloud, group["id"], "one")) == 1
+
+
+def test_same_host_and_different_host_hints(cloud):
+    first = boot_with_hints(cloud, "first", {})
+    host = host_of(cloud, first)
+    beside = boot_with_hints(cloud, "beside", {"same_host": first})
+    assert host_of(cloud, beside) == host
+    away = boot_with_hints(cloud, "away", {"different_host": [first, beside]})
+    assert host_of(cloud, away) != host
+    elsewhere = boot_with_hints(cloud, "elsewhere", {"different_host": first, "same_host": [away]})
+    assert host_of(cloud, elsewhere) == host_of(cloud, away)
+    image = cloud.request("GET", "/v2.1/images").json()["images"][0]["id"]
+    bad = cloud.request("POST", "/v2.1/servers", version="2.37", json={
+        "server": {"name": "x", "imageRef": image, "flavorRef": "1", "networks": "none"}, "os:scheduler_hints": {"same_host": "nope"}})
+    assert_fault(bad, 400)
+
+
+def boot_with_hints(cloud, name, hints):
+    image = cloud.request("GET", "/v2.1/images").json()["images"][0]["id"]
+    response = cloud.request("POST", "/v2.1/servers", version="2.37", json={
+        "server": {"name": name, "imageRef": image, "flavorRef": "1", "networks": "none"}, "os:scheduler_hints": hints})
+    assert response.status_code == 202, response.text
+    return response.json()["server"]["id"]

@@ -50,9 +50,29 @@ struct ServerCreateBody: RequestBody {
     let server: Fields
     let schedulerHints: SchedulerHints?
 
-    /// `os:scheduler_hints` (or its old name `OS-SCH-HNT:scheduler_hints`): the server group to join.
+    /// `os:scheduler_hints` (or its old name `OS-SCH-HNT:scheduler_hints`): the server group to join, and
+    /// servers to land beside (`same_host`) or away from (`different_host`), each one id or a list.
     struct SchedulerHints: Decodable, Sendable {
         let group: String?
+        let sameHost: [String]
+        let differentHost: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case group
+            case sameHost = "same_host"
+            case differentHost = "different_host"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            group = try container.decodeIfPresent(String.self, forKey: .group)
+            let ids = { (key: CodingKeys) throws -> [String] in
+                if let one = try? container.decodeIfPresent(String.self, forKey: key) { return [one] }
+                return try container.decodeIfPresent([String].self, forKey: key) ?? []
+            }
+            sameHost = try ids(.sameHost)
+            differentHost = try ids(.differentHost)
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -70,9 +90,16 @@ struct ServerCreateBody: RequestBody {
     }
 
     /// Nova's hints: `group` a uuid, the others (same_host, different_host, query, …) accepted as given.
+    static let uuidPattern = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+    /// One server id or a list of them.
+    static let serverIDs: Schema = {
+        var schema = Schema(types: [.string, .array], items: .string(pattern: uuidPattern))
+        schema.pattern = uuidPattern
+        return schema
+    }()
     static let hintsSchema = Schema(
         types: [.object],
-        properties: ["group": .string(pattern: "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")],
+        properties: ["group": .string(pattern: uuidPattern), "same_host": serverIDs, "different_host": serverIDs],
         additionalProperties: true)
 
     /// A hostname (2.90): one label of at most 63 characters; from 2.94 a fully qualified name of at most 255.
@@ -144,7 +171,8 @@ extension ServerContext {
             plan.group = group
         }
         let reservation = "r-" + String(ids.uuid().replacingOccurrences(of: "-", with: "").prefix(8))
-        let built = try await build(plan, reservation: reservation, hosts: compute.configuration.hosts, request)
+        let hosts = try await hinted(compute.configuration.hosts, body.schedulerHints)
+        let built = try await build(plan, reservation: reservation, hosts: hosts, request)
         for server in built where server.state.vm == .building {
             try await compute.engine.submit(.build, instance: server.id, current: server.lifecycleRecord, isAdmin: request.auth.isAdmin)
         }
@@ -156,6 +184,28 @@ extension ServerContext {
             "adminPass": .string(plan.adminPass ?? Self.password(ids.uuid())),
         ]
         return Reply(["server": view], headers: ["Location": "\(request.versionedBase)/servers/\(first.id)"])
+    }
+
+    /// The hosts the `same_host` / `different_host` hints leave: beside any of the named servers, away from all of them.
+    func hinted(_ candidates: [ComputeHost], _ hints: ServerCreateBody.SchedulerHints?) async throws -> [ComputeHost] {
+        guard let hints, !(hints.sameHost.isEmpty && hints.differentHost.isEmpty) else { return candidates }
+        var kept = candidates
+        if !hints.sameHost.isEmpty {
+            let beside = try await hosts(of: hints.sameHost)
+            kept = kept.filter { beside.contains($0.name) }
+        }
+        let away = try await hosts(of: hints.differentHost)
+        return kept.filter { !away.contains($0.name) }
+    }
+
+    /// The hosts the given live servers are on.
+    func hosts(of servers: [String]) async throws -> Set<String> {
+        guard !servers.isEmpty else { return [] }
+        return try await database.read { sql in
+            Set(
+                try await sql.select().column("host").from("instances").where("uuid", .in, servers).readDeleted(.no).all()
+                    .compactMap { try $0.decode(column: "host", as: String?.self) })
+        }
     }
 
     /// Checks the body against the catalog (flavor, image, key pair), the version's rules and the metadata quota.
