@@ -4,6 +4,8 @@ public enum MigrationStatus: String, Sendable, CaseIterable {
     case preMigrating = "pre-migrating", migrating, postMigrating = "post-migrating", finished
     case confirming, confirmed, reverting, reverted, error
     case accepted, running, completed, done
+    /// A live migration aborted while it ran: the server stays where it was.
+    case cancelled
 
     /// The status when the API accepts `action` (a new record for resize/migrate), or `nil` if it has none.
     public static func accepted(_ action: InstanceAction) -> MigrationStatus? {

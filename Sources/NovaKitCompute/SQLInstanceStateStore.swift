@@ -92,7 +92,8 @@ package struct SQLInstanceStateStore: InstanceStateStore {
         case (.confirmResize, false):
             try await Self.flavorColumns.reduce(row) { $0.set($1.old, to: SQLLiteral.null).set($1.new, to: SQLLiteral.null) }.run()
         case (.liveMigrate, false), (.evacuate, false), (.evacuateStopped, false):
-            if let destination = try await migrationHost("dest_compute") {
+            // An aborted live migration leaves the server on its source host.
+            if try await migrationHost("status") != MigrationStatus.cancelled.rawValue, let destination = try await migrationHost("dest_compute") {
                 try await row.set("host", to: SQLBind(destination)).set("node", to: SQLBind(destination)).run()
             }
         case (.shelve, false), (.shelveOffload, false):

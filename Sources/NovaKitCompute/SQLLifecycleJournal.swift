@@ -49,8 +49,9 @@ package struct SQLLifecycleJournal: LifecycleJournal {
             let latest = try await sql.select().column("id").from("migrations").where("instance_uuid", .equal, SQLBind(instance))
                 .readDeleted(.no).orderBy("id", .descending).first()?.decode(column: "id", as: Int.self)
             guard let latest else { return }
+            // An aborted migration keeps its `cancelled` status whatever the work reports afterwards.
             try await sql.update("migrations").set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(latest)).run()
+                .where("id", .equal, SQLBind(latest)).where("status", .notEqual, SQLBind(MigrationStatus.cancelled.rawValue)).run()
         }
     }
 

@@ -58,6 +58,22 @@ def test_live_migration_moves_and_reports_progress(cloud):
     assert actions[0] == "live-migration"
 
 
+def test_aborting_a_running_live_migration_keeps_the_server_home(cloud):
+    server = create(cloud, name="stay")
+    wait(cloud, server, "ACTIVE")
+    source = host(cloud, server)
+    assert action(cloud, server, {"os-migrateLive": {"host": None, "block_migration": "auto"}}, token=ADMIN, version="2.25").status_code == 202
+    migration = cloud.request("GET", f"/v2.1/servers/{server}/migrations", token=ADMIN, version="2.24").json()["migrations"][0]
+    aborted = cloud.request("DELETE", f"/v2.1/servers/{server}/migrations/{migration['id']}", token=ADMIN, version="2.24")
+    assert aborted.status_code == 202 and aborted.text == ""
+    wait(cloud, server, "ACTIVE")
+    assert host(cloud, server) == source
+    records = cloud.request("GET", f"/v2.1/os-migrations?instance_uuid={server}", token=ADMIN, version="2.23").json()["migrations"]
+    assert [(m["migration_type"], m["status"]) for m in records] == [("live-migration", "cancelled")]
+    assert_fault(cloud.request("DELETE", f"/v2.1/servers/{server}/migrations/{migration['id']}", token=ADMIN, version="2.24"), 400)
+    assert_fault(cloud.request("DELETE", f"/v2.1/servers/{server}/migrations/{migration['id']}", token=ADMIN, version="2.23"), 404)
+
+
 def test_live_migration_picks_a_host_and_refuses_what_nova_refuses(cloud):
     server = create(cloud, name="picked")
     wait(cloud, server, "ACTIVE")

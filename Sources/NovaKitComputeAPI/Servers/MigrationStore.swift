@@ -52,6 +52,16 @@ struct MigrationStore: Sendable {
     let database: Database
     let clock: any NovaClock
 
+    /// Marks a live migration still under way `cancelled` (one conditional update); `false` when it had already ended.
+    func cancel(_ id: Int) async throws -> Bool {
+        let now = clock.now()
+        return try await database.withConnection { sql in
+            try await sql.update("migrations").set("status", to: SQLBind("cancelled")).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(id)).where("status", .in, ["accepted", "running"]).readDeleted(.no).returning("id").all()
+                .isEmpty == false
+        }
+    }
+
     func create(_ migration: MigrationRecord) async throws {
         let now = clock.now()
         try await database.withConnection { sql in

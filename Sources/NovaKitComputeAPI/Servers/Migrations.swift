@@ -82,11 +82,13 @@ public struct Migrations: APIExtension {
                 }
                 return Reply(["migration": Self.serverView(migration, request)])
             }
-            // The fake driver cannot hold a live migration back: forcing one that runs lets it finish as it will, and
-            // one that already finished (or never ran) is refused as Nova refuses it.
+            // Aborting a live migration that has not finished cancels it: the server stays on its source host.
             Delete(versions: .from(24), policy: Rules.abort, status: .accepted) { server, request in
                 let migration = try await liveMigration(request.parameter("id"), of: server)
-                throw Self.invalidState(migration, server, "abort")
+                guard [MigrationStatus.accepted.rawValue, MigrationStatus.running.rawValue].contains(migration.status),
+                    try await store.cancel(migration.id)
+                else { throw Self.invalidState(migration, server, "abort") }
+                return .empty
             }
         }
         Actions(on: Self.serverKey) {
