@@ -79,6 +79,16 @@ def test_zones_from_aggregates(cloud):
     wait(cloud, in_zone, "ACTIVE")
     view = show(cloud, in_zone, token=ADMIN)
     assert (view["OS-EXT-SRV-ATTR:host"], view["OS-EXT-AZ:availability_zone"]) == ("node-b", "zone-1")
+    # An unpinned server shows its host's zone, and no pinned zone (2.96).
+    beside = cloud.request("POST", "/v2.1/servers", version="2.37", json={
+        "server": {"name": "beside", "imageRef": cloud.request("GET", "/v2.1/images").json()["images"][0]["id"], "flavorRef": "1",
+                   "networks": "none"}, "os:scheduler_hints": {"same_host": in_zone}}).json()["server"]["id"]
+    wait(cloud, beside, "ACTIVE")
+    unpinned = show(cloud, beside, version="2.96")
+    assert (unpinned["OS-EXT-AZ:availability_zone"], unpinned["pinned_availability_zone"]) == ("zone-1", None)
+    assert show(cloud, in_zone, version="2.96")["pinned_availability_zone"] == "zone-1"
+    listed = cloud.request("GET", "/v2.1/servers/detail?name=beside").json()["servers"]
+    assert [s["OS-EXT-AZ:availability_zone"] for s in listed] == ["zone-1"]
     default = create(cloud, name="default", availability_zone="nova")
     wait(cloud, default, "ACTIVE")
     assert show(cloud, default, token=ADMIN)["OS-EXT-SRV-ATTR:host"] == "node-a"

@@ -92,6 +92,11 @@ def test_affinity_and_anti_affinity_place_members(cloud):
     # 2.71 shows a member's group; a deleted member leaves the group.
     view = validate(servers271.get_server, cloud.request("GET", f"/v2.1/servers/{spread[0]}", version="2.71"))["server"]
     assert view["server_groups"] == [apart["id"]]
+    # Update and rebuild answer with the full view from 2.75, groups included.
+    from tempest.lib.api_schema.response.compute.v2_75 import servers as servers275
+    updated = validate(servers275.update_server, cloud.request("PUT", f"/v2.1/servers/{spread[0]}", version="2.75",
+                                                              json={"server": {"name": "renamed"}}))["server"]
+    assert updated["server_groups"] == [apart["id"]]
     assert cloud.request("DELETE", f"/v2.1/servers/{extra}").status_code == 204
     for _ in range(100):
         members = cloud.request("GET", f"/v2.1/os-server-groups/{apart['id']}").json()["server_group"]["members"]

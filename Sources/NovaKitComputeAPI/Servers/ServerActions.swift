@@ -270,7 +270,7 @@ extension ServerContext {
         if let metadata = body.metadata { try await self.metadata.replace(server.id, with: metadata.values) }
         try await run(.rebuild, on: server, request)
         let rebuilt = try await servers.get(server.id)
-        var view = ServerViews.changed(rebuilt, request, images: try await images(of: [rebuilt], request), rebuild: true)
+        var view = ServerViews.changed(rebuilt, request, data: try await viewData(of: [rebuilt], request, groups: true), rebuild: true)
         view["adminPass"] = .string(body.adminPass ?? Self.password(ids.uuid()))
         return Reply(["server": view])
     }

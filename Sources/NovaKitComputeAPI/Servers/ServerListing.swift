@@ -47,9 +47,9 @@ extension ServerContext {
         if allTenants { try request.authorize(detail ? ServerRules.detailAllTenants : ServerRules.indexAllTenants, target: [:]) }
         let query = try ServerQuery(request, isAdminFilterer: request.allows(ServerRules.allowAllFilters, target: [:]), allTenants: allTenants)
         let page = try await servers.list(query, details: detail)
-        let images = detail ? try await images(of: page, request) : [:]
+        let data = detail ? try await viewData(of: page, request) : ServerViewData()
         var body: JSON = [
-            "servers": .array(page.map { detail ? ServerViews.detail($0, request, images: images, listing: true) : ServerViews.summary($0, request) })
+            "servers": .array(page.map { detail ? ServerViews.detail($0, request, data: data, listing: true) : ServerViews.summary($0, request) })
         ]
         if let next = request.nextLinks(detail ? "servers/detail" : "servers", page: page.count, limit: query.limit, lastMarker: page.last?.id) {
             body["servers_links"] = next

@@ -17,17 +17,17 @@ enum ServerViews {
     }
 
     /// The full view of `GET /servers/{id}`, `/servers/detail` (`listing`: without server_groups) and (2.75+) update and rebuild.
-    static func detail(_ server: Server, _ request: APIRequest, images: [String: Image] = [:], listing: Bool = false) -> JSON {
+    static func detail(_ server: Server, _ request: APIRequest, data: ServerViewData = ServerViewData(), listing: Bool = false) -> JSON {
         let version = request.version
         let target = ["project_id": server.projectID, "user_id": server.userID]
         var view: JSON = [
             "id": .string(server.id), "name": .string(server.name), "status": .string(server.status), "tenant_id": .string(server.projectID),
             "user_id": .string(server.userID), "metadata": .object(server.metadata.mapValues(JSON.string)),
-            "hostId": .string(hostID(server)), "image": image(server, request, images: images), "flavor": flavor(server, request),
+            "hostId": .string(hostID(server)), "image": image(server, request, images: data.images), "flavor": flavor(server, request),
             "created": .string(Timestamp.zulu(server.createdAt)), "updated": .string(Timestamp.zulu(server.updatedAt ?? server.createdAt)),
             "addresses": addresses(server), "accessIPv4": .string(server.accessIPv4), "accessIPv6": .string(server.accessIPv6),
             "links": request.links("servers", server.id), "OS-DCF:diskConfig": "MANUAL",
-            "OS-EXT-AZ:availability_zone": .string(server.availabilityZone ?? "nova"), "config_drive": .string(server.configDrive ? "True" : ""),
+            "OS-EXT-AZ:availability_zone": .string(data.zone(of: server)), "config_drive": .string(server.configDrive ? "True" : ""),
             "key_name": server.keyName.map(JSON.string) ?? .null,
             "OS-SRV-USG:launched_at": server.launchedAt.map { .string(Timestamp.naive($0)) } ?? .null,
             "OS-SRV-USG:terminated_at": server.terminatedAt.map { .string(Timestamp.naive($0)) } ?? .null,
@@ -60,7 +60,7 @@ enum ServerViews {
         if version >= APIVersion(2, 19) { view["description"] = server.description.map(JSON.string) ?? .null }
         if version >= APIVersion(2, 26) { view["tags"] = .array(server.tags.map(JSON.string)) }
         if version >= APIVersion(2, 63) { view["trusted_image_certificates"] = .null }
-        if version >= APIVersion(2, 71), !listing { view["server_groups"] = [] }
+        if version >= APIVersion(2, 71), !listing { view["server_groups"] = .array((data.groups[server.id] ?? []).map(JSON.string)) }
         if version >= APIVersion(2, 73) { view["locked_reason"] = server.lockedReason.map(JSON.string) ?? .null }
         if version >= APIVersion(2, 90) { view["OS-EXT-SRV-ATTR:hostname"] = .string(server.hostname ?? "") }
         if version >= APIVersion(2, 96) { view["pinned_availability_zone"] = server.availabilityZone.map(JSON.string) ?? .null }
@@ -75,8 +75,8 @@ enum ServerViews {
 
     /// The view update and rebuild answer with: before 2.75 only the basic fields (plus key_name from 2.54
     /// and user_data from 2.57 for a rebuild); from 2.75 the full view.
-    static func changed(_ server: Server, _ request: APIRequest, images: [String: Image], rebuild: Bool) -> JSON {
-        var view = detail(server, request, images: images)
+    static func changed(_ server: Server, _ request: APIRequest, data: ServerViewData, rebuild: Bool) -> JSON {
+        var view = detail(server, request, data: data)
         let version = request.version
         if rebuild && version >= APIVersion(2, 57) { view["user_data"] = server.userData.map(JSON.string) ?? .null }
         if version >= APIVersion(2, 75) {

@@ -34,12 +34,7 @@ public struct Servers: APIExtension {
                 try await context.create(body, request)
             }
             Show(policy: ServerRules.show) { server, request in
-                var view = ServerViews.detail(server, request, images: try await context.images(of: [server], request))
-                if request.version >= APIVersion(2, 71) {
-                    let groups = try await ServerGroupStore(database: context.database, clock: context.clock).groups(of: server.id)
-                    view["server_groups"] = .array(groups.map(JSON.string))
-                }
-                return Reply(["server": view])
+                Reply(["server": ServerViews.detail(server, request, data: try await context.viewData(of: [server], request, groups: true))])
             }
             Update(body: ServerUpdateBody.self, policy: ServerRules.update) { server, body, request in
                 try await context.update(server, body, request)
@@ -111,6 +106,7 @@ extension ServerContext {
     func update(_ server: Server, _ body: ServerUpdateBody, _ request: APIRequest) async throws -> Reply {
         try await servers.set(server.id, body.columns)
         let updated = try await servers.get(server.id)
-        return Reply(["server": ServerViews.changed(updated, request, images: try await images(of: [updated], request), rebuild: false)])
+        return Reply(["server": ServerViews.changed(updated, request, data: try await viewData(of: [updated], request, groups: true), rebuild: false)]
+        )
     }
 }
