@@ -41,6 +41,10 @@ struct AggregateStore: Sendable {
             $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("aggregate_id", type: .int, .notNull)
                 .column("key", type: .text, .notNull).column("value", type: .text, .notNull)
         }
+        // Every server view reads the live rows of all three (hosts' zones): by index, in id order.
+        for table in ["aggregates", "aggregate_hosts", "aggregate_metadata"] {
+            try await sql.create(index: "\(table)_live_idx").on(table).column("deleted").column("id").run()
+        }
     }
 
     /// Every live aggregate with its hosts and metadata, by id (a deployment has a handful).
@@ -54,7 +58,9 @@ struct AggregateStore: Sendable {
             hosts[try row.decode(column: "aggregate_id", as: Int.self), default: []].append(try row.decode(column: "host", as: String.self))
         }
         var metadata: [Int: [String: String]] = [:]
-        for row in try await sql.select().columns("aggregate_id", "key", "value").from("aggregate_metadata").readDeleted(.no).all() {
+        for row in try await sql.select().columns("aggregate_id", "key", "value").from("aggregate_metadata").readDeleted(.no).orderBy("id")
+            .all()
+        {
             metadata[try row.decode(column: "aggregate_id", as: Int.self), default: [:]][try row.decode(column: "key", as: String.self)] =
                 try row.decode(column: "value", as: String.self)
         }
