@@ -59,7 +59,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         // What every listener shares: the request pipeline, body reading, who is calling.
-        .target(name: "NovaKitHTTP", dependencies: ["NovaKitCore", "NovaKitPolicy", hummingbird, logging], swiftSettings: swiftSettings),
+        .target(
+            name: "NovaKitHTTP",
+            dependencies: ["NovaKitCore", "NovaKitPolicy", hummingbird, logging, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         // The Keystone v3 subset, and token validation against it or an external Keystone.
         .target(
             name: "NovaKitIdentity",

@@ -104,3 +104,13 @@ public struct FlexibleDouble: Decodable, Sendable, Hashable {
         value = number
     }
 }
+
+/// An id as Nova's id parameters take it: a string, or a JSON integer given where a string id is meant.
+public struct FlexibleString: Decodable, Sendable, Hashable {
+    public let value: String
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) { value = String(number) } else { value = try container.decode(String.self) }
+    }
+}

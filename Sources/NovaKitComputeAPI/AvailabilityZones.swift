@@ -64,7 +64,7 @@ public struct AvailabilityZones: APIExtension {
 
     /// The compute hosts of each zone: an aggregate's zone for its hosts, the default zone for the rest.
     func hostsByZone() async throws -> [String: [String]] {
-        let zones = try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
+        let zones = try await AggregateStore.zonesByHost(in: database)
         var members: [String: [String]] = [:]
         for host in hosts { members[zones[host.name] ?? Self.zone, default: []].append(host.name) }
         return members

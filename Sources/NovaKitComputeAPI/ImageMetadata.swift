@@ -27,20 +27,6 @@ public struct ImageMetadata: APIExtension {
 
     static let versions = VersionRange.through(38)
 
-    /// `{"metadata": {…}}`
-    struct MetadataBody: RequestBody {
-        let metadata: ServerMetadataValue
-
-        static func schema(at version: APIVersion) -> Schema { .object(["metadata": ServerMetadataValue.schema], required: ["metadata"]) }
-    }
-
-    /// `{"meta": {"<key>": "value"}}`
-    struct MetaBody: RequestBody {
-        let meta: [String: JSON]
-
-        static func schema(at version: APIVersion) -> Schema { .object(["meta": Schema(types: [.object])], required: ["meta"]) }
-    }
-
     public var api: [APIDeclaration] {
         Resource(Self.key) {
             Index(versions: Self.versions, policy: ImagesProxy.rule) { image, _ in Reply(["metadata": Self.view(image.properties)]) }
@@ -83,10 +69,7 @@ public struct ImageMetadata: APIExtension {
         guard request.auth.isAdmin || image.owner == request.auth.projectID else {
             throw Fault.forbidden("You are not authorized to change the metadata of image \(image.id).")
         }
-        let limit = try await quotas.limits(for: request.auth.projectID)["metadata_items"] ?? -1
-        if limit >= 0, properties.count > limit {
-            throw QuotaExceeded(resource: "metadata_items", requested: properties.count, used: 0, limit: limit)
-        }
+        try await quotas.checkMetadataItems(properties.count, project: request.auth.projectID)
         try await store.setProperties(image.id, properties)
         return properties
     }

@@ -1,8 +1,8 @@
-import Crypto
 public import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 public import NovaKitCore
+import NovaKitHTTP
 public import NovaKitStorage
 import SQLKit
 
@@ -20,17 +20,6 @@ public struct TokenService: Sendable {
         self.lifetime = lifetime
     }
 
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func randomToken(bytes: Int) -> String {
-        let key = SymmetricKey(size: SymmetricKeySize(bitCount: bytes * 8))
-        let data = key.withUnsafeBytes { Data($0) }
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
     /// Checks a password against a stored bcrypt hash off the cooperative thread pool.
     static func verify(_ password: String, hash: String) async -> Bool {
         (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
@@ -43,11 +32,11 @@ public struct TokenService: Sendable {
 
     /// Issues a token for `userID`, optionally scoped to `projectID`, and returns it with what it stands for.
     func issue(userID: String, projectID: String?, methods: [String], expiresAt: Date? = nil) async throws -> (String, TokenInfo) {
-        let token = Self.randomToken(bytes: 32)
+        let token = SecretToken.random(bytes: 32)
         let now = clock.now()
         let record = TokenRecord(
-            id: Self.hash(token), userId: userID, projectId: projectID, methods: methods.joined(separator: ","), issuedAt: now,
-            expiresAt: min(expiresAt ?? .distantFuture, now.addingTimeInterval(lifetime)), auditId: Self.randomToken(bytes: 16))
+            id: SecretToken.hash(token), userId: userID, projectId: projectID, methods: methods.joined(separator: ","), issuedAt: now,
+            expiresAt: min(expiresAt ?? .distantFuture, now.addingTimeInterval(lifetime)), auditId: SecretToken.random(bytes: 16))
         try await database.withConnection { sql in try await IdentityRepository<TokenRecord>(sql: sql).insert(record, at: now) }
         guard let info = try await load(record) else { throw IdentityError.unauthorized }
         return (token, info)
@@ -55,7 +44,7 @@ public struct TokenService: Sendable {
 
     /// What `token` stands for, or `nil` if it is unknown, expired, revoked, or its user or project is disabled.
     public func validate(_ token: String) async throws -> TokenInfo? {
-        let hash = Self.hash(token)
+        let hash = SecretToken.hash(token)
         let now = clock.now()
         if let cached = await cache.lookup(hash, now: now) { return cached }
         let record = try await database.withConnection { sql in try await IdentityRepository<TokenRecord>(sql: sql).find(hash) }
@@ -66,7 +55,7 @@ public struct TokenService: Sendable {
 
     /// Revokes `token`; returns whether it was live.
     func revoke(_ token: String) async throws -> Bool {
-        let hash = Self.hash(token)
+        let hash = SecretToken.hash(token)
         await cache.remove(hash)
         let now = clock.now()
         return try await database.withConnection { sql in

@@ -116,14 +116,16 @@ public struct ImageListener: Listener {
             // Every other parameter filters on a field or, as Glance flattens them, an additional property.
             return filters.allSatisfy { key, value in image.field(key) == value }
         }
+        // Each image's sort values are rendered once, not at every comparison.
         let order = try Self.sortOrder(query)
-        images.sort { left, right in
-            for (key, ascending) in order {
-                let (a, b) = (left.sortValue(key), right.sortValue(key))
-                if a != b { return ascending ? a < b : a > b }
+        images = images.map { image in (image, order.map { image.sortValue($0.key) }) }
+            .sorted { left, right in
+                for (index, (_, ascending)) in order.enumerated() where left.1[index] != right.1[index] {
+                    return ascending ? left.1[index] < right.1[index] : left.1[index] > right.1[index]
+                }
+                return false
             }
-            return false
-        }
+            .map(\.0)
         if let marker = query["marker"] {
             guard let index = images.firstIndex(where: { $0.id == marker }) else { throw Fault.badRequest("marker [\(marker)] not found") }
             images = Array(images[(index + 1)...])

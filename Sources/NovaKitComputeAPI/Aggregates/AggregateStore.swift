@@ -75,6 +75,10 @@ struct AggregateStore: Sendable {
     }
 
     /// The availability zone of each host that an aggregate with a zone holds.
+    static func zonesByHost(in database: Database) async throws -> [String: String] {
+        try await database.read { sql in try await zonesByHost(sql) }
+    }
+
     static func zonesByHost(_ sql: any SQLDatabase) async throws -> [String: String] {
         var zones: [String: String] = [:]
         for aggregate in try await all(sql) {

@@ -58,6 +58,11 @@ public struct Aggregates: APIExtension {
         return found
     }
 
+    /// `{"aggregate": …}` as the aggregate now stands, the reply of every change.
+    func current(_ aggregate: Aggregate, _ request: APIRequest) async throws -> Reply {
+        Reply(["aggregate": Self.view(try await lookup(String(aggregate.id), request), request.version)])
+    }
+
     public var api: [APIDeclaration] {
         Resource(Self.key, lookup: .afterPolicy(lookup)) {
             Index(policy: Rules.index) { request in
@@ -83,7 +88,7 @@ public struct Aggregates: APIExtension {
                     try await checkZoneChange(aggregate, to: zone)
                     try await store.setMetadata(aggregate.id, [Aggregate.zoneKey: zone])
                 }
-                return Reply(["aggregate": Self.view(try await lookup(String(aggregate.id), request), request.version)])
+                return try await current(aggregate, request)
             }
             Delete(policy: Rules.delete, status: .ok) { aggregate, _ in
                 guard aggregate.hosts.isEmpty else {
@@ -118,14 +123,14 @@ public struct Aggregates: APIExtension {
                     }
                 }
                 try await store.addHost(aggregate.id, body.host)
-                return Reply(["aggregate": Self.view(try await lookup(String(aggregate.id), request), request.version)])
+                return try await current(aggregate, request)
             }
             Action("remove_host", body: HostBody.self, policy: Rules.removeHost, status: .ok) { aggregate, body, request in
                 guard aggregate.hosts.contains(body.host) else {
                     throw Fault.notFound("Aggregate \(aggregate.id) has no host \(body.host).")
                 }
                 try await store.removeHost(aggregate.id, body.host)
-                return Reply(["aggregate": Self.view(try await lookup(String(aggregate.id), request), request.version)])
+                return try await current(aggregate, request)
             }
             Action("set_metadata", body: MetadataBody.self, policy: Rules.setMetadata, status: .ok) { aggregate, body, request in
                 if let change = body.metadata[Aggregate.zoneKey] {
@@ -133,7 +138,7 @@ public struct Aggregates: APIExtension {
                     try await checkZoneChange(aggregate, to: change)
                 }
                 try await store.setMetadata(aggregate.id, body.metadata)
-                return Reply(["aggregate": Self.view(try await lookup(String(aggregate.id), request), request.version)])
+                return try await current(aggregate, request)
             }
         }
     }

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import NovaKitCore
+import NovaKitHTTP
 import NovaKitStorage
 import SQLKit
 
@@ -32,17 +32,15 @@ struct ConsoleTokenStore: Sendable {
         try await sql.create(index: "console_auth_tokens_hash_idx").on("console_auth_tokens").column("token_hash").run()
     }
 
-    static func hash(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined() }
-
     /// A new token for `connection`.
     func issue(_ connection: ConsoleConnection) async throws -> String {
-        let token = (0..<2).map { _ in UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }.joined()
+        let token = SecretToken.random(bytes: 32)
         let now = clock.now()
         try await database.withConnection { sql in
             try await sql.insert(into: "console_auth_tokens")
                 .columns("token_hash", "instance_uuid", "host", "port", "console_type", "internal_access_path", "expires_at", "created_at", "deleted")
                 .values(
-                    SQLBind(Self.hash(token)), SQLBind(connection.instance), SQLBind(connection.host), SQLBind(connection.port),
+                    SQLBind(SecretToken.hash(token)), SQLBind(connection.instance), SQLBind(connection.host), SQLBind(connection.port),
                     SQLBind(connection.consoleType), SQLBind(connection.internalAccessPath), SQLBind(now.addingTimeInterval(Self.lifetime)),
                     SQLBind(now), SQLBind(0)
                 ).run()
@@ -55,7 +53,7 @@ struct ConsoleTokenStore: Sendable {
         let now = clock.now()
         let row = try await database.read { sql in
             try await sql.select().columns("instance_uuid", "host", "port", "console_type", "internal_access_path", "expires_at")
-                .from("console_auth_tokens").where("token_hash", .equal, SQLBind(Self.hash(token))).readDeleted(.no).first()
+                .from("console_auth_tokens").where("token_hash", .equal, SQLBind(SecretToken.hash(token))).readDeleted(.no).first()
         }
         guard let row, try row.decode(column: "expires_at", as: Date.self) > now else { return nil }
         return ConsoleConnection(

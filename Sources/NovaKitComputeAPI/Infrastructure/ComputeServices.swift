@@ -23,11 +23,6 @@ public struct ComputeServices: APIExtension {
         self.database = database
     }
 
-    /// The zone of each host an aggregate puts in one.
-    func zones() async throws -> [String: String] {
-        try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
-    }
-
     public let descriptor = ExtensionDescriptor(
         name: "Services", alias: "os-services", namespace: "http://docs.openstack.org/compute/ext/services/api/v2",
         updated: "2012-10-28T00:00:00Z", description: "Services support.")
@@ -65,7 +60,7 @@ public struct ComputeServices: APIExtension {
                 let services = try await store.all().filter { service in
                     (host == nil || service.host == host) && (binary == nil || service.binary == binary)
                 }
-                let zones = try await zones()
+                let zones = try await AggregateStore.zonesByHost(in: database)
                 return Reply(["services": .array(services.map { Self.view($0, request.version, zones: zones) })])
             }
             Operation(.named("legacy_update"), method: .put, path: "{id}", body: LegacyUpdateBody.self, versions: .through(52), policy: Rules.update)
@@ -143,7 +138,9 @@ public struct ComputeServices: APIExtension {
             changed.disabledReason = changed.disabled ? body.disabledReason : nil
         }
         if let forcedDown = body.forcedDown { changed.forcedDown = forcedDown }
-        return Reply(["service": Self.view(try await store.update(changed), request.version, zones: try await zones())])
+        return Reply([
+            "service": Self.view(try await store.update(changed), request.version, zones: try await AggregateStore.zonesByHost(in: database))
+        ])
     }
 
     /// Nova's service view: zone `nova` for compute services, `internal` for the control ones; `forced_down`

@@ -53,7 +53,7 @@ public struct Hosts: APIExtension {
         Resource(Self.key, lookup: .afterPolicy(lookup)) {
             Index(versions: Self.versions, policy: Rules.list) { request in
                 let zone = request.queryValue("zone").flatMap { $0.isEmpty ? nil : $0 }
-                let zones = try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
+                let zones = try await AggregateStore.zonesByHost(in: database)
                 let views: [JSON] = try await store.all().compactMap { service in
                     let serviceZone = service.isCompute ? zones[service.host] ?? AvailabilityZones.zone : "internal"
                     guard zone == nil || zone == serviceZone else { return nil }

@@ -63,6 +63,12 @@ public struct QuotaStore: Sendable {
         return try await database.read(read)
     }
 
+    /// A server or an image holds at most the project's `metadata_items` entries (403 beyond).
+    func checkMetadataItems(_ count: Int, project: String) async throws {
+        let limit = try await limits(for: project)["metadata_items"] ?? -1
+        if limit >= 0, count > limit { throw QuotaExceeded(resource: "metadata_items", requested: count, used: 0, limit: limit) }
+    }
+
     /// A quota class's limits: its own values over the `default` class over Nova's defaults.
     public func classLimits(_ name: String) async throws -> [String: Int] {
         try await database.read { sql in try await Self.classLimits(name, sql) }

@@ -52,12 +52,16 @@ struct SecurityGroupStore: Sendable {
                 .column("to_port", type: .int).column("cidr", type: .text).column("group_id", type: .text)
         }
         try await sql.create(index: "security_groups_project_idx").on("security_groups").column("project_id").column("deleted").run()
+        try await sql.create(index: "security_group_rules_parent_idx").on("security_group_rules").column("parent_group_id").column("deleted").run()
     }
 
     /// The project's groups (its `default` made first if missing), oldest first, with their rules.
     func list(project: String) async throws -> [SecurityGroup] {
-        try await ensureDefault(project: project)
-        return try await database.read { sql in try await Self.groups(sql, where: ("project_id", project)) }
+        let read = { try await database.read { sql in try await Self.groups(sql, where: ("project_id", project)) } }
+        let groups = try await read()
+        guard !groups.contains(where: { $0.name == SecurityGroup.defaultName }) else { return groups }
+        _ = try await create(name: SecurityGroup.defaultName, description: "Default security group", project: project)
+        return try await read()
     }
 
     /// Group `id`, if `project` (or an admin) may see it.
@@ -72,34 +76,29 @@ struct SecurityGroupStore: Sendable {
         try await list(project: project).first { $0.name == reference || $0.id == reference }
     }
 
+    /// The live groups matching `condition`, oldest first, with their rules (read in one query).
     private static func groups(_ sql: any SQLDatabase, where condition: (String, String)) async throws -> [SecurityGroup] {
         let rows = try await sql.select().columns("id", "uuid", "name", "description", "project_id").from("security_groups")
             .where(SQLColumn(condition.0), .equal, SQLBind(condition.1)).readDeleted(.no).orderBy("id").all()
-        var groups: [SecurityGroup] = []
-        for row in rows {
-            let id = try row.decode(column: "uuid", as: String.self)
-            let rules = try await sql.select().columns("uuid", "parent_group_id", "protocol", "from_port", "to_port", "cidr", "group_id")
-                .from("security_group_rules").where("parent_group_id", .equal, SQLBind(id)).readDeleted(.no).orderBy("id").all()
-                .map { rule in
+        let ids = try rows.map { try $0.decode(column: "uuid", as: String.self) }
+        var rules: [String: [SecurityGroupRule]] = [:]
+        if !ids.isEmpty {
+            for rule in try await sql.select().columns("uuid", "parent_group_id", "protocol", "from_port", "to_port", "cidr", "group_id")
+                .from("security_group_rules").where("parent_group_id", .in, ids).readDeleted(.no).orderBy("id").all()
+            {
+                let parent = try rule.decode(column: "parent_group_id", as: String.self)
+                rules[parent, default: []].append(
                     SecurityGroupRule(
-                        id: try rule.decode(column: "uuid"), parentGroupID: id, ipProtocol: try rule.decode(column: "protocol", as: String?.self),
+                        id: try rule.decode(column: "uuid"), parentGroupID: parent, ipProtocol: try rule.decode(column: "protocol", as: String?.self),
                         fromPort: try rule.decode(column: "from_port", as: Int?.self), toPort: try rule.decode(column: "to_port", as: Int?.self),
-                        cidr: try rule.decode(column: "cidr", as: String?.self), groupID: try rule.decode(column: "group_id", as: String?.self))
-                }
-            groups.append(
-                SecurityGroup(
-                    rowID: try row.decode(column: "id"), id: id, name: try row.decode(column: "name"),
-                    description: try row.decode(column: "description"), projectID: try row.decode(column: "project_id"), rules: rules))
+                        cidr: try rule.decode(column: "cidr", as: String?.self), groupID: try rule.decode(column: "group_id", as: String?.self)))
+            }
         }
-        return groups
-    }
-
-    func ensureDefault(project: String) async throws {
-        let exists = try await database.read { sql in
-            try await sql.select().column("id").from("security_groups").where("project_id", .equal, SQLBind(project))
-                .where("name", .equal, SQLBind(SecurityGroup.defaultName)).readDeleted(.no).first() != nil
+        return try zip(rows, ids).map { row, id in
+            SecurityGroup(
+                rowID: try row.decode(column: "id"), id: id, name: try row.decode(column: "name"), description: try row.decode(column: "description"),
+                projectID: try row.decode(column: "project_id"), rules: rules[id] ?? [])
         }
-        if !exists { _ = try await create(name: SecurityGroup.defaultName, description: "Default security group", project: project) }
     }
 
     func create(name: String, description: String, project: String) async throws -> SecurityGroup {
@@ -167,7 +166,7 @@ struct SecurityGroupStore: Sendable {
                 .where("security_groups", .isNot, SQLLiteral.null).readDeleted(.no).all()
                 .filter { row in
                     let names = try row.decode(column: "security_groups", as: String.self)
-                    return (try? JSONDecoder().decode([String].self, from: Data(names.utf8)))?.contains(name) ?? false
+                    return SecurityGroupNames.parse(names).contains(name)
                 }
                 .map { try $0.decode(column: "uuid", as: String.self) }
         }
@@ -186,9 +185,7 @@ struct SecurityGroupStore: Sendable {
         try await database.transaction { sql in
             let text = try await sql.select().column("security_groups").from("instances").where("uuid", .equal, SQLBind(server))
                 .readDeleted(.no).first()?.decode(column: "security_groups", as: String?.self)
-            let current = text.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
-            let updated = change(current)
-            let stored: String? = updated.isEmpty ? nil : String(decoding: try JSONEncoder().encode(updated), as: UTF8.self)
+            let stored = SecurityGroupNames.text(change(SecurityGroupNames.parse(text)))
             try await sql.update("instances").set("security_groups", to: SQLBind(stored)).set("updated_at", to: SQLBind(now))
                 .where("uuid", .equal, SQLBind(server)).readDeleted(.no).run()
         }

@@ -176,15 +176,16 @@ public struct SecurityGroups: APIExtension {
         return (0...32).contains(prefix) && AccessAddress.canonical(String(parts[0]), family: AF_INET) != nil
     }
 
+    /// The groups' views; a rule's source group is found among them before it is read.
     func views(_ groups: [SecurityGroup]) async throws -> [JSON] {
         var views: [JSON] = []
-        for group in groups { views.append(try await view(group)) }
+        for group in groups { views.append(try await view(group, among: groups)) }
         return views
     }
 
-    func view(_ group: SecurityGroup) async throws -> JSON {
+    func view(_ group: SecurityGroup, among known: [SecurityGroup] = []) async throws -> JSON {
         var rules: [JSON] = []
-        for rule in group.rules { rules.append(try await ruleView(rule)) }
+        for rule in group.rules { rules.append(try await ruleView(rule, among: known + [group])) }
         return [
             "id": .string(group.id), "name": .string(group.name), "description": .string(group.description),
             "tenant_id": .string(group.projectID), "rules": .array(rules),
@@ -192,10 +193,12 @@ public struct SecurityGroups: APIExtension {
     }
 
     /// Nova's rule view: the CIDR as `ip_range`, or the source group (name and project) as `group`.
-    func ruleView(_ rule: SecurityGroupRule) async throws -> JSON {
+    func ruleView(_ rule: SecurityGroupRule, among known: [SecurityGroup] = []) async throws -> JSON {
         var source: JSON = [:]
-        if let id = rule.groupID, let group = try? await store.get(id, project: "", isAdmin: true) {
-            source = ["name": .string(group.name), "tenant_id": .string(group.projectID)]
+        if let id = rule.groupID {
+            let found = known.first { $0.id == id }
+            let group: SecurityGroup? = if let found { found } else { try? await store.get(id, project: "", isAdmin: true) }
+            if let group { source = ["name": .string(group.name), "tenant_id": .string(group.projectID)] }
         }
         return [
             "id": .string(rule.id), "parent_group_id": .string(rule.parentGroupID), "ip_protocol": .string(rule.ipProtocol),
@@ -269,15 +272,5 @@ public struct SecurityGroups: APIExtension {
         let name: String
 
         static func schema(at version: APIVersion) -> Schema { .object(["name": .string(minLength: 1)], required: ["name"]) }
-    }
-}
-
-/// A string, or an integer given where a string id is meant.
-struct FlexibleString: Decodable, Sendable {
-    let value: String
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int.self) { value = String(number) } else { value = try container.decode(String.self) }
     }
 }

@@ -71,6 +71,6 @@ extension Server {
             addresses: NetworkAddress.parse(row.networkInfo), launchedAt: row.launchedAt, terminatedAt: row.terminatedAt,
             createdAt: row.createdAt, updatedAt: row.updatedAt, deleted: row.deleted != 0,
             previousVMState: row.previousVMState.flatMap(VMState.init(rawValue:)), configDrive: row.configDrive == "True",
-            securityGroups: row.securityGroups.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [])
+            securityGroups: SecurityGroupNames.parse(row.securityGroups))
     }
 }

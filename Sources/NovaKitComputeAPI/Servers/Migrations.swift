@@ -102,7 +102,7 @@ public struct Migrations: APIExtension {
 
     /// The server's live migrations, oldest first.
     func liveMigrations(of server: Server) async throws -> [MigrationRecord] {
-        try await store.list(MigrationFilter(instance: server.id)).filter { $0.type == "live-migration" }
+        try await store.list(MigrationFilter(instance: server.id, type: "live-migration"))
     }
 
     /// The server's live migration `id` (an integer); 404 for anything else.

@@ -142,10 +142,25 @@ struct InstanceNotFound: FaultConvertible {
     var fault: Fault { .notFound("Instance \(id) could not be found.") }
 }
 
-extension Server {
-    /// The `security_groups` column: the names as a JSON list, or NULL for none.
-    static func securityGroupsText(_ names: [String]) -> String? {
+/// The `security_groups` column of `instances`: a server's group names as a JSON list, NULL for none. Read
+/// for every listed row, and servers share a handful of lists, so parsed lists are kept by their text (as
+/// flavor snapshots are).
+enum SecurityGroupNames {
+    static func text(_ names: [String]) -> String? {
         guard !names.isEmpty, let data = try? JSONEncoder().encode(names) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
+
+    static func parse(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        if let known = cache.withLock({ $0[text] }) { return known }
+        let names = (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+        cache.withLock { entries in
+            if entries.count >= 512 { entries.removeAll() }
+            entries[text] = names
+        }
+        return names
+    }
+
+    private static let cache = Mutex<[String: [String]]>([:])
 }

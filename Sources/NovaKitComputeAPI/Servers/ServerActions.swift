@@ -127,29 +127,17 @@ extension ServerContext {
     private func move(_ server: Server, _ action: InstanceAction, flavor target: FlavorSnapshot, host requestedHost: String?, _ request: APIRequest)
         async throws -> Reply
     {
-        let (usage, unschedulable) = try await database.read { sql in
-            (try await ResourceUsage.hosts(sql), try await ComputeServiceStore.unschedulableHosts(sql))
-        }
         var hosts = compute.configuration.hosts
         if let requestedHost {
             hosts = hosts.filter { $0.name == requestedHost }
             guard !hosts.isEmpty else { throw Fault.badRequest("Compute host \(requestedHost) could not be found.") }
         }
         // A resize may stay on its host (its own usage is released there); a migration moves when another host fits.
-        var available = usage
-        if let current = server.host { available[current] = (available[current] ?? .zero) - server.flavor.resources }
         let others: Set<String> = action == .migrate && hosts.count > 1 ? Set([server.host].compactMap { $0 }) : []
-        let destination: ComputeHost
-        do {
-            destination = try Scheduler.select(target.resources, hosts: hosts, used: available, excluding: others.union(unschedulable))
-        } catch {
-            throw Fault.badRequest(error.reason)
-        }
-        let migration = MigrationRecord(
-            id: 0, uuid: ids.uuid(), instance: server.id, sourceCompute: server.host, destCompute: destination.name,
-            oldFlavorID: server.flavor.id, newFlavorID: target.id, type: action == .migrate ? "migration" : "resize",
-            status: MigrationStatus.preMigrating.rawValue, userID: request.auth.userID, projectID: request.auth.projectID,
-            createdAt: clock.now(), updatedAt: nil)
+        let destination = try await chooseHost(for: target.resources, among: hosts, excluding: others, releasing: server)
+        let migration = moveRecord(
+            server, to: destination.name, type: action == .migrate ? "migration" : "resize", newFlavor: target.id, status: .preMigrating,
+            request)
         let (migrations, servers, newFlavor, resources) = (migrations, servers, target.text, target.resources)
         try await run(action, on: server, request) {
             try await migrations.create(migration)

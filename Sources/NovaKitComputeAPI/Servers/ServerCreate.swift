@@ -155,6 +155,8 @@ struct ServerPlan: Sendable {
     var group: ServerGroup?
     /// The security groups the instances' ports are in.
     var securityGroups: [String] = [SecurityGroup.defaultName]
+    /// The hosts of the requested availability zone (`nil`: none requested, any host).
+    var zoneHosts: Set<String>?
 
     /// The display name of instance `index` of `total` (Nova's `name-1 … name-n` for several).
     func name(_ index: Int, of total: Int) -> String { total > 1 ? "\(name)-\(index + 1)" : name }
@@ -171,7 +173,8 @@ extension ServerContext {
             plan.group = group
         }
         let reservation = "r-" + String(ids.uuid().replacingOccurrences(of: "-", with: "").prefix(8))
-        let hosts = try await hinted(compute.configuration.hosts, body.schedulerHints)
+        let inZone = compute.configuration.hosts.filter { plan.zoneHosts?.contains($0.name) ?? true }
+        let hosts = try await hinted(inZone, body.schedulerHints)
         let built = try await build(plan, reservation: reservation, hosts: hosts, request)
         for server in built where server.state.vm == .building {
             try await compute.engine.submit(.build, instance: server.id, current: server.lifecycleRecord, isAdmin: request.auth.isAdmin)
@@ -221,11 +224,14 @@ extension ServerContext {
         guard image.status == "active" else { throw Fault.badRequest("Image \(imageID) is not active.") }
         if flavor.memoryMB < image.minRam { throw Fault.badRequest("Flavor's memory is too small for requested image.") }
         if flavor.rootGB > 0 && flavor.rootGB < image.minDisk { throw Fault.badRequest("Flavor's disk is too small for requested image.") }
+        // A requested zone narrows the hosts to its own (and pins the server to it).
+        var zoneHosts: Set<String>?
         if let zone = body.availabilityZone {
-            let zones = try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
+            let zones = try await AggregateStore.zonesByHost(in: database)
             guard zone == AvailabilityZones.zone || zones.values.contains(zone) else {
                 throw Fault.badRequest("The requested availability zone is not available")
             }
+            zoneHosts = Set(compute.configuration.hosts.map(\.name).filter { (zones[$0] ?? AvailabilityZones.zone) == zone })
         }
         let metadata = body.metadata?.values ?? [:]
         var keyData: String?
@@ -242,7 +248,7 @@ extension ServerContext {
         let maxCount = body.maxCount?.value ?? minCount
         guard minCount <= maxCount else { throw Fault.badRequest("min_count must be <= max_count") }
         if maxCount > 1, body.hostname != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
-        try await checkMetadataQuota(metadata.count, project: project)
+        try await quotas.checkMetadataItems(metadata.count, project: project)
         if let files = body.personality { try PersonalityFile.check(files, limits: try await quotas.limits(for: project)) }
         var securityGroups = [SecurityGroup.defaultName]
         if let requested = body.securityGroups, !requested.isEmpty {
@@ -253,7 +259,8 @@ extension ServerContext {
                 }
                 return group.name
             }
-            securityGroups = Array(NSOrderedSet(array: securityGroups)).compactMap { $0 as? String }
+            var seen: Set<String> = []
+            securityGroups = securityGroups.filter { seen.insert($0).inserted }
         }
         var plan = ServerPlan(
             name: body.name, description: body.description, hostname: body.hostname,
@@ -263,6 +270,7 @@ extension ServerContext {
             withNetwork: body.networks?.wantsAddress ?? true, count: (minCount, maxCount),
             returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass, configDrive: body.configDrive?.value ?? false)
         plan.securityGroups = securityGroups
+        plan.zoneHosts = zoneHosts
         return plan
     }
 
@@ -281,9 +289,6 @@ extension ServerContext {
             var servers: [Server] = []
             var used = try await ResourceUsage.hosts(sql)
             let unschedulable = try await ComputeServiceStore.unschedulableHosts(sql)
-            // A requested zone narrows the hosts to its own (and pins the server to it).
-            let zones = try await AggregateStore.zonesByHost(sql)
-            let hosts = plan.availabilityZone.map { zone in hosts.filter { (zones[$0.name] ?? AvailabilityZones.zone) == zone } } ?? hosts
             var placement: GroupPlacement?
             if let group = plan.group {
                 placement = try await GroupPlacement(group, adding: count, limits: try await quotas.limits(for: project, sql), sql)

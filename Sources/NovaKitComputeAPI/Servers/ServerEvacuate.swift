@@ -36,7 +36,7 @@ extension ServerContext {
             guard wanted != source else { throw Fault.badRequest("The target host can't be the same one.") }
             hosts = hosts.filter { $0.name == wanted }
         }
-        let destination = try await chooseHost(for: server, among: hosts)
+        let destination = try await chooseHost(for: server.flavor.resources, among: hosts)
         let migration = moveRecord(server, to: destination.name, type: "evacuation", request)
         let migrations = self.migrations
         try await run(action, on: server, request) { try await migrations.create(migration) }

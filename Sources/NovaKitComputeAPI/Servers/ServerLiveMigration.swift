@@ -33,7 +33,7 @@ extension ServerContext {
             }
             hosts = hosts.filter { $0.name == requestedHost }
         }
-        let destination = try await chooseHost(for: server, among: hosts)
+        let destination = try await chooseHost(for: server.flavor.resources, among: hosts)
         let migration = moveRecord(server, to: destination.name, type: "live-migration", request)
         let migrations = self.migrations
         try await run(.liveMigrate, on: server, request) { try await migrations.create(migration) }

@@ -11,22 +11,6 @@ import SQLKit
 extension ServerContext {
     static let metadataKey = ResourceKey<Server>("metadata", under: Servers.key, parameter: "server_id")
 
-    /// `{"metadata": {…}}` for a merge (POST) or a replacement (PUT).
-    struct MetadataBody: RequestBody {
-        let metadata: ServerMetadataValue
-
-        static func schema(at version: APIVersion) -> Schema { .object(["metadata": ServerMetadataValue.schema], required: ["metadata"]) }
-    }
-
-    /// `{"meta": {"<key>": "value"}}` for `PUT …/metadata/<key>`.
-    struct MetaBody: RequestBody {
-        let meta: [String: JSON]
-
-        static func schema(at version: APIVersion) -> Schema {
-            .object(["meta": Schema(types: [.object], minItems: nil, items: nil)], required: ["meta"])
-        }
-    }
-
     @APIBuilder var metadataDeclarations: [APIDeclaration] {
         Resource(Self.metadataKey) {
             Index(policy: ServerRules.metadataIndex) { server, _ in Reply(["metadata": .object(server.metadata.mapValues(JSON.string))]) }
@@ -64,15 +48,26 @@ extension ServerContext {
     func writeMetadata(_ server: Server, _ given: [String: String], merging: Bool, _ request: APIRequest) async throws -> Reply {
         try checkLock(server, request)
         let merged = merging ? server.metadata.merging(given) { $1 } : given
-        try await checkMetadataQuota(merged.count, project: server.projectID)
+        try await quotas.checkMetadataItems(merged.count, project: server.projectID)
         try await metadata.replace(server.id, with: merged)
         return Reply(["metadata": .object(merged.mapValues(JSON.string))])
     }
 
-    /// A server holds at most the project's `metadata_items` entries (403 beyond).
-    func checkMetadataQuota(_ count: Int, project: String) async throws {
-        let limit = try await quotas.limits(for: project)["metadata_items"] ?? -1
-        if limit >= 0, count > limit { throw QuotaExceeded(resource: "metadata_items", requested: count, used: 0, limit: limit) }
+}
+
+/// `{"metadata": {…}}` for a merge (POST) or a replacement (PUT) of a server's or an image's metadata.
+struct MetadataBody: RequestBody {
+    let metadata: ServerMetadataValue
+
+    static func schema(at version: APIVersion) -> Schema { .object(["metadata": ServerMetadataValue.schema], required: ["metadata"]) }
+}
+
+/// `{"meta": {"<key>": "value"}}` for `PUT …/metadata/<key>`.
+struct MetaBody: RequestBody {
+    let meta: [String: JSON]
+
+    static func schema(at version: APIVersion) -> Schema {
+        .object(["meta": Schema(types: [.object], minItems: nil, items: nil)], required: ["meta"])
     }
 }
 

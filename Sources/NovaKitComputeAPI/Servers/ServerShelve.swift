@@ -66,7 +66,7 @@ extension ServerContext {
                 hosts = hosts.filter { $0.name == wanted }
                 guard !hosts.isEmpty else { throw Fault.badRequest("Compute host \(wanted) could not be found.") }
             }
-            destination = try await chooseHost(for: server, among: hosts).name
+            destination = try await chooseHost(for: server.flavor.resources, among: hosts).name
         }
         let (servers, chosen) = (self.servers, destination)
         try await run(.unshelve, on: server, request) {

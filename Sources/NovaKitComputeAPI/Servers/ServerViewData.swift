@@ -22,7 +22,7 @@ extension ServerContext {
     func viewData(of servers: [Server], _ request: APIRequest, groups: Bool = false) async throws -> ServerViewData {
         var data = ServerViewData(images: try await images(of: servers, request))
         if servers.contains(where: { $0.availabilityZone == nil && $0.host != nil }) {
-            data.zones = try await database.read { sql in try await AggregateStore.zonesByHost(sql) }
+            data.zones = try await AggregateStore.zonesByHost(in: database)
         }
         if groups, request.version >= APIVersion(2, 71) {
             let store = ServerGroupStore(database: database, clock: clock)
