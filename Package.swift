@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "NovaKitHTTP", targets: ["NovaKitHTTP"]),
         .library(name: "NovaKitIdentity", targets: ["NovaKitIdentity"]),
         .library(name: "NovaKitImage", targets: ["NovaKitImage"]),
+        .library(name: "NovaKitNetwork", targets: ["NovaKitNetwork"]),
         .library(name: "NovaKitCompute", targets: ["NovaKitCompute"]),
         .library(name: "NovaKitAPI", targets: ["NovaKitAPI"]),
         .library(name: "NovaKitComputeAPI", targets: ["NovaKitComputeAPI"]),
@@ -79,8 +80,14 @@ let package = Package(
                 "NovaKitCore", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging, .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
+        // The network service: networks, subnets, ports and routers, and their Neutron v2.0 listener.
+        .target(
+            name: "NovaKitNetwork", dependencies: ["NovaKitCore", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging],
+            swiftSettings: swiftSettings),
         // Instance states, the lifecycle engine, the fake driver, the scheduler.
-        .target(name: "NovaKitCompute", dependencies: ["NovaKitCore", "NovaKitStorage", sqlKit, logging], swiftSettings: swiftSettings),
+        .target(
+            name: "NovaKitCompute", dependencies: ["NovaKitCore", "NovaKitStorage", "NovaKitNetwork", sqlKit, logging],
+            swiftSettings: swiftSettings),
         // The extension framework: declarations, registry, routing, the compute listener.
         .target(
             name: "NovaKitAPI", dependencies: ["NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging],
@@ -89,7 +96,7 @@ let package = Package(
         .target(
             name: "NovaKitComputeAPI",
             dependencies: [
-                "NovaKitAPI", "NovaKitCompute", "NovaKitImage", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", sqlKit,
+                "NovaKitAPI", "NovaKitCompute", "NovaKitImage", "NovaKitNetwork", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", sqlKit,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings),
@@ -101,7 +108,8 @@ let package = Package(
         .target(
             name: "NovaKitServer",
             dependencies: [
-                "NovaKitAPI", "NovaKitComputeAPI", "NovaKitExtensions", "NovaKitImage", "NovaKitIdentity", "NovaKitCompute", "NovaKitHTTP",
+                "NovaKitAPI", "NovaKitComputeAPI", "NovaKitExtensions", "NovaKitImage", "NovaKitNetwork", "NovaKitIdentity", "NovaKitCompute",
+                "NovaKitHTTP",
                 "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", hummingbird, logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -151,6 +159,9 @@ let package = Package(
                 "NovaKitIdentity", "NovaKitHTTP", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", hummingbird, logging,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NovaKitNetworkTests", dependencies: ["NovaKitNetwork", "NovaKitHTTP", "NovaKitCore", "NovaKitStorage", sqlKit, logging],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "NovaKitImageTests",

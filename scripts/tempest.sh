@@ -26,9 +26,9 @@ work="$root/.tempest"
 rm -rf "$work"
 mkdir -p "$work/etc" "$work/lock"
 
-read -r compute_port identity_port image_port < <(.venv/bin/python - <<'PY'
+read -r compute_port identity_port image_port network_port < <(.venv/bin/python - <<'PY'
 import socket
-sockets = [socket.socket() for _ in range(3)]
+sockets = [socket.socket() for _ in range(4)]
 for s in sockets:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in sockets))
@@ -41,7 +41,7 @@ admin_password="tempest-admin-pw"
 "$binary" serve \
     --database "sqlite://$work/novakit.sqlite" \
     --port "$compute_port" --identity-port "$identity_port" --image-port "$image_port" \
-    --admin-password "$admin_password" \
+    --network-port "$network_port" --admin-password "$admin_password" \
     --compute-step-delay 20 \
     --compute-host node-a:64:262144:4096 --compute-host node-b:64:262144:4096 \
     --log-level warning > "$work/novakit.log" 2>&1 &
@@ -92,7 +92,7 @@ lock_path = $work/lock
 
 [auth]
 use_dynamic_credentials = true
-create_isolated_networks = false
+create_isolated_networks = true
 admin_username = admin
 admin_password = $admin_password
 admin_project_name = admin
@@ -110,7 +110,7 @@ api_v3 = true
 [service_available]
 nova = true
 glance = true
-neutron = false
+neutron = true
 cinder = false
 swift = false
 horizon = false
@@ -160,6 +160,14 @@ import_image = false
 
 [validation]
 run_validation = false
+
+[network]
+project_network_cidr = 10.100.0.0/16
+project_network_mask_bits = 28
+
+[network-feature-enabled]
+api_extensions = external-net,router,binding,project-id,standard-attr-description,standard-attr-timestamp,sorting,pagination,net-mtu,security-group
+floating_ips = false
 CONF
 
 tempest_package=$(.venv/bin/python -c 'import os, tempest; print(os.path.dirname(tempest.__file__))')

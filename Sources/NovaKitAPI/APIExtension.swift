@@ -24,11 +24,14 @@ public struct BootstrapContext: Sendable {
     public let database: Database
     public let clock: any NovaClock
     public let ids: any IDGenerator
+    /// The bootstrap admin project, which owns the resources bootstrap makes for everyone (shared networks).
+    public let adminProjectID: String
 
-    public init(database: Database, clock: any NovaClock, ids: any IDGenerator) {
+    public init(database: Database, clock: any NovaClock, ids: any IDGenerator, adminProjectID: String = "") {
         self.database = database
         self.clock = clock
         self.ids = ids
+        self.adminProjectID = adminProjectID
     }
 }
 

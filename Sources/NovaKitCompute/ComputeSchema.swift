@@ -76,6 +76,10 @@ public enum ComputeSchema {
                 .where("network_info", .isNot, SQLLiteral.null).where("network_info", .notEqual, SQLBind("[]"))
                 .where("network_info", .notEqual, SQLBind("")).run()
         },
+        SchemaMigration("compute/008_auto_disk_config") { sql, _ in
+            // `OS-DCF:diskConfig` AUTO (true) or MANUAL (false or, for older rows, null).
+            try await sql.alter(table: "instances").column("auto_disk_config", type: .custom(SQLRaw("BOOLEAN"))).run()
+        },
     ]
 
     /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.

@@ -1,5 +1,6 @@
 import Foundation
 package import NovaKitCore
+import NovaKitNetwork
 package import NovaKitStorage
 import SQLKit
 
@@ -105,6 +106,7 @@ package struct SQLInstanceStateStore: InstanceStateStore {
                 _ = try await sql.softDelete(from: table, matching: [("instance_uuid", instance)], at: now)
             }
             _ = try await sql.softDelete(from: "instances", matching: [("uuid", instance)], at: now)
+            try await PortStore.release(device: instance, at: now, sql)
         default:
             break
         }

@@ -3,8 +3,8 @@ import HTTPTypes
 public import NovaKitAPI
 public import NovaKitCore
 import NovaKitHTTP
-public import NovaKitImage
-public import NovaKitPolicy
+import NovaKitImage
+import NovaKitPolicy
 public import NovaKitStorage
 
 /// `/images/{image_id}/metadata` (through 2.38, as Nova's image metadata proxy): an image's additional

@@ -9,14 +9,16 @@ public struct BootstrapPlan: Sendable {
     public var computePort: Int
     public var identityPort: Int
     public var imagePort: Int
+    public var networkPort: Int
     public var region = "RegionOne"
 
-    public init(adminPassword: String, publicURL: String, computePort: Int, identityPort: Int, imagePort: Int) {
+    public init(adminPassword: String, publicURL: String, computePort: Int, identityPort: Int, imagePort: Int, networkPort: Int) {
         self.adminPassword = adminPassword
         self.publicURL = publicURL
         self.computePort = computePort
         self.identityPort = identityPort
         self.imagePort = imagePort
+        self.networkPort = networkPort
     }
 
     /// Catalog entries: (type, name, URL).
@@ -25,6 +27,7 @@ public struct BootstrapPlan: Sendable {
             ("compute", "nova", "\(publicURL):\(computePort)/v2.1"),
             ("identity", "keystone", "\(publicURL):\(identityPort)/v3"),
             ("image", "glance", "\(publicURL):\(imagePort)"),
+            ("network", "neutron", "\(publicURL):\(networkPort)"),
         ]
     }
 }
@@ -104,6 +107,11 @@ extension IdentityService {
     }
 
     /// Whether an admin user exists (serve says how to bootstrap when it does not).
+    /// The bootstrap admin project's id, once bootstrapped.
+    public func adminProjectID() async throws -> String? {
+        try await read { try await $0.projects.list(["name": "admin", "domain_id": "default"]).first?.id }
+    }
+
     public func hasAdmin() async throws -> Bool {
         try await read { try await !$0.users.list(["name": "admin", "domain_id": "default"]).isEmpty }
     }

@@ -30,12 +30,12 @@ public enum BuiltinExtensions {
             ComputeServices(database: database, compute: environment.compute),
             Hypervisors(compute: environment.compute, clock: clock),
             Hosts(database: database, compute: environment.compute, clock: clock),
-            Networks(),
+            Networks(database: database, clock: clock, ids: ids),
             ServerGroups(database: database, clock: clock, ids: ids),
             SecurityGroups(database: database, clock: clock, ids: ids),
             RemoteConsoles(database: database, clock: clock),
             Aggregates(database: database, clock: clock, ids: ids, compute: environment.compute),
-            TenantNetworks(),
+            TenantNetworks(database: database, clock: clock, ids: ids),
             NovaKitDebug(),
         ]
         let catalog = ExtensionsAPI(catalog: NovaExtensionCatalog.descriptors, shipped: Set(apis.map(\.descriptor.alias)))

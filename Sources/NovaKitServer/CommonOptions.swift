@@ -40,6 +40,9 @@ public struct EndpointOptions: ParsableArguments {
     @Option(name: Settings.imagePort.name, help: Settings.imagePort.help)
     var imagePort: Int?
 
+    @Option(name: Settings.networkPort.name, help: Settings.networkPort.help)
+    var networkPort: Int?
+
     @Option(name: Settings.publicURL.name, help: Settings.publicURL.help)
     var publicURL: String?
 

@@ -62,7 +62,8 @@ public enum NovaKitApplication {
     public static func bootstrapPlan(_ configuration: NovaKitConfiguration, password: String) -> BootstrapPlan {
         BootstrapPlan(
             adminPassword: password, publicURL: configuration.publicURL, computePort: configuration.port,
-            identityPort: configuration.identityPort, imagePort: configuration.imagePort)
+            identityPort: configuration.identityPort, imagePort: configuration.imagePort,
+            networkPort: configuration.networkPort)
     }
 
     /// Bootstraps identity (admin, roles, catalog) and then every registered extension's seed data.
@@ -70,7 +71,8 @@ public enum NovaKitApplication {
         _ configuration: NovaKitConfiguration, password: String, identity: IdentityService, registry: ExtensionRegistry, database: Database
     ) async throws {
         try await identity.bootstrap(bootstrapPlan(configuration, password: password))
-        let context = BootstrapContext(database: database, clock: SystemClock(), ids: RandomIDGenerator())
+        let context = BootstrapContext(
+            database: database, clock: SystemClock(), ids: RandomIDGenerator(), adminProjectID: try await identity.adminProjectID() ?? "")
         for api in registry.registered { try await api.bootstrap(context) }
     }
 

@@ -15,6 +15,7 @@ public struct NovaKitConfiguration: Sendable {
     public var port = Settings.port.defaultValue
     public var identityPort = Settings.identityPort.defaultValue
     public var imagePort = Settings.imagePort.defaultValue
+    public var networkPort = Settings.networkPort.defaultValue
     /// Where uploaded image data is kept; `nil` means the default beside the database.
     public var imageDirectory: String?
     public var publicURL = Settings.publicURL.defaultValue
@@ -75,6 +76,7 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.port, endpoints?.port)
         set(Settings.identityPort, endpoints?.identityPort)
         set(Settings.imagePort, endpoints?.imagePort)
+        set(Settings.networkPort, endpoints?.networkPort)
         set(Settings.publicURL, endpoints?.publicURL)
         set(Settings.adminPassword, endpoints?.adminPassword)
         set(Settings.host, serve?.host)
@@ -107,6 +109,7 @@ public struct NovaKitConfiguration: Sendable {
         c.port = reader.value(Settings.port)
         c.identityPort = reader.value(Settings.identityPort)
         c.imagePort = reader.value(Settings.imagePort)
+        c.networkPort = reader.value(Settings.networkPort)
         c.imageDirectory = reader.value(Settings.imageDirectory)
         c.publicURL = reader.value(Settings.publicURL)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
@@ -153,7 +156,8 @@ public struct NovaKitConfiguration: Sendable {
         let level = reader.value(Settings.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else { throw Invalid(description: "unknown log level '\(level)'") }
         c.logLevel = logLevel
-        for (name, port) in [("port", c.port), ("identity port", c.identityPort), ("image port", c.imagePort)] where !(0...65535).contains(port) {
+        for (name, port) in [("port", c.port), ("identity port", c.identityPort), ("image port", c.imagePort), ("network port", c.networkPort)]
+        where !(0...65535).contains(port) {
             throw Invalid(description: "\(name) \(port) is out of range")
         }
         guard c.maxBodyBytes > 0 else { throw Invalid(description: "the body size limit must be positive") }

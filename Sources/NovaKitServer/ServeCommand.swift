@@ -2,10 +2,12 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import NovaKitAPI
+import NovaKitComputeAPI
 import NovaKitCore
 import NovaKitHTTP
 import NovaKitIdentity
 import NovaKitImage
+import NovaKitNetwork
 import NovaKitStorage
 import ServiceLifecycle
 import UnixSignals
@@ -60,6 +62,17 @@ struct ServeCommand: DistributedCommand {
                 services.append(
                     NovaKitApplication.application(
                         responder: glance, name: "image", host: configuration.host, port: configuration.imagePort, logger: logger))
+            }
+            if configuration.networkPort != 0 {
+                let ids = RandomIDGenerator()
+                let groups = SecurityGroupStore(database: database, clock: SystemClock(), ids: ids)
+                let listener = NetworkListener(
+                    database: database, clock: SystemClock(), ids: ids, authenticator: authenticator,
+                    onSecurityGroupRename: { old, new, project in try await groups.renameOnServers(from: old, to: new, project: project) })
+                let neutron = RequestPipeline(listener, ids: ids, logger: logger)
+                services.append(
+                    NovaKitApplication.application(
+                        responder: neutron, name: "network", host: configuration.host, port: configuration.networkPort, logger: logger))
             }
             if configuration.identityPort != 0 {
                 services.append(

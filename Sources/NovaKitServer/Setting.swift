@@ -83,6 +83,8 @@ package enum Settings {
         "identity.port", flag: "identity-port", default: 5000, "Port of the identity (Keystone v3) API; 0 switches it off.")
     static let imagePort = Setting<Int>(
         "image.port", flag: "image-port", default: 9292, "Port of the image (Glance v2 subset) API; 0 switches it off.")
+    static let networkPort = Setting<Int>(
+        "network.port", flag: "network-port", default: 9696, "Port of the network (Neutron v2.0 subset) API; 0 switches it off.")
     static let imageDirectory = Setting<String?>(
         "image.directory", flag: "image-dir",
         "Directory uploaded image data is kept in; by default beside a SQLite database file (FILE-images), else ./novakit-images.")
@@ -128,7 +130,8 @@ package enum Settings {
         "Seconds a deleted server stays restorable before it is reclaimed; 0 deletes at once.")
 
     package static let all: [SettingDescription] = [
-        host.description, port.description, identityPort.description, imagePort.description, imageDirectory.description,
+        host.description, port.description, identityPort.description, imagePort.description, networkPort.description,
+        imageDirectory.description,
         publicURL.description,
         adminPassword.description, tokenLifetime.description, keystoneURL.description, keystoneServiceUser.description,
         keystoneServicePassword.description, keystoneServiceProject.description, database.description, databaseConnections.description,

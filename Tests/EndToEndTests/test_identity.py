@@ -40,9 +40,9 @@ def test_password_token_body(keystone):
     assert sorted(r["name"] for r in body["roles"]) == ["admin", "manager", "member", "reader"]
     assert body["expires_at"].endswith("Z") and body["issued_at"].endswith("Z") and len(body["audit_ids"]) == 1
     catalog = {service["type"]: service for service in body["catalog"]}
-    assert set(catalog) == {"compute", "identity", "image"}
+    assert set(catalog) == {"compute", "identity", "image", "network"}
     for service_type, url in [("compute", f"http://127.0.0.1:{server.port}/v2.1"), ("identity", f"{server.identity}/v3"),
-                              ("image", server.image)]:
+                              ("image", server.image), ("network", server.network)]:
         endpoints = catalog[service_type]["endpoints"]
         assert sorted(e["interface"] for e in endpoints) == ["admin", "internal", "public"]
         assert all(e["url"] == url and e["region"] == "RegionOne" and e["region_id"] == "RegionOne" for e in endpoints)
@@ -107,7 +107,7 @@ def test_catalog_and_projects(keystone):
     identity.make_user(admin, "dave", "dave-pw", "daves")
     dave = identity.token("dave", "dave-pw", "daves")
     catalog = identity.call("GET", "/auth/catalog", dave).json()["catalog"]
-    assert {service["type"] for service in catalog} == {"compute", "identity", "image"}
+    assert {service["type"] for service in catalog} == {"compute", "identity", "image", "network"}
     assert [p["name"] for p in identity.call("GET", "/auth/projects", dave).json()["projects"]] == ["daves"]
 
 
@@ -167,18 +167,20 @@ def test_bootstrap_is_idempotent_and_updates_endpoints(tmp_path):
                       ["identity_users", "identity_projects", "identity_roles", "identity_assignments", "identity_services",
                        "identity_endpoints", "identity_domains", "flavors", "images"]]
     before = counts()
-    assert before == ["1", "1", "5", "1", "3", "9", "1", "5", "1"]
+    assert before == ["1", "1", "5", "1", "4", "12", "1", "5", "1"]
     assert [row[0] for row in db.query("SELECT name FROM flavors WHERE deleted = 0 ORDER BY flavorid")] == \
         ["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"]
     assert db.query("SELECT name, status FROM images WHERE deleted = 0") == [("cirros", "active")]
     assert run_cli(*args).returncode == 0
     assert counts() == before
     moved = run_cli("bootstrap", "--admin-password", "pw1", "--database", db.url, "--port", "18000",
-                    "--identity-port", "15500", "--image-port", "19292", "--public-url", "http://cloud.example")
+                    "--identity-port", "15500", "--image-port", "19292", "--network-port", "19696",
+                    "--public-url", "http://cloud.example")
     assert moved.returncode == 0, moved.stderr
     assert counts() == before
     urls = sorted({row[0] for row in db.query("SELECT url FROM identity_endpoints WHERE deleted = 0")})
-    assert urls == ["http://cloud.example:15500/v3", "http://cloud.example:18000/v2.1", "http://cloud.example:19292"]
+    assert urls == ["http://cloud.example:15500/v3", "http://cloud.example:18000/v2.1", "http://cloud.example:19292",
+                    "http://cloud.example:19696"]
     assert "admin-password" in run_cli("bootstrap", "--database", db.url).stderr
 
 

@@ -1,5 +1,5 @@
-"""Issue 11: the simulated `private` network through os-networks and os-tenant-networks (≤ 2.35), and server
-create naming it, validated against tempest's schemas."""
+"""Issue 11: bootstrap's `private` network (the simulated network's id and range) through os-networks and
+os-tenant-networks (≤ 2.35), and server create naming it, validated against tempest's schemas."""
 import pytest
 from tempest.lib.api_schema.response.compute.v2_1 import tenant_networks
 
@@ -14,8 +14,8 @@ def cloud(novakit):
 
 def test_os_networks_list_and_show(cloud):
     listed = cloud.request("GET", "/v2.1/os-networks").json()["networks"]
-    assert len(listed) == 1
-    network = listed[0]
+    assert sorted(n["label"] for n in listed) == ["private", "public"]
+    network = next(n for n in listed if n["label"] == "private")
     assert (network["label"], network["cidr"], network["gateway"]) == ("private", "10.0.0.0/16", "10.0.0.1")
     assert "bridge" not in network and "project_id" not in network
     admin_view = cloud.request("GET", f"/v2.1/os-networks/{network['id']}", token=ADMIN).json()["network"]
@@ -29,15 +29,16 @@ def test_os_networks_list_and_show(cloud):
 
 def test_os_tenant_networks(cloud):
     listed = validate(tenant_networks.list_tenant_networks, cloud.request("GET", "/v2.1/os-tenant-networks"))["networks"]
-    assert [n["label"] for n in listed] == ["private"]
-    shown = validate(tenant_networks.get_tenant_network, cloud.request("GET", f"/v2.1/os-tenant-networks/{listed[0]['id']}"))
-    assert shown["network"] == listed[0]
+    assert sorted(n["label"] for n in listed) == ["private", "public"]
+    for network in listed:
+        shown = validate(tenant_networks.get_tenant_network, cloud.request("GET", f"/v2.1/os-tenant-networks/{network['id']}"))
+        assert shown["network"] == network
     assert_fault(cloud.request("GET", "/v2.1/os-tenant-networks", version="2.36"), 404)
 
 
 @pytest.mark.parametrize("version", ["2.1", "2.37"])
 def test_create_on_the_network_by_uuid(cloud, version):
-    network = cloud.request("GET", "/v2.1/os-tenant-networks").json()["networks"][0]["id"]
+    network = next(n["id"] for n in cloud.request("GET", "/v2.1/os-tenant-networks").json()["networks"] if n["label"] == "private")
     server = create(cloud, name="on-private", version=version, networks=[{"uuid": network}])
     wait(cloud, server, "ACTIVE")
     addresses = show(cloud, server)["addresses"]

@@ -180,19 +180,52 @@ print(sorted(s.name for s in conn.compute.servers()))
 
 
 def test_server_on_the_private_network_by_name_and_id(cli):
-    """With no network service in the catalog, openstackclient finds `--network private` through the compute
-    API's os-networks; `--nic net-id=` names the same stable id."""
+    """openstackclient finds bootstrap's `--network private` in the network service; `--nic net-id=` names the
+    same stable id, which the compute API's os-networks shows too."""
     token = cli("token", "issue", "-f", "value", "-c", "id").strip()
     networks = cli.server.request("GET", "/v2.1/os-networks", token=token).json()["networks"]
-    assert [(n["label"], n["cidr"]) for n in networks] == [("private", "10.0.0.0/16")]
-    net_id = networks[0]["id"]
+    assert sorted((n["label"], n["cidr"]) for n in networks) == [("private", "10.0.0.0/16"), ("public", "172.24.4.0/24")]
+    net_id = next(n["id"] for n in networks if n["label"] == "private")
+    assert cli("network", "show", "private", "-f", "value", "-c", "id").strip() == net_id
     cli("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--network", "private", "by-name", "--wait")
     cli("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--nic", f"net-id={net_id}", "by-id", "--wait")
     for name in ["by-name", "by-id"]:
         assert cli("server", "show", name, "-f", "value", "-c", "addresses").startswith("{'private': ['10.0.")
+        server_id = cli("server", "show", name, "-f", "value", "-c", "id").strip()
+        assert cli("port", "list", "--server", server_id, "-f", "value", "-c", "Fixed IP Addresses").count("10.0.0.") == 1
     failed = subprocess.run([str(OPENSTACK), "--os-cloud", "novakit", "server", "create", "--image", "cirros", "--flavor", "m1.tiny",
                              "--nic", "net-id=00000000-0000-0000-0000-000000000000", "nowhere"],
                             capture_output=True, text=True, timeout=120,
                             env={**{k: v for k, v in os.environ.items() if not k.startswith("OS_")},
                                  "OS_CLIENT_CONFIG_FILE": str(Path(cli.server.log_path).parent / "clouds.yaml")})
-    assert failed.returncode != 0 and "not found" in failed.stderr
+    assert failed.returncode != 0 and "No Network found for 00000000-0000-0000-0000-000000000000" in failed.stderr
+
+
+def test_network_service_with_openstackclient_and_openstacksdk(cli):
+    """Issue 16: networks, subnets and ports through openstackclient and openstacksdk; a server booted on a new
+    network gets a port there, and its port goes with it."""
+    net_id = cli("network", "create", "osc-net", "-f", "value", "-c", "id").strip()
+    cli("subnet", "create", "--network", "osc-net", "--subnet-range", "192.168.50.0/24", "osc-subnet")
+    assert "192.168.50.0/24" in cli("subnet", "list", "--network", net_id, "-f", "value", "-c", "Subnet")
+    port = cli("port", "create", "--network", "osc-net", "--fixed-ip", "ip-address=192.168.50.20", "osc-port", "-f", "value", "-c", "id")
+    cli("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--network", "osc-net", "osc-networked", "--wait")
+    assert cli("server", "show", "osc-networked", "-f", "value", "-c", "addresses") == "{'osc-net': ['192.168.50.2']}\n"
+    server_id = cli("server", "show", "osc-networked", "-f", "value", "-c", "id").strip()
+    assert cli("port", "list", "--server", server_id, "-f", "value", "-c", "Fixed IP Addresses").count("192.168.50.2'") == 1
+
+    import openstack
+    region = openstack.config.OpenStackConfig(config_files=[str(Path(cli.server.log_path).parent / "clouds.yaml")]).get_one(cloud="novakit")
+    conn = openstack.connection.Connection(config=region)
+    network = conn.network.find_network("osc-net")
+    assert network.id == net_id and [s.cidr for s in conn.network.subnets(network_id=net_id)] == ["192.168.50.0/24"]
+    sdk_server = conn.create_server("sdk-networked", image="cirros", flavor="m1.tiny", network="osc-net", wait=True, auto_ip=False)
+    assert [a["addr"] for a in sdk_server.addresses["osc-net"]] == ["192.168.50.3"]
+    assert [p.fixed_ips[0]["ip_address"] for p in conn.network.ports(device_id=sdk_server.id)] == ["192.168.50.3"]
+    conn.delete_server(sdk_server.id, wait=True)
+    cli("server", "delete", "osc-networked", "--wait")
+    remaining = cli("port", "list", "--network", "osc-net", "-f", "value", "-c", "ID").split()
+    assert remaining == [port.strip()]
+    cli("port", "delete", port.strip())
+    cli("subnet", "delete", "osc-subnet")
+    cli("network", "delete", "osc-net")
+    assert "osc-net" not in cli("network", "list", "-f", "value", "-c", "Name")

@@ -25,7 +25,9 @@ struct IdentityListenerTests {
                 database: database, policy: try PolicyEnforcer(defaults: PolicyDefault.baseRules + IdentityPolicies.defaults),
                 clock: SystemClock(), ids: RandomIDGenerator(), cache: TokenCache(), tokenLifetime: 3600)
             try await service.bootstrap(
-                BootstrapPlan(adminPassword: "s3cret", publicURL: "http://127.0.0.1", computePort: 8774, identityPort: 5000, imagePort: 9292))
+                BootstrapPlan(
+                    adminPassword: "s3cret", publicURL: "http://127.0.0.1", computePort: 8774, identityPort: 5000, imagePort: 9292, networkPort: 9696)
+            )
             let app = Application(
                 responder: RequestPipeline(IdentityListener(service: service), ids: RandomIDGenerator(), logger: logger), logger: logger)
             try await app.test(.router) { client in try await body(client, service) }

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 public import NovaKitAPI
 public import NovaKitCompute
-public import NovaKitCore
+import NovaKitCore
 public import NovaKitPolicy
 public import NovaKitStorage
 

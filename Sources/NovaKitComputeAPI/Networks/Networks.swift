@@ -2,19 +2,33 @@ import HTTPTypes
 public import NovaKitAPI
 public import NovaKitCore
 import NovaKitHTTP
+import NovaKitNetwork
 public import NovaKitPolicy
+public import NovaKitStorage
 
-/// `os-networks` (through 2.35, Nova's proxy to the network service): the simulated `private` network, listed
-/// and shown — with the admin fields for admins — so clients without a network service in the catalog can
-/// find it by name. Creating, deleting and associating networks is gone from Nova (410), here too.
+/// `os-networks` (through 2.35, Nova's proxy to the network service): the networks the caller may use in
+/// the network service, and the simulated `private` network unless the network service holds one with its
+/// id — listed and shown, with the admin fields for admins. Creating, deleting and associating networks is
+/// gone from Nova (410), here too. The network service's tables are this API's migrations.
 public struct Networks: APIExtension {
-    public static let key = ResourceKey<String>("os-networks")
+    public static let key = ResourceKey<ProxiedNetwork>("os-networks")
 
-    public init() {}
+    let source: ProxiedNetwork.Source
+
+    public init(database: Database, clock: any NovaClock, ids: any IDGenerator) {
+        source = ProxiedNetwork.Source(
+            store: NetworkStore(database: database, clock: clock, ids: ids), subnets: SubnetStore(database: database, clock: clock))
+    }
+
+    /// Bootstrap's networks: a shared `private` one with the simulated network's id and range, and an external `public`.
+    public func bootstrap(_ context: BootstrapContext) async throws {
+        try await DefaultNetworks(privateID: SimulatedNetwork.id, privateCIDR: SimulatedNetwork.cidr).ensure(
+            project: context.adminProjectID, database: context.database, clock: context.clock, ids: context.ids)
+    }
 
     public let descriptor = ExtensionDescriptor(
         name: "Networks", alias: "os-networks", namespace: "http://docs.openstack.org/compute/ext/os-networks/api/v1.1",
-        updated: "2011-12-23T00:00:00Z", description: "The simulated network, as Nova's network proxy shows it (removed in 2.36).")
+        updated: "2011-12-23T00:00:00Z", description: "The network service's networks, as Nova's network proxy shows them (removed in 2.36).")
 
     enum Rules {
         static let list = PolicyDefault("os_compute_api:os-networks:list", "@", description: "List networks.")
@@ -22,55 +36,36 @@ public struct Networks: APIExtension {
     }
 
     public var policies: [PolicyDefault] { [Rules.list, Rules.view] }
+    public var migrations: [SchemaMigration] { NetworkSchema.migrations + [NetworkQuotaStore.migration] }
 
     static let versions = VersionRange.through(35)
 
-    static let lookup = MemberLookup<String>.afterPolicy { id, _ in
-        guard id == SimulatedNetwork.id else { throw Fault.notFound("Network \(id) could not be found.") }
-        return id
-    }
-
     public var api: [APIDeclaration] {
-        Resource(Self.key, lookup: Self.lookup) {
-            Index(versions: Self.versions, policy: Rules.list) { request in Reply(["networks": [Self.view(admin: request.auth.isAdmin)]]) }
-            Show(versions: Self.versions, policy: Rules.view) { _, request in Reply(["network": Self.view(admin: request.auth.isAdmin)]) }
+        Resource(Self.key, lookup: .afterPolicy { [source] id, request in try await source.get(id, request) }) {
+            Index(versions: Self.versions, policy: Rules.list) { [source] request in
+                Reply(["networks": .array(try await source.list(request).map { $0.view(admin: request.auth.isAdmin) })])
+            }
+            Show(versions: Self.versions, policy: Rules.view) { network, request in Reply(["network": network.view(admin: request.auth.isAdmin)]) }
             Operation(.create, method: .post, path: "", versions: Self.versions, policy: Rules.list) { _ in throw Self.gone }
             Operation(.named("add"), method: .post, path: "add", versions: Self.versions, policy: Rules.list) { _ in throw Self.gone }
             Operation(.delete, method: .delete, path: "{id}", versions: Self.versions, policy: Rules.list) { _ in throw Self.gone }
         }
     }
 
-    static let gone = Fault(code: 410, message: "Network management is not supported: networks are provided by the simulated network.")
-
-    /// Nova's network view: the fields anyone sees, and for admins the rest (unset ones as null).
-    static func view(admin: Bool) -> JSON {
-        var view: JSON = [
-            "id": .string(SimulatedNetwork.id), "label": .string(SimulatedNetwork.label), "cidr": .string(SimulatedNetwork.cidr),
-            "netmask": .string(SimulatedNetwork.netmask), "gateway": .string(SimulatedNetwork.gateway),
-            "broadcast": .string(SimulatedNetwork.broadcast), "dns1": nil, "dns2": nil, "cidr_v6": nil, "gateway_v6": nil, "netmask_v6": nil,
-        ]
-        guard admin else { return view }
-        for key in [
-            "created_at", "updated_at", "deleted_at", "bridge", "vlan", "vpn_public_address", "vpn_public_port", "vpn_private_address",
-            "dhcp_start", "project_id", "host", "bridge_interface", "priority", "rxtx_base", "mtu", "dhcp_server",
-        ] {
-            view[key] = .null
-        }
-        view["deleted"] = false
-        view["injected"] = false
-        view["multi_host"] = false
-        view["enable_dhcp"] = true
-        view["share_address"] = false
-        return view
-    }
+    static let gone = Fault(code: 410, message: "Network management is not supported: use the network service.")
 }
 
-/// `os-tenant-networks` (through 2.35): the networks a project may use — the simulated one — as
-/// `{id, label, cidr}`; creating and deleting are gone (410).
+/// `os-tenant-networks` (through 2.35): the networks a project may use, as `{id, label, cidr}`; creating
+/// and deleting are gone (410).
 public struct TenantNetworks: APIExtension {
-    public static let key = ResourceKey<String>("os-tenant-networks")
+    public static let key = ResourceKey<ProxiedNetwork>("os-tenant-networks")
 
-    public init() {}
+    let source: ProxiedNetwork.Source
+
+    public init(database: Database, clock: any NovaClock, ids: any IDGenerator) {
+        source = ProxiedNetwork.Source(
+            store: NetworkStore(database: database, clock: clock, ids: ids), subnets: SubnetStore(database: database, clock: clock))
+    }
 
     public let descriptor = ExtensionDescriptor(
         name: "OSTenantNetworks", alias: "os-tenant-networks", namespace: "http://docs.openstack.org/compute/ext/os-tenant-networks/api/v2",
@@ -83,12 +78,12 @@ public struct TenantNetworks: APIExtension {
 
     public var policies: [PolicyDefault] { [Rules.list, Rules.show] }
 
-    static let view: JSON = ["id": .string(SimulatedNetwork.id), "label": .string(SimulatedNetwork.label), "cidr": .string(SimulatedNetwork.cidr)]
-
     public var api: [APIDeclaration] {
-        Resource(Self.key, lookup: Networks.lookup) {
-            Index(versions: Networks.versions, policy: Rules.list) { _ in Reply(["networks": [Self.view]]) }
-            Show(versions: Networks.versions, policy: Rules.show) { _, _ in Reply(["network": Self.view]) }
+        Resource(Self.key, lookup: .afterPolicy { [source] id, request in try await source.get(id, request) }) {
+            Index(versions: Networks.versions, policy: Rules.list) { [source] request in
+                Reply(["networks": .array(try await source.list(request).map(\.tenantView))])
+            }
+            Show(versions: Networks.versions, policy: Rules.show) { network, _ in Reply(["network": network.tenantView]) }
             Operation(.create, method: .post, path: "", versions: Networks.versions, policy: Rules.list) { _ in throw Networks.gone }
             Operation(.delete, method: .delete, path: "{id}", versions: Networks.versions, policy: Rules.list) { _ in throw Networks.gone }
         }

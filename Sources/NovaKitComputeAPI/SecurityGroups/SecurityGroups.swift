@@ -3,6 +3,7 @@ import HTTPTypes
 public import NovaKitAPI
 public import NovaKitCore
 import NovaKitHTTP
+import NovaKitNetwork
 public import NovaKitPolicy
 public import NovaKitStorage
 
@@ -46,7 +47,7 @@ public struct SecurityGroups: APIExtension {
     public var policies: [PolicyDefault] {
         [Rules.get, Rules.create, Rules.update, Rules.delete, Rules.ruleCreate, Rules.ruleDelete, Rules.list, Rules.add, Rules.remove]
     }
-    public var migrations: [SchemaMigration] { [SecurityGroupStore.migration] }
+    public var migrations: [SchemaMigration] { [SecurityGroupStore.migration, SecurityGroupStore.directionMigration] }
 
     static let versions = VersionRange.through(35)
 
@@ -57,7 +58,11 @@ public struct SecurityGroups: APIExtension {
     public var api: [APIDeclaration] {
         Resource(Self.key, lookup: .afterPolicy(lookup)) {
             Index(versions: Self.versions, policy: Rules.get) { request in
-                let groups = try await store.list(project: request.auth.projectID)
+                // `all_tenants` lists every project's groups, for admins only (others see their own, as in Nova).
+                let everyone = (try? request.queryBool("all_tenants")) == true
+                let groups =
+                    everyone && request.auth.isAdmin
+                    ? try await store.listAll() : try await store.list(project: request.auth.projectID)
                 return Reply(["security_groups": .array(try await views(groups))])
             }
             Show(versions: Self.versions, policy: Rules.get) { group, _ in Reply(["security_group": try await view(group)]) }
@@ -142,6 +147,8 @@ public struct SecurityGroups: APIExtension {
     }
 
     func createRule(_ body: RuleBody, _ request: APIRequest) async throws -> Reply {
+        // Group ids are the network service's uuids: anything else is refused before a lookup, as Nova does.
+        guard UUID(uuidString: body.parentGroupID) != nil else { throw Fault.badRequest("Security group id should be uuid") }
         let parent = try await store.get(body.parentGroupID, project: request.auth.projectID, isAdmin: request.auth.isAdmin)
         if let source = body.groupID { _ = try await store.get(source, project: request.auth.projectID, isAdmin: request.auth.isAdmin) }
         let proto = body.ipProtocol?.lowercased()
@@ -159,7 +166,8 @@ public struct SecurityGroups: APIExtension {
         if let cidr = body.cidr, !Self.isCIDR(cidr) { throw Fault.badRequest("Invalid cidr \(cidr).") }
         let rule = SecurityGroupRule(
             id: UUID().uuidString.lowercased(), parentGroupID: parent.id, ipProtocol: proto, fromPort: body.fromPort, toPort: body.toPort,
-            cidr: body.groupID == nil ? body.cidr ?? "0.0.0.0/0" : nil, groupID: body.groupID)
+            cidr: body.groupID == nil ? body.cidr ?? "0.0.0.0/0" : nil, groupID: body.groupID,
+            ethertype: body.cidr?.contains(":") == true ? "IPv6" : "IPv4")
         if parent.rules.contains(where: {
             ($0.ipProtocol, $0.fromPort, $0.toPort, $0.cidr, $0.groupID) == (rule.ipProtocol, rule.fromPort, rule.toPort, rule.cidr, rule.groupID)
         }) {
@@ -185,7 +193,8 @@ public struct SecurityGroups: APIExtension {
 
     func view(_ group: SecurityGroup, among known: [SecurityGroup] = []) async throws -> JSON {
         var rules: [JSON] = []
-        for rule in group.rules { rules.append(try await ruleView(rule, among: known + [group])) }
+        // Nova's proxy shows ingress rules only: egress ones exist only in the network service's API.
+        for rule in group.rules where rule.direction == "ingress" { rules.append(try await ruleView(rule, among: known + [group])) }
         return [
             "id": .string(group.id), "name": .string(group.name), "description": .string(group.description),
             "tenant_id": .string(group.projectID), "rules": .array(rules),

@@ -36,6 +36,7 @@ struct InstanceRow: StoredRow {
     var networkInfo: String?
     var configDrive: String?
     var securityGroups: String?
+    var autoDiskConfig: Bool?
     var launchedAt: Date?
     var terminatedAt: Date?
     var createdAt: Date
@@ -49,7 +50,7 @@ struct InstanceRow: StoredRow {
         case powerState = "power_state", previousVMState = "previous_vm_state", lockedBy = "locked_by", lockedReason = "locked_reason"
         case keyName = "key_name", userData = "user_data", availabilityZone = "availability_zone", reservationID = "reservation_id"
         case launchIndex = "launch_index", accessIPv4 = "access_ip_v4", accessIPv6 = "access_ip_v6", networkInfo = "network_info", configDrive =
-            "config_drive", securityGroups = "security_groups"
+            "config_drive", securityGroups = "security_groups", autoDiskConfig = "auto_disk_config"
         case launchedAt = "launched_at", terminatedAt = "terminated_at", createdAt = "created_at", updatedAt = "updated_at"
     }
 }
@@ -71,6 +72,6 @@ extension Server {
             addresses: NetworkAddress.parse(row.networkInfo), launchedAt: row.launchedAt, terminatedAt: row.terminatedAt,
             createdAt: row.createdAt, updatedAt: row.updatedAt, deleted: row.deleted != 0,
             previousVMState: row.previousVMState.flatMap(VMState.init(rawValue:)), configDrive: row.configDrive == "True",
-            securityGroups: SecurityGroupNames.parse(row.securityGroups))
+            securityGroups: SecurityGroupNames.parse(row.securityGroups), autoDiskConfig: row.autoDiskConfig ?? false)
     }
 }

@@ -123,6 +123,11 @@ public struct Server: Sendable {
     var configDrive = false
     /// The security groups the server's ports are in, by name (none without an address).
     var securityGroups: [String] = []
+    /// `OS-DCF:diskConfig`: AUTO (the disk is resized to fill the flavor's) or MANUAL.
+    var autoDiskConfig = false
+
+    /// The `OS-DCF:diskConfig` value shown.
+    var diskConfig: JSON { autoDiskConfig ? "AUTO" : "MANUAL" }
 
     /// Nova's `instance_name` template, `instance-%08x` of the row id.
     var instanceName: String { "instance-" + String(format: "%08x", rowID) }

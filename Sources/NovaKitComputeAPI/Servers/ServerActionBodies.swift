@@ -7,6 +7,12 @@ import SQLKit
 /// `{"resize": {"flavorRef": "2"}}`
 struct ResizeBody: RequestBody {
     let flavorRef: Identifier
+    let diskConfig: String?
+
+    enum CodingKeys: String, CodingKey {
+        case flavorRef
+        case diskConfig = "OS-DCF:diskConfig"
+    }
 
     static func schema(at version: APIVersion) -> Schema {
         .object(
@@ -81,8 +87,12 @@ struct RebuildBody: RequestBody {
     let metadata: ServerMetadataValue?
     let description: Patch<String>?
     let personality: [PersonalityFile]?
+    let diskConfig: String?
 
-    enum CodingKeys: String, CodingKey { case imageRef, name, adminPass, metadata, description, personality }
+    enum CodingKeys: String, CodingKey {
+        case imageRef, name, adminPass, metadata, description, personality
+        case diskConfig = "OS-DCF:diskConfig"
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -92,6 +102,7 @@ struct RebuildBody: RequestBody {
         metadata = try container.decodeIfPresent(ServerMetadataValue.self, forKey: .metadata)
         description = try container.decodePatch(String.self, forKey: .description)
         personality = try container.decodeIfPresent([PersonalityFile].self, forKey: .personality)
+        diskConfig = try container.decodeIfPresent(String.self, forKey: .diskConfig)
     }
 
     static func schema(at version: APIVersion) -> Schema {

@@ -15,7 +15,9 @@ extension ServerContext {
     @APIBuilder var actionDeclarations: [APIDeclaration] {
         Actions(on: Servers.key) {
             Action("resize", body: ResizeBody.self, policy: ServerRules.resize) { server, body, request in
-                try await resize(server, to: body.flavorRef, request)
+                let moved = try await resize(server, to: body.flavorRef, request)
+                if let diskConfig = body.diskConfig { try await servers.set(server.id, [("auto_disk_config", diskConfig == "AUTO")]) }
+                return moved
             }
             Action("migrate", versions: .through(55), policy: ServerRules.migrate) { server, request in
                 try await migrate(server, to: nil, request)
@@ -46,6 +48,11 @@ extension ServerContext {
                 try await lock(server, reason: body?.lockedReason, request)
             }
             Action("unlock", policy: ServerRules.unlock) { server, request in try await unlock(server, request) }
+            // The fake driver has no guest networking to rewrite: accepted for any server with a host, as Nova's RPC is.
+            Action("injectNetworkInfo", policy: ServerRules.injectNetworkInfo) { server, _ in
+                guard server.host != nil else { throw Fault.conflict("Instance \(server.id) is not assigned to a host.") }
+                return .empty
+            }
             Action("os-resetState", body: ResetStateBody.self, policy: ServerRules.resetState) { server, body, request in
                 try await resetState(server, to: body.state == "error" ? .error : .active, request)
             }
@@ -201,10 +208,9 @@ extension ServerContext {
     func createImage(_ server: Server, _ body: CreateImageBody, _ request: APIRequest) async throws -> Reply {
         try check(.createImage, server, request)
         let id = ids.uuid()
-        var properties = body.metadata?.values ?? [:]
-        properties["instance_uuid"] = server.id
-        properties["image_type"] = "snapshot"
-        properties["base_image_ref"] = server.imageRef ?? ""
+        // The request's metadata is laid over Nova's own properties (an `image_type` given wins, as in Nova).
+        let properties = ["instance_uuid": server.id, "image_type": "snapshot", "base_image_ref": server.imageRef ?? ""]
+            .merging(body.metadata?.values ?? [:]) { _, given in given }
         try await images.create(
             Image(
                 id: id, name: body.name, status: "active", visibility: "private", containerFormat: "bare", diskFormat: "qcow2",
@@ -254,6 +260,7 @@ extension ServerContext {
         var values: [(String, any Encodable & Sendable)] = [("image_ref", imageID)]
         if let name = body.name { values.append(("display_name", name)) }
         if let description = body.description, request.version >= APIVersion(2, 19) { values.append(("display_description", description.value)) }
+        if let diskConfig = body.diskConfig { values.append(("auto_disk_config", diskConfig == "AUTO")) }
         try await servers.set(server.id, values)
         if let metadata = body.metadata { try await self.metadata.replace(server.id, with: metadata.values) }
         try await run(.rebuild, on: server, request)

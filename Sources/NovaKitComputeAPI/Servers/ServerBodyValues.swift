@@ -1,6 +1,7 @@
 import Foundation
 import NovaKitAPI
 import NovaKitCore
+import NovaKitNetwork
 import NovaKitPolicy
 import NovaKitStorage
 import SQLKit
@@ -47,15 +48,24 @@ struct InstanceCount: Decodable, Sendable {
     static let schema = Schema(types: [.integer, .string], pattern: "^[0-9]+$", minimum: 1)
 }
 
-/// `networks` of a create: `none`, `auto` (one address on the simulated `private` network), or a list, in which
-/// any named network or port is unknown here (no network service).
+/// `networks` of a create: `none`, `auto` (an address on the default network), or a list of networks (by
+/// `uuid`, optionally with a `fixed_ip`) and existing ports, resolved against the network service when the
+/// server is planned (`ServerNetworks`).
 struct NetworkRequest: Decodable, Sendable {
-    /// Whether the instance gets an address.
+    /// The listed entries; `nil` for `auto` and `none`.
+    let entries: [Entry]?
+    /// Whether the instance gets an address at all.
     let wantsAddress: Bool
 
     struct Entry: Decodable, Sendable {
         let uuid: String?
         let port: String?
+        let fixedIP: String?
+
+        enum CodingKeys: String, CodingKey {
+            case uuid, port
+            case fixedIP = "fixed_ip"
+        }
     }
 
     init(from decoder: any Decoder) throws {
@@ -65,13 +75,16 @@ struct NetworkRequest: Decodable, Sendable {
                 throw Fault.badRequest("Invalid input for field/attribute networks. Value: \(text). '\(text)' is not one of ['none', 'auto']")
             }
             wantsAddress = text == "auto"
+            entries = nil
             return
         }
         let entries = try [Entry](from: decoder)
         for entry in entries {
-            if let uuid = entry.uuid, uuid != SimulatedNetwork.id { throw Fault.badRequest("Network \(uuid) could not be found.") }
-            if let port = entry.port { throw Fault.notFound("Port \(port) could not be found.") }
+            if let address = entry.fixedIP, IPAddress(address) == nil {
+                throw Fault.badRequest("Invalid input for field/attribute fixed_ip. Value: \(address). '\(address)' is not an IP address")
+            }
         }
+        self.entries = entries
         wantsAddress = !entries.isEmpty
     }
 

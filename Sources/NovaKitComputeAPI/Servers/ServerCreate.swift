@@ -4,6 +4,7 @@ import NovaKitCompute
 import NovaKitCore
 import NovaKitHTTP
 import NovaKitImage
+import NovaKitNetwork
 import NovaKitPolicy
 import NovaKitStorage
 import SQLKit
@@ -23,6 +24,7 @@ struct ServerCreateBody: RequestBody {
         let maxCount: InstanceCount?
         let returnReservationID: FlexibleBool?
         let configDrive: FlexibleBool?
+        let diskConfig: String?
         let accessIPv4: AccessAddress?
         let accessIPv6: AccessAddress?
         let networks: NetworkRequest?
@@ -43,6 +45,7 @@ struct ServerCreateBody: RequestBody {
             case maxCount = "max_count"
             case returnReservationID = "return_reservation_id"
             case configDrive = "config_drive"
+            case diskConfig = "OS-DCF:diskConfig"
             case securityGroups = "security_groups"
         }
     }
@@ -146,11 +149,13 @@ struct ServerPlan: Sendable {
     var availabilityZone: String?
     var accessIPv4: String
     var accessIPv6: String
-    var withNetwork: Bool
+    /// Each instance's interfaces (none: `networks: none`).
+    var networks: [NetworkChoice]
     var count: (min: Int, max: Int)
     var returnReservationID: Bool
     var adminPass: String?
     var configDrive: Bool
+    var autoDiskConfig = false
     /// The server group the instances join (the `group` hint).
     var group: ServerGroup?
     /// The security groups the instances' ports are in.
@@ -182,7 +187,7 @@ extension ServerContext {
         if plan.returnReservationID { return Reply(["reservation_id": .string(reservation)]) }
         let first = built[0]
         let view: JSON = [
-            "id": .string(first.id), "links": request.links("servers", first.id), "OS-DCF:diskConfig": "MANUAL",
+            "id": .string(first.id), "links": request.links("servers", first.id), "OS-DCF:diskConfig": first.diskConfig,
             "security_groups": .array(plan.securityGroups.map { ["name": .string($0)] }),
             "adminPass": .string(plan.adminPass ?? Self.password(ids.uuid())),
         ]
@@ -267,9 +272,12 @@ extension ServerContext {
             flavor: FlavorSnapshot(flavor, extraSpecs: try await flavors.specs(of: flavor.flavorID)), imageID: imageID, metadata: metadata,
             tags: Set(body.tags ?? []).sorted(), keyName: body.keyName, keyData: keyData, userData: body.userData,
             availabilityZone: body.availabilityZone, accessIPv4: body.accessIPv4?.text ?? "", accessIPv6: body.accessIPv6?.text ?? "",
-            withNetwork: body.networks?.wantsAddress ?? true, count: (minCount, maxCount),
+            networks: try await ServerNetworks(database: database, clock: clock, ids: ids).resolve(
+                body.networks, count: maxCount, auth: request.auth),
+            count: (minCount, maxCount),
             returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass, configDrive: body.configDrive?.value ?? false)
         plan.securityGroups = securityGroups
+        plan.autoDiskConfig = body.diskConfig == "AUTO"
         plan.zoneHosts = zoneHosts
         return plan
     }
@@ -310,15 +318,22 @@ extension ServerContext {
                     fault = error.reason
                 }
                 let name = plan.name(index, of: count)
+                let id = ids.uuid()
+                // A server that found no host gets no ports, as Nova allocates networks only once scheduled.
+                let addresses =
+                    host == nil
+                    ? []
+                    : try await ServerNetworks.attach(
+                        plan.networks, server: id, project: project, host: host, zone: plan.availabilityZone, at: now, ids: ids, sql)
                 let server = Server(
-                    rowID: 0, id: ids.uuid(), name: name, description: plan.description, hostname: plan.hostname ?? Self.hostname(from: name),
+                    rowID: 0, id: id, name: name, description: plan.description, hostname: plan.hostname ?? Self.hostname(from: name),
                     projectID: project, userID: request.auth.userID, imageRef: plan.imageID, flavor: plan.flavor, oldFlavor: nil, newFlavor: nil,
                     state: InstanceState(fault == nil ? .building : .error, power: .noState), locked: false, lockedBy: nil, lockedReason: nil,
                     host: host, keyName: plan.keyName, userData: plan.userData, availabilityZone: plan.availabilityZone,
                     reservationID: reservation, launchIndex: index, accessIPv4: plan.accessIPv4, accessIPv6: plan.accessIPv6,
-                    addresses: plan.withNetwork ? [Self.fixedAddress(ids.uuid())] : [], launchedAt: nil, terminatedAt: nil, createdAt: now,
+                    addresses: addresses, launchedAt: nil, terminatedAt: nil, createdAt: now,
                     updatedAt: nil, deleted: false, metadata: plan.metadata, tags: plan.tags, fault: nil, configDrive: plan.configDrive,
-                    securityGroups: plan.withNetwork ? plan.securityGroups : [])
+                    securityGroups: plan.networks.isEmpty ? [] : plan.securityGroups, autoDiskConfig: plan.autoDiskConfig)
                 try await ServerStore.insert(server, keyData: plan.keyData, fault: fault, sql)
                 if let group = plan.group { try await ServerGroupStore.addMember(server.id, to: group.rowID, at: now, sql) }
                 try await InstanceActionStore.start("create", instance: server.id, request: request, at: now, sql)

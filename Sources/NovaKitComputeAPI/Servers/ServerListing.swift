@@ -43,7 +43,9 @@ extension ServerContext {
             throw Fault.badRequest(
                 "Invalid input for query parameters \(unknown). Additional properties are not allowed ('\(unknown)' was unexpected)")
         }
-        let allTenants = try request.queryBool("all_tenants") ?? false
+        // Nova's `is_all_tenants`: a value must be a boolean; the bare parameter (`all_tenants=`) means yes.
+        let bare = request.queryValue("all_tenants")?.isEmpty == true
+        let allTenants = try bare || (request.queryBool("all_tenants") ?? false)
         if allTenants { try request.authorize(detail ? ServerRules.detailAllTenants : ServerRules.indexAllTenants, target: [:]) }
         let query = try ServerQuery(request, isAdminFilterer: request.allows(ServerRules.allowAllFilters, target: [:]), allTenants: allTenants)
         let page = try await servers.list(query, details: detail)

@@ -57,7 +57,8 @@ extension ServerQuery {
     /// the admin-only filters (`host`, `project_id`, `deleted`, `ip6` before 2.5).
     init(_ request: APIRequest, isAdminFilterer: Bool, allTenants: Bool) throws {
         project = allTenants ? nil : request.auth.projectID
-        if isAdminFilterer, let asked = request.queryValue("project_id") ?? request.queryValue("tenant_id") { project = asked }
+        // As Nova (lp:#1185290): without `all_tenants` the caller's own project is listed, whatever it names.
+        if allTenants, isAdminFilterer, let asked = request.queryValue("project_id") ?? request.queryValue("tenant_id") { project = asked }
         changesSince = try ServerListing.date("changes-since", request)
         changesBefore = try ServerListing.date("changes-before", request)
         if let since = changesSince, let before = changesBefore, before < since {

@@ -18,6 +18,10 @@ enum ServerRules {
     static let extendedAttributes = adminRule("servers:show:extended_attributes", "See OS-EXT-SRV-ATTR:* fields.")
     static let hostStatus = adminRule("servers:show:host_status", "See host_status (2.16+).")
 
+    static let ipsIndex = ownerRule("ips:index")
+    static let ipsShow = ownerRule("ips:show")
+    static let injectNetworkInfo = adminRule("os-admin-actions:inject_network_info", "Inject network information into a server.")
+
     static let resize = ownerRule("servers:resize")
     static let confirmResize = ownerRule("servers:confirm_resize")
     static let revertResize = ownerRule("servers:revert_resize")
@@ -68,7 +72,7 @@ enum ServerRules {
         index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
         resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, createBackup, pause, unpause, suspend, resume, lock, unlock,
         restore, forceDelete, changePassword, unlockOverride, migrate, resetState, shelve, shelveOffload, unshelve, unshelveToHost, consoleOutput,
-        rescue, unrescue, migrateLive, triggerCrashDump, evacuate,
+        rescue, unrescue, migrateLive, triggerCrashDump, evacuate, ipsIndex, ipsShow, injectNetworkInfo,
         metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
         tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
     ]

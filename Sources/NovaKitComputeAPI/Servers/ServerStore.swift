@@ -25,7 +25,7 @@ struct ServerStore: Sendable {
                 ("key_name", server.keyName), ("key_data", keyData), ("user_data", server.userData), ("availability_zone", server.availabilityZone),
                 ("reservation_id", server.reservationID), ("launch_index", server.launchIndex), ("access_ip_v4", server.accessIPv4),
                 ("access_ip_v6", server.accessIPv6), ("network_info", addresses), ("config_drive", server.configDrive ? "True" : ""), ("progress", 0),
-                ("security_groups", SecurityGroupNames.text(server.securityGroups)),
+                ("security_groups", SecurityGroupNames.text(server.securityGroups)), ("auto_disk_config", server.autoDiskConfig),
                 ("created_at", server.createdAt), ("deleted", 0),
             ] + FlavorResources.values(.current, server.flavor.resources)
         try await sql.insert(into: "instances").columns(values.map(\.0)).values(values.map { SQLBind($0.1) as any SQLExpression }).run()

@@ -26,7 +26,7 @@ enum ServerViews {
             "hostId": .string(hostID(server)), "image": image(server, request, images: data.images), "flavor": flavor(server, request),
             "created": .string(Timestamp.zulu(server.createdAt)), "updated": .string(Timestamp.zulu(server.updatedAt ?? server.createdAt)),
             "addresses": addresses(server), "accessIPv4": .string(server.accessIPv4), "accessIPv6": .string(server.accessIPv6),
-            "links": request.links("servers", server.id), "OS-DCF:diskConfig": "MANUAL",
+            "links": request.links("servers", server.id), "OS-DCF:diskConfig": server.diskConfig,
             "OS-EXT-AZ:availability_zone": .string(data.zone(of: server)), "config_drive": .string(server.configDrive ? "True" : ""),
             "key_name": server.keyName.map(JSON.string) ?? .null,
             "OS-SRV-USG:launched_at": server.launchedAt.map { .string(Timestamp.naive($0)) } ?? .null,

@@ -53,11 +53,13 @@ public struct Servers: APIExtension {
         context.liveMigrationDeclarations
         context.evacuateDeclarations
         context.metadataDeclarations
+        context.ipsDeclarations
         context.tagDeclarations
     }
 }
 
-/// `PUT /servers/{id}`: `{"server": {"name", "accessIPv4", "accessIPv6", "description" (2.19), "hostname" (2.90)}}`.
+/// `PUT /servers/{id}`: `{"server": {"name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig", "description" (2.19),
+/// "hostname" (2.90), "pinned_availability_zone" (2.104)}}`.
 struct ServerUpdateBody: RequestBody {
     struct Fields: Decodable, Sendable {
         let name: String?
@@ -65,8 +67,15 @@ struct ServerUpdateBody: RequestBody {
         let hostname: String?
         let accessIPv4: AccessAddress?
         let accessIPv6: AccessAddress?
+        let diskConfig: String?
+        /// 2.104: `null` unpins the server from its zone, a zone name pins it there.
+        let pinnedAvailabilityZone: Patch<String>?
 
-        enum CodingKeys: String, CodingKey { case name, description, hostname, accessIPv4, accessIPv6 }
+        enum CodingKeys: String, CodingKey {
+            case name, description, hostname, accessIPv4, accessIPv6
+            case diskConfig = "OS-DCF:diskConfig"
+            case pinnedAvailabilityZone = "pinned_availability_zone"
+        }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -75,6 +84,8 @@ struct ServerUpdateBody: RequestBody {
             hostname = try container.decodeIfPresent(String.self, forKey: .hostname)
             accessIPv4 = try container.decodeIfPresent(AccessAddress.self, forKey: .accessIPv4)
             accessIPv6 = try container.decodeIfPresent(AccessAddress.self, forKey: .accessIPv6)
+            diskConfig = try container.decodeIfPresent(String.self, forKey: .diskConfig)
+            pinnedAvailabilityZone = try container.decodePatch(String.self, forKey: .pinnedAvailabilityZone)
         }
     }
 
@@ -87,6 +98,7 @@ struct ServerUpdateBody: RequestBody {
         ]
         if version >= APIVersion(2, 19) { fields["description"] = Schema.string(maxLength: 255).nullable }
         if version >= APIVersion(2, 90) { fields["hostname"] = ServerCreateBody.hostnameSchema(at: version) }
+        if version >= APIVersion(2, 104) { fields["pinned_availability_zone"] = Schema.string(minLength: 1, maxLength: 255).nullable }
         return .object(["server": .object(fields)], required: ["server"])
     }
 
@@ -98,15 +110,31 @@ struct ServerUpdateBody: RequestBody {
         if let hostname = server.hostname { columns.append(("hostname", hostname)) }
         if let address = server.accessIPv4 { columns.append(("access_ip_v4", address.text)) }
         if let address = server.accessIPv6 { columns.append(("access_ip_v6", address.text)) }
+        if let diskConfig = server.diskConfig { columns.append(("auto_disk_config", diskConfig == "AUTO")) }
+        if let pinned = server.pinnedAvailabilityZone { columns.append(("availability_zone", pinned.value)) }
         return columns
     }
 }
 
 extension ServerContext {
     func update(_ server: Server, _ body: ServerUpdateBody, _ request: APIRequest) async throws -> Reply {
+        if let zone = body.server.pinnedAvailabilityZone?.value {
+            // A server can be pinned only to the zone it is in now.
+            let current = try await currentZone(of: server)
+            guard zone == current else {
+                throw Fault.conflict("Server \(server.id) is in availability zone \(current); it cannot be pinned to \(zone).")
+            }
+        }
         try await servers.set(server.id, body.columns)
         let updated = try await servers.get(server.id)
         return Reply(["server": ServerViews.changed(updated, request, data: try await viewData(of: [updated], request, groups: true), rebuild: false)]
         )
+    }
+
+    /// The zone a server is in: the one it is pinned to, else its host's.
+    func currentZone(of server: Server) async throws -> String {
+        if let pinned = server.availabilityZone { return pinned }
+        guard let host = server.host else { return AvailabilityZones.zone }
+        return try await AggregateStore.zonesByHost(in: database)[host] ?? AvailabilityZones.zone
     }
 }

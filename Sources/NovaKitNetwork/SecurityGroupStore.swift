@@ -1,46 +1,71 @@
 import Foundation
-import NovaKitCore
-import NovaKitStorage
+public import NovaKitCore
+public import NovaKitStorage
 import SQLKit
 
-/// A project's security group and its rules, as NovaKit's simulated network keeps them.
-struct SecurityGroup: Sendable, Equatable {
-    var rowID: Int
-    var id: String
-    var name: String
-    var description: String
-    var projectID: String
-    var rules: [SecurityGroupRule]
+/// A project's security group and its rules, kept by the network service and shown by compute's proxy too.
+public struct SecurityGroup: Sendable, Equatable {
+    public var rowID: Int
+    public var id: String
+    public var name: String
+    public var description: String
+    public var projectID: String
+    public var rules: [SecurityGroupRule]
 
-    static let defaultName = "default"
+    public static let defaultName = "default"
 }
 
-/// One ingress rule: a protocol and port range from a CIDR or from members of another group.
-struct SecurityGroupRule: Sendable, Equatable {
-    var id: String
-    var parentGroupID: String
-    var ipProtocol: String?
-    var fromPort: Int?
-    var toPort: Int?
-    var cidr: String?
-    /// The source group's id, when the rule admits a group's members.
-    var groupID: String?
+/// One rule: a direction, protocol and port range, to or from a CIDR or the members of another group.
+public struct SecurityGroupRule: Sendable, Equatable {
+    public var id: String
+    public var parentGroupID: String
+    public var ipProtocol: String?
+    public var fromPort: Int?
+    public var toPort: Int?
+    public var cidr: String?
+    /// The remote group's id, when the rule admits a group's members.
+    public var groupID: String?
+    /// `ingress` (the only direction compute's proxy shows) or `egress`.
+    public var direction = "ingress"
+    /// `IPv4` or `IPv6`.
+    public var ethertype = "IPv4"
+
+    public init(
+        id: String, parentGroupID: String, ipProtocol: String?, fromPort: Int?, toPort: Int?, cidr: String?, groupID: String?,
+        direction: String = "ingress", ethertype: String = "IPv4"
+    ) {
+        self.id = id
+        self.parentGroupID = parentGroupID
+        self.ipProtocol = ipProtocol
+        self.fromPort = fromPort
+        self.toPort = toPort
+        self.cidr = cidr
+        self.groupID = groupID
+        self.direction = direction
+        self.ethertype = ethertype
+    }
 }
 
 /// `Security group <id> not found.` (404)
-struct SecurityGroupNotFound: FaultConvertible {
-    let id: String
-    var fault: Fault { .notFound("Security group \(id) not found.") }
+public struct SecurityGroupNotFound: FaultConvertible {
+    public let id: String
+    public var fault: Fault { .notFound("Security group \(id) not found.") }
 }
 
 /// The SQL of `security_groups` and `security_group_rules`; every project has a `default` group, made on
 /// first use. Which groups a server is in is kept on the instance (`instances.security_groups`).
-struct SecurityGroupStore: Sendable {
-    let database: Database
-    let clock: any NovaClock
-    let ids: any IDGenerator
+public struct SecurityGroupStore: Sendable {
+    public let database: Database
+    public let clock: any NovaClock
+    public let ids: any IDGenerator
 
-    static let migration = SchemaMigration("security_groups/001_create_security_groups") { sql, _ in
+    public init(database: Database, clock: any NovaClock, ids: any IDGenerator) {
+        self.database = database
+        self.clock = clock
+        self.ids = ids
+    }
+
+    public static let migration = SchemaMigration("security_groups/001_create_security_groups") { sql, _ in
         try await sql.createSoftDeletableTable("security_groups") {
             $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("uuid", type: .text, .notNull)
                 .column("name", type: .text, .notNull).column("description", type: .text, .notNull)
@@ -56,7 +81,7 @@ struct SecurityGroupStore: Sendable {
     }
 
     /// The project's groups (its `default` made first if missing), oldest first, with their rules.
-    func list(project: String) async throws -> [SecurityGroup] {
+    public func list(project: String) async throws -> [SecurityGroup] {
         let read = { try await database.read { sql in try await Self.groups(sql, where: ("project_id", project)) } }
         let groups = try await read()
         guard !groups.contains(where: { $0.name == SecurityGroup.defaultName }) else { return groups }
@@ -64,26 +89,39 @@ struct SecurityGroupStore: Sendable {
         return try await read()
     }
 
+    /// Every project's live groups (an admin's `all_tenants` list), oldest first.
+    public func listAll() async throws -> [SecurityGroup] {
+        try await database.read { sql in try await Self.groups(sql, where: nil) }
+    }
+
+    /// A rule's direction and address family (the network service's; rules before it were ingress IPv4).
+    public static let directionMigration = SchemaMigration("security_groups/002_rule_direction") { sql, _ in
+        try await sql.alter(table: "security_group_rules").column("direction", type: .text).run()
+        try await sql.alter(table: "security_group_rules").column("ethertype", type: .text).run()
+    }
+
     /// Group `id`, if `project` (or an admin) may see it.
-    func get(_ id: String, project: String, isAdmin: Bool) async throws -> SecurityGroup {
+    public func get(_ id: String, project: String, isAdmin: Bool) async throws -> SecurityGroup {
         let found = try await database.read { sql in try await Self.groups(sql, where: ("uuid", id)).first }
         guard let found, isAdmin || found.projectID == project else { throw SecurityGroupNotFound(id: id) }
         return found
     }
 
     /// The project's group called (or with the id) `reference`.
-    func find(_ reference: String, project: String) async throws -> SecurityGroup? {
+    public func find(_ reference: String, project: String) async throws -> SecurityGroup? {
         try await list(project: project).first { $0.name == reference || $0.id == reference }
     }
 
     /// The live groups matching `condition`, oldest first, with their rules (read in one query).
-    private static func groups(_ sql: any SQLDatabase, where condition: (String, String)) async throws -> [SecurityGroup] {
-        let rows = try await sql.select().columns("id", "uuid", "name", "description", "project_id").from("security_groups")
-            .where(SQLColumn(condition.0), .equal, SQLBind(condition.1)).readDeleted(.no).orderBy("id").all()
+    private static func groups(_ sql: any SQLDatabase, where condition: (String, String)?) async throws -> [SecurityGroup] {
+        var select = sql.select().columns("id", "uuid", "name", "description", "project_id").from("security_groups")
+        if let condition { select = select.where(SQLColumn(condition.0), .equal, SQLBind(condition.1)) }
+        let rows = try await select.readDeleted(.no).orderBy("id").all()
         let ids = try rows.map { try $0.decode(column: "uuid", as: String.self) }
         var rules: [String: [SecurityGroupRule]] = [:]
         if !ids.isEmpty {
-            for rule in try await sql.select().columns("uuid", "parent_group_id", "protocol", "from_port", "to_port", "cidr", "group_id")
+            let columns = ["uuid", "parent_group_id", "protocol", "from_port", "to_port", "cidr", "group_id", "direction", "ethertype"]
+            for rule in try await sql.select().columns(columns.map { SQLColumn($0) })
                 .from("security_group_rules").where("parent_group_id", .in, ids).readDeleted(.no).orderBy("id").all()
             {
                 let parent = try rule.decode(column: "parent_group_id", as: String.self)
@@ -91,7 +129,9 @@ struct SecurityGroupStore: Sendable {
                     SecurityGroupRule(
                         id: try rule.decode(column: "uuid"), parentGroupID: parent, ipProtocol: try rule.decode(column: "protocol", as: String?.self),
                         fromPort: try rule.decode(column: "from_port", as: Int?.self), toPort: try rule.decode(column: "to_port", as: Int?.self),
-                        cidr: try rule.decode(column: "cidr", as: String?.self), groupID: try rule.decode(column: "group_id", as: String?.self)))
+                        cidr: try rule.decode(column: "cidr", as: String?.self), groupID: try rule.decode(column: "group_id", as: String?.self),
+                        direction: try rule.decode(column: "direction", as: String?.self) ?? "ingress",
+                        ethertype: try rule.decode(column: "ethertype", as: String?.self) ?? "IPv4"))
             }
         }
         return try zip(rows, ids).map { row, id in
@@ -101,7 +141,7 @@ struct SecurityGroupStore: Sendable {
         }
     }
 
-    func create(name: String, description: String, project: String) async throws -> SecurityGroup {
+    public func create(name: String, description: String, project: String) async throws -> SecurityGroup {
         let id = ids.uuid()
         let now = clock.now()
         try await database.withConnection { sql in
@@ -111,7 +151,7 @@ struct SecurityGroupStore: Sendable {
         return SecurityGroup(rowID: 0, id: id, name: name, description: description, projectID: project, rules: [])
     }
 
-    func update(_ group: SecurityGroup, name: String, description: String) async throws {
+    public func update(_ group: SecurityGroup, name: String, description: String) async throws {
         let now = clock.now()
         try await database.withConnection { sql in
             try await sql.update("security_groups").set("name", to: SQLBind(name)).set("description", to: SQLBind(description))
@@ -119,28 +159,33 @@ struct SecurityGroupStore: Sendable {
         }
     }
 
-    func delete(_ group: SecurityGroup) async throws {
+    public func delete(_ group: SecurityGroup) async throws {
         let now = clock.now()
         try await database.transaction { sql in
             _ = try await sql.softDelete(from: "security_group_rules", matching: [("parent_group_id", group.id)], at: now)
+            // Rules of other groups that admitted this group's members go with it.
+            _ = try await sql.softDelete(from: "security_group_rules", matching: [("group_id", group.id)], at: now)
             _ = try await sql.softDelete(from: "security_groups", id: group.rowID, at: now)
         }
     }
 
-    func addRule(_ rule: SecurityGroupRule) async throws {
+    public func addRule(_ rule: SecurityGroupRule) async throws {
         let now = clock.now()
         try await database.withConnection { sql in
             try await sql.insert(into: "security_group_rules")
-                .columns("uuid", "parent_group_id", "protocol", "from_port", "to_port", "cidr", "group_id", "created_at", "deleted")
+                .columns(
+                    "uuid", "parent_group_id", "protocol", "from_port", "to_port", "cidr", "group_id", "direction", "ethertype", "created_at",
+                    "deleted"
+                )
                 .values(
                     SQLBind(rule.id), SQLBind(rule.parentGroupID), SQLBind(rule.ipProtocol), SQLBind(rule.fromPort), SQLBind(rule.toPort),
-                    SQLBind(rule.cidr), SQLBind(rule.groupID), SQLBind(now), SQLBind(0)
+                    SQLBind(rule.cidr), SQLBind(rule.groupID), SQLBind(rule.direction), SQLBind(rule.ethertype), SQLBind(now), SQLBind(0)
                 ).run()
         }
     }
 
     /// The rule `id` and its group, if `project` (or an admin) may see it.
-    func rule(_ id: String, project: String, isAdmin: Bool) async throws -> (SecurityGroupRule, SecurityGroup) {
+    public func rule(_ id: String, project: String, isAdmin: Bool) async throws -> (SecurityGroupRule, SecurityGroup) {
         let parent = try await database.read { sql in
             try await sql.select().column("parent_group_id").from("security_group_rules").where("uuid", .equal, SQLBind(id)).readDeleted(.no)
                 .first()?.decode(column: "parent_group_id", as: String.self)
@@ -152,42 +197,10 @@ struct SecurityGroupStore: Sendable {
         return (rule, group)
     }
 
-    func deleteRule(_ id: String) async throws {
+    public func deleteRule(_ id: String) async throws {
         let now = clock.now()
         _ = try await database.withConnection { sql in
             try await sql.softDelete(from: "security_group_rules", matching: [("uuid", id)], at: now)
-        }
-    }
-
-    /// The project's live servers in group `name`.
-    func servers(in name: String, project: String) async throws -> [String] {
-        try await database.read { sql in
-            try await sql.select().columns("uuid", "security_groups").from("instances").where("project_id", .equal, SQLBind(project))
-                .where("security_groups", .isNot, SQLLiteral.null).readDeleted(.no).all()
-                .filter { row in
-                    let names = try row.decode(column: "security_groups", as: String.self)
-                    return SecurityGroupNames.parse(names).contains(name)
-                }
-                .map { try $0.decode(column: "uuid", as: String.self) }
-        }
-    }
-
-    /// Renames the group on every server of the project in it.
-    func renameOnServers(from old: String, to new: String, project: String) async throws {
-        for server in try await servers(in: old, project: project) {
-            try await setServerGroups(server) { names in names.map { $0 == old ? new : $0 } }
-        }
-    }
-
-    /// Rewrites one server's group list.
-    func setServerGroups(_ server: String, _ change: @escaping @Sendable ([String]) -> [String]) async throws {
-        let now = clock.now()
-        try await database.transaction { sql in
-            let text = try await sql.select().column("security_groups").from("instances").where("uuid", .equal, SQLBind(server))
-                .readDeleted(.no).first()?.decode(column: "security_groups", as: String?.self)
-            let stored = SecurityGroupNames.text(change(SecurityGroupNames.parse(text)))
-            try await sql.update("instances").set("security_groups", to: SQLBind(stored)).set("updated_at", to: SQLBind(now))
-                .where("uuid", .equal, SQLBind(server)).readDeleted(.no).run()
         }
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import NovaKitCore
+import NovaKitHTTP
+import NovaKitNetwork
+import NovaKitStorage
+import SQLKit
+
+/// Where one of a new server's interfaces comes from: the simulated `private` network, a network of the
+/// network service (compute makes a port on it), or a port the caller made.
+enum NetworkChoice: Sendable {
+    case simulated
+    case network(NetworkRow, fixedIP: String?)
+    case port(NovaKitNetwork.Port, network: NetworkRow)
+}
+
+/// A create's `networks`, checked against the network service when the server is planned, and turned into
+/// ports and addresses in the create's transaction — as Nova asks Neutron before it schedules.
+struct ServerNetworks: Sendable {
+    let database: Database
+    let clock: any NovaClock
+    let ids: any IDGenerator
+
+    /// The interfaces each new server gets; `auto` and an absent `networks` mean the simulated network.
+    func resolve(_ request: NetworkRequest?, count: Int, auth: AuthContext) async throws -> [NetworkChoice] {
+        let networks = NetworkStore(database: database, clock: clock, ids: ids)
+        // `auto`: the `private` network bootstrap made, else the simulated one.
+        let automatic = { () async throws -> [NetworkChoice] in
+            guard let network = try await networks.row(SimulatedNetwork.id, auth) else { return [.simulated] }
+            return [.network(network, fixedIP: nil)]
+        }
+        guard let request else { return try await automatic() }
+        guard let entries = request.entries else { return request.wantsAddress ? try await automatic() : [] }
+        var choices: [NetworkChoice] = []
+        for entry in entries {
+            if let portID = entry.port {
+                guard let port = try? await PortStore(database: database, clock: clock, ids: ids).get(portID, auth) else {
+                    throw Fault.notFound("Port \(portID) could not be found.")
+                }
+                guard port.row.deviceID.isEmpty else { throw Fault.conflict("Port \(portID) is still in use.") }
+                guard count == 1 else {
+                    throw Fault.badRequest(
+                        "Unable to launch multiple instances with a single configured port ID. Please launch your instance one by one with different ports."
+                    )
+                }
+                guard let network = try await networks.row(port.row.networkID, auth) else {
+                    throw Fault.badRequest("Network \(port.row.networkID) could not be found.")
+                }
+                choices.append(.port(port, network: network))
+                continue
+            }
+            guard let uuid = entry.uuid else { throw Fault.badRequest("Bad networks format: network uuid is not in proper format (None)") }
+            guard let network = try await networks.row(uuid, auth) else {
+                guard uuid == SimulatedNetwork.id else { throw Fault.badRequest("Network \(uuid) could not be found.") }
+                choices.append(.simulated)
+                continue
+            }
+            guard try await !networks.get(uuid, auth).subnets.isEmpty else {
+                throw Fault.badRequest("Network \(uuid) requires a subnet in order to boot instances on.")
+            }
+            if entry.fixedIP != nil, count > 1 { throw Fault.badRequest("max_count cannot be greater than 1 if an fixed_ip is specified.") }
+            choices.append(.network(network, fixedIP: entry.fixedIP))
+        }
+        return choices
+    }
+
+    /// In the create's transaction: a port for each network (the new server's own, deleted with it), the given
+    /// ports bound to the server, and the addresses they carry.
+    static func attach(
+        _ choices: [NetworkChoice], server: String, project: String, host: String?, zone: String?, at now: Date, ids: any IDGenerator,
+        _ sql: any SQLDatabase
+    ) async throws -> [NetworkAddress] {
+        var addresses: [NetworkAddress] = []
+        let owner = "compute:\(zone ?? AvailabilityZones.zone)"
+        for choice in choices {
+            switch choice {
+            case .simulated:
+                addresses.append(ServerContext.fixedAddress(ids.uuid()))
+            case .network(let network, let fixedIP):
+                var request = PortRequest(network: network, projectID: project)
+                request.deviceID = server
+                request.deviceOwner = owner
+                request.bindingHost = host
+                request.computeOwned = true
+                if let fixedIP { request.fixedIPs = [.init(subnetID: nil, ipAddress: fixedIP)] }
+                let port = try await PortStore.create(request, id: ids.uuid(), at: now, sql)
+                addresses += port.fixedIPs.map { NetworkAddress(network: network.name, address: $0.ipAddress, mac: port.row.macAddress) }
+            case .port(let port, let network):
+                guard try await PortStore.bind(port.row.uuid, device: server, owner: owner, host: host, at: now, sql) else {
+                    throw Fault.conflict("Port \(port.row.uuid) is still in use.")
+                }
+                addresses += port.fixedIPs.map { NetworkAddress(network: network.name, address: $0.ipAddress, mac: port.row.macAddress) }
+            }
+        }
+        return addresses
+    }
+}

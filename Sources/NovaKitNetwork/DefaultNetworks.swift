@@ -1,0 +1,52 @@
+import Foundation
+public import NovaKitCore
+public import NovaKitStorage
+import SQLKit
+
+/// What bootstrap makes, as a standard single-node cloud has it: a shared `private` network (with the id
+/// NovaKit's simulated network always had, so clients that named it keep working) and an external `public`
+/// one, each with a subnet. Whatever exists already is left as it is.
+public struct DefaultNetworks: Sendable {
+    public let privateID: String
+    public let privateCIDR: String
+
+    public init(privateID: String, privateCIDR: String) {
+        self.privateID = privateID
+        self.privateCIDR = privateCIDR
+    }
+
+    public static let publicCIDR = "172.24.4.0/24"
+
+    public func ensure(project: String, database: Database, clock: any NovaClock, ids: any IDGenerator) async throws {
+        let now = clock.now()
+        try await database.transaction { [self] sql in
+            if try await NetworkRow.select(on: sql).where("uuid", .equal, SQLBind(privateID)).first(NetworkRow.self) == nil {
+                try await Self.make(
+                    "private", id: privateID, cidr: privateCIDR, shared: true, external: false, project: project, at: now, ids: ids, sql)
+            }
+            let external = try await NetworkRow.select(on: sql).where("external", .equal, SQLBind(true)).where("name", .equal, SQLBind("public"))
+                .first(NetworkRow.self)
+            if external == nil {
+                try await Self.make(
+                    "public", id: ids.uuid(), cidr: Self.publicCIDR, shared: false, external: true, project: project, at: now, ids: ids, sql)
+            }
+        }
+    }
+
+    private static func make(
+        _ name: String, id: String, cidr text: String, shared: Bool, external: Bool, project: String, at now: Date, ids: any IDGenerator,
+        _ sql: any SQLDatabase
+    ) async throws {
+        guard let cidr = IPNetwork(text) else { return }
+        try await NetworkRow(
+            id: nil, uuid: id, projectID: project, name: name, description: "", adminStateUp: true, shared: shared, external: external,
+            mtu: 1500, createdAt: now, updatedAt: nil, deleted: 0
+        ).insert(sql)
+        let pool = cidr.defaultPool
+        try await SubnetRow(
+            id: nil, uuid: ids.uuid(), projectID: project, name: "\(name)-subnet", description: "", networkID: id, ipVersion: cidr.version,
+            cidr: cidr.description, gatewayIP: cidr.firstHost.description, enableDHCP: !external, allocationPools: "\(pool.start),\(pool.end)",
+            dnsNameservers: "", ipv6RAMode: nil, ipv6AddressMode: nil, createdAt: now, updatedAt: nil, deleted: 0
+        ).insert(sql)
+    }
+}
