@@ -79,3 +79,26 @@ def test_server_groups_add_and_remove(cloud):
     default_server = create(cloud, name="plain", networks="auto")
     assert show(cloud, default_server)["security_groups"] == [{"name": "default"}]
     assert show(cloud, default_server, token=ADMIN)["security_groups"] == [{"name": "default"}]
+
+
+def test_all_tenants_peer_rules_and_uuid_ids(cloud):
+    other = f"bob:{OTHER_PROJECT}"
+    def make(name, token=None):
+        return validate(schema.get_security_group, cloud.request(
+            "POST", "/v2.1/os-security-groups", token=token or ADMIN, json={"security_group": {"name": name, "description": ""}}))["security_group"]
+    mine, theirs = make("mine"), make("theirs", token=other)
+    everyone = lambda token: [g["id"] for g in validate(schema.list_security_groups, cloud.request(
+        "GET", "/v2.1/os-security-groups?all_tenants=true", token=token))["security_groups"]]
+    assert {mine["id"], theirs["id"]} <= set(everyone(ADMIN))
+    assert theirs["id"] in everyone(other) and mine["id"] not in everyone(other)
+    # A rule admitting another group's members goes when that group is deleted.
+    peer = make("peer")
+    rule = {"security_group_rule": {"parent_group_id": mine["id"], "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "group_id": peer["id"]}}
+    validate(schema.create_security_group_rule, cloud.request("POST", "/v2.1/os-security-group-rules", token=ADMIN, json=rule))
+    assert cloud.request("DELETE", f"/v2.1/os-security-groups/{peer['id']}", token=ADMIN).status_code == 202
+    assert cloud.request("GET", f"/v2.1/os-security-groups/{mine['id']}", token=ADMIN).json()["security_group"]["rules"] == []
+    # Group ids are uuids: another form is a 400 before any lookup; an unknown uuid a 404.
+    bad = {"security_group_rule": {"parent_group_id": "not-a-uuid", "ip_protocol": "tcp", "from_port": 22, "to_port": 22}}
+    assert_fault(cloud.request("POST", "/v2.1/os-security-group-rules", token=ADMIN, json=bad), 400, "Security group id should be uuid")
+    bad["security_group_rule"]["parent_group_id"] = "00000000-0000-4000-8000-000000000000"
+    assert_fault(cloud.request("POST", "/v2.1/os-security-group-rules", token=ADMIN, json=bad), 404)

@@ -153,7 +153,7 @@ def test_more_actions(cloud):
     server = create(cloud, "many", metadata={"role": "web"})
     wait(cloud, server, "ACTIVE")
     # createImage registers an image (Location before 2.45, a body from 2.45).
-    response = action(cloud, server, {"createImage": {"name": "snap", "metadata": {"k": "v"}}})
+    response = action(cloud, server, {"createImage": {"name": "snap", "metadata": {"k": "v", "image_type": "test"}}})
     assert response.status_code == 202 and "/images/" in response.headers["Location"]
     wait(cloud, server, "ACTIVE")
     response = action(cloud, server, {"createImage": {"name": "snap2"}}, version="2.45")
@@ -161,6 +161,8 @@ def test_more_actions(cloud):
     image = response.json()["image_id"]
     images = {i["name"]: i for i in cloud.request("GET", "/v2.1/images/detail").json()["images"]}
     assert images["snap2"]["id"] == image and images["snap"]["metadata"]["instance_uuid"] == server
+    # The request's metadata is laid over Nova's own properties: a given image_type wins.
+    assert (images["snap"]["metadata"]["image_type"], images["snap2"]["metadata"]["image_type"]) == ("test", "snapshot")
     wait(cloud, server, "ACTIVE")
     # rebuild answers the server with a new admin password.
     rebuilt = validate(v21.rebuild_server_with_admin_pass,
