@@ -18,6 +18,7 @@ public struct NetworkListener: Listener {
     let routers: RouterStore
     let securityGroupStore: SecurityGroupStore
     let quotaStore: NetworkQuotaStore
+    let floatingIPStore: FloatingIPStore
     /// What else must follow a group's new name (compute keeps its servers' group names).
     let onSecurityGroupRename: @Sendable (_ old: String, _ new: String, _ project: String) async throws -> Void
     let authenticator: any Authenticator
@@ -30,6 +31,7 @@ public struct NetworkListener: Listener {
     ) {
         securityGroupStore = SecurityGroupStore(database: database, clock: clock, ids: ids)
         quotaStore = NetworkQuotaStore(database: database, clock: clock)
+        floatingIPStore = FloatingIPStore(database: database, clock: clock, ids: ids)
         self.onSecurityGroupRename = onSecurityGroupRename
         networks = NetworkStore(database: database, clock: clock, ids: ids)
         subnets = SubnetStore(database: database, clock: clock)
@@ -56,7 +58,7 @@ public struct NetworkListener: Listener {
     /// The collections this listener serves, by their URL name and the key of one member in a body.
     static let collections: [(path: String, member: String)] = [
         ("networks", "network"), ("subnets", "subnet"), ("ports", "port"), ("routers", "router"), ("security-groups", "security_group"),
-        ("security-group-rules", "security_group_rule"),
+        ("security-group-rules", "security_group_rule"), ("floatingips", "floatingip"),
     ]
 
     private func route(_ request: Request) async throws -> Response {
@@ -93,6 +95,7 @@ public struct NetworkListener: Listener {
         case (_, _, "ports"): return try await ports(request, rest, try NeutronQuery(query), auth)
         case (_, _, "routers"): return try await routers(request, rest, try NeutronQuery(query), auth)
         case (_, _, "quotas"): return try await quotas(request, rest, auth)
+        case (_, _, "floatingips"): return try await floatingIPs(request, rest, try NeutronQuery(query), auth)
         case (_, _, "security-groups"): return try await securityGroups(request, rest, try NeutronQuery(query), auth)
         case (_, _, "security-group-rules"): return try await securityGroupRules(request, rest, try NeutronQuery(query), auth)
         default:

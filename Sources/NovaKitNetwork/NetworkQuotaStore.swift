@@ -17,7 +17,7 @@ public struct NetworkQuotaStore: Sendable {
     /// Each resource, its default limit, and the table (and filter) its usage is counted in.
     static let resources: [(name: String, limit: Int, table: String)] = [
         ("network", 100, NetworkRow.table), ("subnet", 100, SubnetRow.table), ("port", 500, PortRow.table),
-        ("router", 10, RouterRow.table), ("floatingip", 50, ""), ("security_group", 10, "security_groups"),
+        ("router", 10, RouterRow.table), ("floatingip", 50, "floatingips"), ("security_group", 10, "security_groups"),
         ("security_group_rule", 100, "security_group_rules"), ("rbac_policy", 10, ""), ("subnetpool", -1, ""),
     ]
 

@@ -2,7 +2,7 @@ public import NovaKitStorage
 import SQLKit
 
 /// The network service's tables (Neutron's subset): networks, subnets, ports with their fixed addresses, and
-/// routers. Each has the standard columns and soft delete; `uuid` is the public id.
+/// routers; quotas and floating IPs follow. Each has the standard columns and soft delete; `uuid` is the public id.
 public enum NetworkSchema {
     public static let migrations: [SchemaMigration] = [
         SchemaMigration("network/001_create_network_tables") { sql, _ in
@@ -48,6 +48,8 @@ public enum NetworkSchema {
             ] {
                 try await columns.reduce(sql.create(index: name).on(table)) { $0.column($1) }.run()
             }
-        }
+        },
+        NetworkQuotaStore.migration,
+        FloatingIPStore.migration,
     ]
 }

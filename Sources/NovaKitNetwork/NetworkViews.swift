@@ -108,6 +108,20 @@ public enum NetworkViews {
         ]
     }
 
+    public static func floatingIP(_ row: FloatingIPRow) -> JSON {
+        var view = standard(
+            id: row.uuid, name: "", projectID: row.projectID, description: row.description, created: row.createdAt, updated: row.updatedAt)
+        view["name"] = nil
+        view["floating_network_id"] = .string(row.floatingNetworkID)
+        view["floating_ip_address"] = .string(row.floatingIPAddress)
+        view["port_id"] = .string(row.portID)
+        view["fixed_ip_address"] = .string(row.fixedIPAddress)
+        view["router_id"] = .null
+        view["status"] = row.portID == nil ? "DOWN" : "ACTIVE"
+        view["port_forwardings"] = []
+        return .object(view)
+    }
+
     /// The reply of adding or removing a router interface.
     public static func interface(_ port: Port, router: RouterRow) -> JSON {
         [

@@ -24,6 +24,7 @@ struct NeutronExtensions {
         .init(alias: "sorting", name: "Sorting support", description: "Enabled sorting support."),
         .init(alias: "pagination", name: "Pagination support", description: "Enabled pagination support."),
         .init(alias: "security-group", name: "security-group", description: "The security groups extension."),
+        .init(alias: "floatingip-pools", name: "Floating IP Pools", description: "Provides a floating IP pools API."),
         .init(alias: "net-mtu", name: "Network MTU", description: "Provides MTU attribute for a network resource."),
     ]
 }

@@ -220,6 +220,9 @@ public struct PortStore: Sendable {
     /// Deletes the ports and frees their addresses.
     static func delete(_ ports: [String], at now: Date, _ sql: any SQLDatabase) async throws {
         guard !ports.isEmpty else { return }
+        // A floating address mapped to a deleted port stays the project's, unmapped (as in Neutron).
+        try await sql.update(FloatingIPRow.table).set("port_id", to: SQLLiteral.null).set("fixed_ip_address", to: SQLLiteral.null)
+            .set("updated_at", to: SQLBind(now)).where("port_id", .in, ports).readDeleted(.no).run()
         for (table, column) in [(IPAllocationRow.table, "port_id"), (PortRow.table, "uuid")] {
             try await sql.update(table).set("deleted", to: SQLColumn("id")).set("deleted_at", to: SQLBind(now)).where(column, .in, ports)
                 .readDeleted(.no).run()

@@ -227,3 +227,33 @@ def test_network_quotas(cloud):
     assert call(cloud, "DELETE", f"/quotas/{project}", token=ADMIN).status_code == 204
     assert call(cloud, "GET", f"/quotas/{project}").json()["quota"]["network"] == 100
     assert call(cloud, "DELETE", f"/networks/{network['id']}").status_code == 204
+
+
+def test_floating_ips_map_to_ports_and_show_on_servers(cloud):
+    public = call(cloud, "GET", "/networks?router:external=true").json()["networks"][0]
+    private = call(cloud, "GET", "/networks?name=private").json()["networks"][0]
+    neutron_fault(call(cloud, "POST", "/floatingips", floatingip={"floating_network_id": private["id"]}), 400, "HTTPBadRequest")
+    neutron_fault(call(cloud, "POST", "/floatingips", floatingip={"floating_network_id": public["id"], "floating_ip_address": "172.24.4.99"}),
+                  403, "PolicyNotAuthorized")
+    free = made(cloud, "floatingips", "floatingip", floating_network_id=public["id"])
+    assert (free["floating_ip_address"], free["port_id"], free["status"]) == ("172.24.4.2", None, "DOWN")
+    server = create(cloud, name="public-facing", networks="auto")
+    wait(cloud, server, "ACTIVE")
+    port = call(cloud, "GET", f"/ports?device_id={server}").json()["ports"][0]
+    mapped = call(cloud, "PUT", f"/floatingips/{free['id']}", floatingip={"port_id": port["id"]}).json()["floatingip"]
+    assert (mapped["fixed_ip_address"], mapped["status"]) == (port["fixed_ips"][0]["ip_address"], "ACTIVE")
+    second = call(cloud, "POST", "/floatingips", floatingip={"floating_network_id": public["id"], "port_id": port["id"]})
+    neutron_fault(second, 409, "FloatingIPPortAlreadyAssociated")
+    addresses = show(cloud, server)["addresses"]["private"]
+    assert [(a["addr"], a["OS-EXT-IPS:type"]) for a in addresses] == [("10.0.0.2", "fixed"), ("172.24.4.2", "floating")]
+    assert cloud.request("GET", f"/v2.1/servers/{server}/ips/private").json()["private"][1] == {"version": 4, "addr": "172.24.4.2"}
+    listed = call(cloud, "GET", f"/floatingips?port_id={port['id']}").json()["floatingips"]
+    assert [f["id"] for f in listed] == [free["id"]]
+    neutron_fault(call(cloud, "GET", f"/floatingips/{free['id']}", token=OTHER), 404, "FloatingIPNotFound")
+    # The server's port goes with it; the address stays the project's, unmapped.
+    assert cloud.request("DELETE", f"/v2.1/servers/{server}").status_code == 204
+    wait_deleted(cloud, server)
+    kept = call(cloud, "GET", f"/floatingips/{free['id']}").json()["floatingip"]
+    assert (kept["port_id"], kept["fixed_ip_address"], kept["status"]) == (None, None, "DOWN")
+    assert call(cloud, "DELETE", f"/floatingips/{free['id']}").status_code == 204
+    assert call(cloud, "GET", f"/ports?network_id={public['id']}").json()["ports"] == []

@@ -222,6 +222,14 @@ def test_network_service_with_openstackclient_and_openstacksdk(cli):
     assert [a["addr"] for a in sdk_server.addresses["osc-net"]] == ["192.168.50.3"]
     assert [p.fixed_ips[0]["ip_address"] for p in conn.network.ports(device_id=sdk_server.id)] == ["192.168.50.3"]
     conn.delete_server(sdk_server.id, wait=True)
+    # The cloud layer's defaults: a server with no public address gets a floating IP from the external
+    # network, shown among its addresses; deleting with delete_ips gives it back.
+    auto = conn.create_server("sdk-auto", image="cirros", flavor="m1.tiny", wait=True, timeout=60)
+    kinds = {(a["OS-EXT-IPS:type"], a["addr"].split(".")[0]) for a in auto.addresses["private"]}
+    assert kinds == {("fixed", "10"), ("floating", "172")}
+    assert [f.fixed_ip_address for f in conn.network.ips()] == [auto.addresses["private"][0]["addr"]]
+    conn.delete_server(auto.id, wait=True, delete_ips=True)
+    assert list(conn.network.ips()) == []
     cli("server", "delete", "osc-networked", "--wait")
     remaining = cli("port", "list", "--network", "osc-net", "-f", "value", "-c", "ID").split()
     assert remaining == [port.strip()]

@@ -36,7 +36,7 @@ public struct Networks: APIExtension {
     }
 
     public var policies: [PolicyDefault] { [Rules.list, Rules.view] }
-    public var migrations: [SchemaMigration] { NetworkSchema.migrations + [NetworkQuotaStore.migration] }
+    public var migrations: [SchemaMigration] { NetworkSchema.migrations }
 
     static let versions = VersionRange.through(35)
 

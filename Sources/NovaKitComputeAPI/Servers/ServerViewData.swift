@@ -1,6 +1,7 @@
 import NovaKitAPI
 import NovaKitCore
 import NovaKitImage
+import NovaKitNetwork
 import NovaKitStorage
 
 /// What server views show beyond the servers' own rows, read once per response: the images they were built
@@ -10,6 +11,8 @@ struct ServerViewData: Sendable {
     var images: [String: Image] = [:]
     var zones: [String: String] = [:]
     var groups: [String: [String]] = [:]
+    /// Floating addresses mapped to the servers' ports, by server.
+    var floating: [String: [FloatingAddress]] = [:]
 
     /// The zone a server shows: the one it was pinned to, else its host's.
     func zone(of server: Server) -> String {
@@ -23,6 +26,10 @@ extension ServerContext {
         var data = ServerViewData(images: try await images(of: servers, request))
         if servers.contains(where: { $0.availabilityZone == nil && $0.host != nil }) {
             data.zones = try await AggregateStore.zonesByHost(in: database)
+        }
+        let addressed = servers.filter { !$0.addresses.isEmpty }.map(\.id)
+        if !addressed.isEmpty {
+            data.floating = try await database.read { sql in try await FloatingIPStore.addresses(ofDevices: addressed, sql) }
         }
         if groups, request.version >= APIVersion(2, 71) {
             let store = ServerGroupStore(database: database, clock: clock)

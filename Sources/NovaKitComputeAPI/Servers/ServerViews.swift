@@ -5,6 +5,7 @@ import NovaKitCompute
 import NovaKitCore
 import NovaKitHTTP
 import NovaKitImage
+import NovaKitNetwork
 import NovaKitPolicy
 import NovaKitStorage
 import SQLKit
@@ -25,7 +26,8 @@ enum ServerViews {
             "user_id": .string(server.userID), "metadata": .object(server.metadata.mapValues(JSON.string)),
             "hostId": .string(hostID(server)), "image": image(server, request, images: data.images), "flavor": flavor(server, request),
             "created": .string(Timestamp.zulu(server.createdAt)), "updated": .string(Timestamp.zulu(server.updatedAt ?? server.createdAt)),
-            "addresses": addresses(server), "accessIPv4": .string(server.accessIPv4), "accessIPv6": .string(server.accessIPv6),
+            "addresses": addresses(server, floating: data.floating[server.id] ?? []), "accessIPv4": .string(server.accessIPv4),
+            "accessIPv6": .string(server.accessIPv6),
             "links": request.links("servers", server.id), "OS-DCF:diskConfig": server.diskConfig,
             "OS-EXT-AZ:availability_zone": .string(data.zone(of: server)), "config_drive": .string(server.configDrive ? "True" : ""),
             "key_name": server.keyName.map(JSON.string) ?? .null,
@@ -91,7 +93,7 @@ enum ServerViews {
         if rebuild && version >= APIVersion(2, 54) { kept.insert("key_name") }
         if rebuild && version >= APIVersion(2, 57) { kept.insert("user_data") }
         var basic = (view.objectValue ?? [:]).filter { kept.contains($0.key) }
-        basic["addresses"] = addresses(server, extended: false)
+        basic["addresses"] = addresses(server, extended: false, floating: data.floating[server.id] ?? [])
         return .object(basic)
     }
 
@@ -141,15 +143,16 @@ enum ServerViews {
 
     /// Addresses by network; `extended` adds the type and MAC (`OS-EXT-IPS`), which the basic view of an
     /// update or rebuild before 2.75 leaves out.
-    static func addresses(_ server: Server, extended: Bool = true) -> JSON {
+    static func addresses(_ server: Server, extended: Bool = true, floating: [FloatingAddress] = []) -> JSON {
         var networks: [String: [JSON]] = [:]
-        for address in server.addresses {
-            var view: JSON = ["version": .int(address.address.contains(":") ? 6 : 4), "addr": .string(address.address)]
+        let all = server.addresses.map { ($0.network, $0.address, $0.mac, "fixed") } + floating.map { ($0.network, $0.address, $0.mac, "floating") }
+        for (network, address, mac, type) in all {
+            var view: JSON = ["version": .int(address.contains(":") ? 6 : 4), "addr": .string(address)]
             if extended {
-                view["OS-EXT-IPS:type"] = "fixed"
-                view["OS-EXT-IPS-MAC:mac_addr"] = .string(address.mac)
+                view["OS-EXT-IPS:type"] = .string(type)
+                view["OS-EXT-IPS-MAC:mac_addr"] = .string(mac)
             }
-            networks[address.network, default: []].append(view)
+            networks[network, default: []].append(view)
         }
         return .object(networks.mapValues(JSON.array))
     }
