@@ -56,9 +56,9 @@ for _ in $(seq 1 100); do
 done
 
 # The images tempest boots from: the bootstrapped cirros, and a second one for rebuilds and filters.
-read -r image_ref image_ref_alt < <(.venv/bin/python - "$identity_port" "$image_port" "$admin_password" <<'PY'
+read -r image_ref image_ref_alt public_network_id < <(.venv/bin/python - "$identity_port" "$image_port" "$admin_password" "$network_port" <<'PY'
 import json, sys, urllib.request
-identity_port, image_port, password = sys.argv[1:]
+identity_port, image_port, password, network_port = sys.argv[1:]
 auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
     "name": "admin", "domain": {"id": "default"}, "password": password}}},
     "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
@@ -79,7 +79,12 @@ with urllib.request.urlopen(request) as response:
 request = urllib.request.Request(f"http://127.0.0.1:{image_port}/v2/images/{alternate}/file", data=b"\0" * 1024, method="PUT",
     headers={"X-Auth-Token": token, "Content-Type": "application/octet-stream"})
 urllib.request.urlopen(request).close()
-print(cirros, alternate)
+# The external network bootstrap made: floating IPs come from it, and project routers use it as gateway.
+request = urllib.request.Request(f"http://127.0.0.1:{network_port}/v2.0/networks?router:external=true&name=public",
+    headers={"X-Auth-Token": token})
+with urllib.request.urlopen(request) as response:
+    public = json.load(response)["networks"][0]["id"]
+print(cirros, alternate, public)
 PY
 )
 
@@ -162,12 +167,14 @@ import_image = false
 run_validation = false
 
 [network]
+public_network_id = $public_network_id
+floating_network_name = public
 project_network_cidr = 10.100.0.0/16
 project_network_mask_bits = 28
 
 [network-feature-enabled]
 api_extensions = external-net,router,binding,project-id,standard-attr-description,standard-attr-timestamp,sorting,pagination,net-mtu,security-group
-floating_ips = false
+floating_ips = true
 CONF
 
 tempest_package=$(.venv/bin/python -c 'import os, tempest; print(os.path.dirname(tempest.__file__))')

@@ -31,6 +31,7 @@ public enum BuiltinExtensions {
             Hypervisors(compute: environment.compute, clock: clock),
             Hosts(database: database, compute: environment.compute, clock: clock),
             Networks(database: database, clock: clock, ids: ids),
+            FloatingIPs(database: database, clock: clock, ids: ids),
             ServerGroups(database: database, clock: clock, ids: ids),
             SecurityGroups(database: database, clock: clock, ids: ids),
             RemoteConsoles(database: database, clock: clock),
