@@ -240,6 +240,15 @@ public struct PortStore: Sendable {
     /// given are unbound and kept.
     public static func release(device: String, at now: Date, _ sql: any SQLDatabase) async throws {
         let ports = try await PortRow.select(on: sql).where("device_id", .equal, SQLBind(device)).all(PortRow.self)
+        try await release(ports, at: now, sql)
+    }
+
+    /// One port's release, as a detached interface's.
+    public static func release(port: PortRow, at now: Date, _ sql: any SQLDatabase) async throws {
+        try await release([port], at: now, sql)
+    }
+
+    private static func release(_ ports: [PortRow], at now: Date, _ sql: any SQLDatabase) async throws {
         try await delete(ports.filter(\.computeOwned).map(\.uuid), at: now, sql)
         let kept = ports.filter { !$0.computeOwned }.map(\.uuid)
         guard !kept.isEmpty else { return }

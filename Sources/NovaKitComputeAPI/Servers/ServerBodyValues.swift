@@ -68,6 +68,12 @@ struct NetworkRequest: Decodable, Sendable {
         }
     }
 
+    /// A list made by compute itself (an interface attachment).
+    init(entries: [Entry]) {
+        self.entries = entries
+        wantsAddress = !entries.isEmpty
+    }
+
     init(from decoder: any Decoder) throws {
         let given = try JSON(from: decoder)
         if let text = given.stringValue {

@@ -20,6 +20,10 @@ enum ServerRules {
 
     static let ipsIndex = ownerRule("ips:index")
     static let ipsShow = ownerRule("ips:show")
+    static let interfacesList = ownerRule("os-attach-interfaces:list")
+    static let interfacesShow = ownerRule("os-attach-interfaces:show")
+    static let interfacesCreate = ownerRule("os-attach-interfaces:create")
+    static let interfacesDelete = ownerRule("os-attach-interfaces:delete")
     static let injectNetworkInfo = adminRule("os-admin-actions:inject_network_info", "Inject network information into a server.")
 
     static let resize = ownerRule("servers:resize")
@@ -72,7 +76,8 @@ enum ServerRules {
         index, detail, show, create, update, delete, indexAllTenants, detailAllTenants, allowAllFilters, extendedAttributes, hostStatus,
         resize, confirmResize, revertResize, reboot, start, stop, rebuild, createImage, createBackup, pause, unpause, suspend, resume, lock, unlock,
         restore, forceDelete, changePassword, unlockOverride, migrate, resetState, shelve, shelveOffload, unshelve, unshelveToHost, consoleOutput,
-        rescue, unrescue, migrateLive, triggerCrashDump, evacuate, ipsIndex, ipsShow, injectNetworkInfo,
+        rescue, unrescue, migrateLive, triggerCrashDump, evacuate, ipsIndex, ipsShow, injectNetworkInfo, interfacesList,
+        interfacesShow, interfacesCreate, interfacesDelete,
         metadataIndex, metadataShow, metadataCreate, metadataUpdate, metadataUpdateAll, metadataDelete,
         tagsIndex, tagsShow, tagsUpdate, tagsUpdateAll, tagsDelete, tagsDeleteAll,
     ]

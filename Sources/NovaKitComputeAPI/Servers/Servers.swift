@@ -54,6 +54,7 @@ public struct Servers: APIExtension {
         context.evacuateDeclarations
         context.metadataDeclarations
         context.ipsDeclarations
+        context.interfaceDeclarations
         context.tagDeclarations
     }
 }
