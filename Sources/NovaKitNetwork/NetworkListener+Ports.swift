@@ -31,8 +31,9 @@ extension NetworkListener {
             portRequest.deviceOwner = try body.string("device_owner") ?? ""
             portRequest.bindingHost = try body.string("binding:host_id")
             portRequest.macAddress = try body.string("mac_address")
-            portRequest.securityGroups = try body.strings("security_groups") ?? []
+            portRequest.securityGroups = try await securityGroupIDs(try body.strings("security_groups"), project: portRequest.projectID, auth)
             portRequest.fixedIPs = try fixedIPs(body)
+            portRequest.allowedAddressPairs = try addressPairs(body)
             return one("port", view(try await ports.create(portRequest)), query, status: .created)
         case (.get, 2):
             return one("port", view(try await ports.get(path[1], auth)), query)
@@ -49,7 +50,10 @@ extension NetworkListener {
             port.row.deviceID = try body.string("device_id") ?? port.row.deviceID
             port.row.deviceOwner = try body.string("device_owner") ?? port.row.deviceOwner
             if body.has("binding:host_id") { port.row.bindingHost = try body.string("binding:host_id") }
-            if let groups = try body.strings("security_groups") { port.row.securityGroups = groups.joined(separator: "\n") }
+            if let groups = try body.strings("security_groups") {
+                port.row.securityGroups = try await securityGroupIDs(groups, project: port.row.projectID, auth).joined(separator: "\n")
+            }
+            if body.has("allowed_address_pairs") { port.row.allowedAddressPairs = try addressPairs(body) }
             try await ports.update(port.row)
             return one("port", view(try await ports.get(path[1], auth)), query)
         case (.delete, 2):
@@ -59,6 +63,37 @@ extension NetworkListener {
         default:
             throw Self.notAllowed
         }
+    }
+
+    /// The groups a port is in: the ones named (each must be visible), else the project's `default` (as Neutron).
+    private func securityGroupIDs(_ named: [String]?, project: String, _ auth: AuthContext) async throws -> [String] {
+        guard let named else {
+            return try await securityGroupStore.list(project: project).filter { $0.name == SecurityGroup.defaultName }.map(\.id)
+        }
+        for id in named where (try? await securityGroupStore.get(id, project: auth.projectID, isAdmin: auth.isAdmin)) == nil {
+            throw NeutronError(code: 404, type: "SecurityGroupNotFound", message: "Security group \(id) does not exist")
+        }
+        return named
+    }
+
+    /// `allowed_address_pairs`: at most 10 of `{ip_address (an address or CIDR), mac_address?}`.
+    private func addressPairs(_ body: NeutronBody) throws -> String? {
+        guard let given = body.fields["allowed_address_pairs"], given != .null else { return nil }
+        guard let items = given.arrayValue else { throw body.invalid("allowed_address_pairs", given, "is not a list") }
+        guard items.count <= 10 else {
+            throw NeutronError(code: 400, type: "AllowedAddressPairExhausted", message: "The number of allowed address pair exceeds the maximum 10.")
+        }
+        return try items.map { item -> String in
+            guard let address = item["ip_address"]?.stringValue, IPAddress(address) != nil || IPNetwork(address) != nil else {
+                throw NeutronError(code: 400, type: "AllowedAddressPairsMissingIP", message: "AllowedAddressPair must contain a valid ip_address")
+            }
+            let mac = item["mac_address"]?.stringValue ?? ""
+            guard
+                mac.isEmpty
+                    || mac.split(separator: ":").count == 6 && mac.split(separator: ":").allSatisfy({ $0.count == 2 && UInt8($0, radix: 16) != nil })
+            else { throw NeutronError.badRequest("Invalid input for mac_address. Reason: '\(mac)' is not a valid MAC address.") }
+            return "\(address),\(mac)"
+        }.joined(separator: "\n")
     }
 
     /// `fixed_ips`: a list of `{subnet_id?, ip_address?}`, or absent for the default allocation.

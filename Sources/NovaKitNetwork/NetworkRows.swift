@@ -128,6 +128,8 @@ public struct PortRow: StoredRow, Equatable {
     public var createdAt: Date
     public var updatedAt: Date?
     public var deleted: Int
+    /// `ip_address,mac_address` lines.
+    public var allowedAddressPairs: String?
 
     public init(
         id: Int?, uuid: String, projectID: String, name: String, description: String, networkID: String, macAddress: String, adminStateUp: Bool,
@@ -150,6 +152,7 @@ public struct PortRow: StoredRow, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deleted = deleted
+        self.allowedAddressPairs = nil
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -157,6 +160,7 @@ public struct PortRow: StoredRow, Equatable {
         case projectID = "project_id", networkID = "network_id", macAddress = "mac_address", adminStateUp = "admin_state_up"
         case deviceID = "device_id", deviceOwner = "device_owner", bindingHost = "binding_host", securityGroups = "security_groups"
         case computeOwned = "compute_owned", createdAt = "created_at", updatedAt = "updated_at"
+        case allowedAddressPairs = "allowed_address_pairs"
     }
 }
 

@@ -51,5 +51,9 @@ public enum NetworkSchema {
         },
         NetworkQuotaStore.migration,
         FloatingIPStore.migration,
+        SchemaMigration("network/004_port_address_pairs") { sql, _ in
+            // Allowed address pairs: `ip_address,mac_address` lines.
+            try await sql.alter(table: PortRow.table).column("allowed_address_pairs", type: .text).run()
+        },
     ]
 }

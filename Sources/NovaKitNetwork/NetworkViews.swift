@@ -61,7 +61,11 @@ public enum NetworkViews {
         view["device_id"] = .string(row.deviceID)
         view["device_owner"] = .string(row.deviceOwner)
         view["fixed_ips"] = .array(port.fixedIPs.map { ["subnet_id": .string($0.subnetID), "ip_address": .string($0.ipAddress)] })
-        view["allowed_address_pairs"] = []
+        view["allowed_address_pairs"] = .array(
+            (row.allowedAddressPairs ?? "").split(separator: "\n").map { line in
+                let parts = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return ["ip_address": .string(parts[0]), "mac_address": .string(parts.count > 1 && !parts[1].isEmpty ? parts[1] : row.macAddress)]
+            })
         view["extra_dhcp_opts"] = []
         view["security_groups"] = .array(row.securityGroups.split(separator: "\n").map { .string(String($0)) })
         view["port_security_enabled"] = true

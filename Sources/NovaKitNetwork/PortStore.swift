@@ -40,6 +40,8 @@ public struct PortRequest: Sendable {
     public var securityGroups: [String] = []
     public var fixedIPs: [Address]?
     public var computeOwned = false
+    /// `ip_address,mac_address` lines.
+    public var allowedAddressPairs: String?
 
     public init(network: NetworkRow, projectID: String) {
         self.network = network
@@ -134,12 +136,13 @@ public struct PortStore: Sendable {
             let chosen = try await allocate(address, on: request.network, subnets: subnets, taken: fixedIPs, sql)
             fixedIPs.append(chosen)
         }
-        let row = PortRow(
+        var row = PortRow(
             id: nil, uuid: id, projectID: request.projectID, name: request.name, description: request.description,
             networkID: request.network.uuid, macAddress: request.macAddress ?? randomMAC(), adminStateUp: request.adminStateUp,
             deviceID: request.deviceID, deviceOwner: request.deviceOwner, bindingHost: request.bindingHost,
             securityGroups: request.securityGroups.joined(separator: "\n"), computeOwned: request.computeOwned, createdAt: now, updatedAt: nil,
             deleted: 0)
+        row.allowedAddressPairs = request.allowedAddressPairs
         try await row.insert(sql)
         for fixed in fixedIPs {
             try await IPAllocationRow(
@@ -234,6 +237,17 @@ public struct PortStore: Sendable {
         try await !sql.update(PortRow.table).set("device_id", to: SQLBind(device)).set("device_owner", to: SQLBind(owner))
             .set("binding_host", to: SQLBind(host)).set("updated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(port))
             .where("device_id", .equal, SQLBind("")).readDeleted(.no).returning("id").all().isEmpty
+    }
+
+    /// Rewrites the security groups of every port of `device` (a server joining or leaving a group).
+    public static func changeSecurityGroups(
+        device: String, at now: Date, _ sql: any SQLDatabase, _ change: @Sendable ([String]) -> [String]
+    ) async throws {
+        for port in try await PortRow.select(on: sql).where("device_id", .equal, SQLBind(device)).all(PortRow.self) {
+            let groups = change(port.securityGroups.split(separator: "\n").map(String.init))
+            try await sql.update(PortRow.table).set("security_groups", to: SQLBind(groups.joined(separator: "\n")))
+                .set("updated_at", to: SQLBind(now)).where("uuid", .equal, SQLBind(port.uuid)).readDeleted(.no).run()
+        }
     }
 
     /// What a server's deletion does to its ports: those compute made for it are deleted, the ones it was

@@ -257,3 +257,34 @@ def test_floating_ips_map_to_ports_and_show_on_servers(cloud):
     assert (kept["port_id"], kept["fixed_ip_address"], kept["status"]) == (None, None, "DOWN")
     assert call(cloud, "DELETE", f"/floatingips/{free['id']}").status_code == 204
     assert call(cloud, "GET", f"/ports?network_id={public['id']}").json()["ports"] == []
+
+
+def test_port_security_groups_and_allowed_address_pairs(cloud):
+    default = call(cloud, "GET", "/security-groups?name=default").json()["security_groups"][0]["id"]
+    web = made(cloud, "security-groups", "security_group", name="web")
+    private = call(cloud, "GET", "/networks?name=private").json()["networks"][0]["id"]
+    plain = made(cloud, "ports", "port", network_id=private)
+    assert plain["security_groups"] == [default] and plain["allowed_address_pairs"] == []
+    paired = made(cloud, "ports", "port", network_id=private, security_groups=[web["id"]],
+                  allowed_address_pairs=[{"ip_address": "10.0.9.0/24"}, {"ip_address": "10.0.8.8", "mac_address": "fa:16:3e:00:00:01"}])
+    assert paired["security_groups"] == [web["id"]]
+    assert paired["allowed_address_pairs"] == [{"ip_address": "10.0.9.0/24", "mac_address": paired["mac_address"]},
+                                              {"ip_address": "10.0.8.8", "mac_address": "fa:16:3e:00:00:01"}]
+    cleared = call(cloud, "PUT", f"/ports/{paired['id']}", port={"allowed_address_pairs": []}).json()["port"]
+    assert cleared["allowed_address_pairs"] == []
+    neutron_fault(call(cloud, "POST", "/ports", port={"network_id": private, "allowed_address_pairs": [{"ip_address": "nope"}]}),
+                  400, "AllowedAddressPairsMissingIP")
+    neutron_fault(call(cloud, "POST", "/ports", port={"network_id": private, "allowed_address_pairs": [{"ip_address": f"10.1.0.{i}"}
+                                                                                                  for i in range(11)]}),
+                  400, "AllowedAddressPairExhausted")
+    neutron_fault(call(cloud, "POST", "/ports", port={"network_id": private, "security_groups": ["00000000-0000-4000-8000-000000000000"]}),
+                  404, "SecurityGroupNotFound")
+    # A server's ports carry its groups, and follow addSecurityGroup / removeSecurityGroup.
+    server = create(cloud, name="grouped", networks="auto", security_groups=[{"name": "web"}])
+    wait(cloud, server, "ACTIVE")
+    groups = lambda: call(cloud, "GET", f"/ports?device_id={server}").json()["ports"][0]["security_groups"]
+    assert groups() == [web["id"]]
+    assert cloud.request("POST", f"/v2.1/servers/{server}/action", json={"addSecurityGroup": {"name": "default"}}).status_code == 202
+    assert groups() == [web["id"], default]
+    assert cloud.request("POST", f"/v2.1/servers/{server}/action", json={"removeSecurityGroup": {"name": "web"}}).status_code == 202
+    assert groups() == [default]

@@ -230,9 +230,25 @@ def test_network_service_with_openstackclient_and_openstacksdk(cli):
     assert [f.fixed_ip_address for f in conn.network.ips()] == [auto.addresses["private"][0]["addr"]]
     conn.delete_server(auto.id, wait=True, delete_ips=True)
     assert list(conn.network.ips()) == []
+    # Security groups and rules, a second port and a floating IP through openstackclient.
+    cli("security", "group", "create", "osc-sg")
+    cli("security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", "--remote-ip", "10.0.0.0/8", "osc-sg")
+    rules = cli("security", "group", "rule", "list", "osc-sg", "-f", "value", "-c", "IP Protocol", "-c", "Port Range", "-c", "Direction")
+    assert "tcp 22:22 ingress" in rules
+    cli("server", "add", "security", "group", "osc-networked", "osc-sg")
+    second = cli("port", "create", "--network", "osc-net", "osc-second", "-f", "value", "-c", "id").strip()
+    cli("server", "add", "port", "osc-networked", second)
+    ports = cli("port", "list", "--server", server_id, "-f", "value", "-c", "ID").split()
+    assert second in ports and len(ports) == 2
+    floating = cli("floating", "ip", "create", "public", "-f", "value", "-c", "floating_ip_address").strip()
+    cli("server", "add", "floating", "ip", "osc-networked", floating)
+    assert floating in cli("server", "show", "osc-networked", "-f", "value", "-c", "addresses")
     cli("server", "delete", "osc-networked", "--wait")
-    remaining = cli("port", "list", "--network", "osc-net", "-f", "value", "-c", "ID").split()
-    assert remaining == [port.strip()]
+    remaining = sorted(cli("port", "list", "--network", "osc-net", "-f", "value", "-c", "ID").split())
+    assert remaining == sorted([port.strip(), second])
+    cli("port", "delete", second)
+    cli("floating", "ip", "delete", floating)
+    cli("security", "group", "delete", "osc-sg")
     cli("port", "delete", port.strip())
     cli("subnet", "delete", "osc-subnet")
     cli("network", "delete", "osc-net")

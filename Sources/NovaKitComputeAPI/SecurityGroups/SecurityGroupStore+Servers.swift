@@ -38,4 +38,10 @@ extension SecurityGroupStore {
                 .where("uuid", .equal, SQLBind(server)).readDeleted(.no).run()
         }
     }
+
+    /// Rewrites the groups of the server's ports in the network service, in step with its group list.
+    func changePortGroups(of server: String, _ change: @escaping @Sendable ([String]) -> [String]) async throws {
+        let now = clock.now()
+        try await database.transaction { sql in try await PortStore.changeSecurityGroups(device: server, at: now, sql, change) }
+    }
 }

@@ -128,8 +128,9 @@ public struct SecurityGroups: APIExtension {
                 guard !server.securityGroups.contains(group.name) else {
                     throw Fault.badRequest("Security group \(group.name) is already associated with the instance \(server.id)")
                 }
-                let name = group.name
+                let (name, id) = (group.name, group.id)
                 try await store.setServerGroups(server.id) { $0 + [name] }
+                try await store.changePortGroups(of: server.id) { $0.contains(id) ? $0 : $0 + [id] }
                 return .empty
             }
             Action("removeSecurityGroup", body: ServerGroupBody.self, policy: Rules.remove) { server, body, _ in
@@ -139,8 +140,9 @@ public struct SecurityGroups: APIExtension {
                 guard server.securityGroups.contains(group.name) else {
                     throw Fault.badRequest("Security group \(group.name) not associated with the instance \(server.id)")
                 }
-                let name = group.name
+                let (name, id) = (group.name, group.id)
                 try await store.setServerGroups(server.id) { $0.filter { $0 != name } }
+                try await store.changePortGroups(of: server.id) { $0.filter { $0 != id } }
                 return .empty
             }
         }

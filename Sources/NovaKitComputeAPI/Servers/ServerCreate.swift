@@ -160,6 +160,8 @@ struct ServerPlan: Sendable {
     var group: ServerGroup?
     /// The security groups the instances' ports are in.
     var securityGroups: [String] = [SecurityGroup.defaultName]
+    /// Their ids, which the instances' new ports carry.
+    var securityGroupIDs: [String] = []
     /// The hosts of the requested availability zone (`nil`: none requested, any host).
     var zoneHosts: Set<String>?
 
@@ -277,6 +279,10 @@ extension ServerContext {
             count: (minCount, maxCount),
             returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass, configDrive: body.configDrive?.value ?? false)
         plan.securityGroups = securityGroups
+        if !plan.networks.isEmpty {
+            plan.securityGroupIDs = try await ServerNetworks(database: database, clock: clock, ids: ids).securityGroupIDs(
+                securityGroups, project: project)
+        }
         plan.autoDiskConfig = body.diskConfig == "AUTO"
         plan.zoneHosts = zoneHosts
         return plan
@@ -324,7 +330,8 @@ extension ServerContext {
                     host == nil
                     ? []
                     : try await ServerNetworks.attach(
-                        plan.networks, server: id, project: project, host: host, zone: plan.availabilityZone, at: now, ids: ids, sql)
+                        plan.networks, server: id, project: project, host: host, zone: plan.availabilityZone,
+                        securityGroups: plan.securityGroupIDs, at: now, ids: ids, sql)
                 let server = Server(
                     rowID: 0, id: id, name: name, description: plan.description, hostname: plan.hostname ?? Self.hostname(from: name),
                     projectID: project, userID: request.auth.userID, imageRef: plan.imageID, flavor: plan.flavor, oldFlavor: nil, newFlavor: nil,

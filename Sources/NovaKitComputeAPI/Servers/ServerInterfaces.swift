@@ -74,12 +74,13 @@ extension ServerContext {
             guard body?.fixedIPs == nil else { throw Fault.badRequest("Must input network_id when request IP address") }
             entry = NetworkRequest.Entry(uuid: SimulatedNetwork.id, port: nil, fixedIP: nil)
         }
-        let choices = try await ServerNetworks(database: database, clock: clock, ids: ids).resolve(
-            NetworkRequest(entries: [entry]), count: 1, auth: request.auth)
+        let networks = ServerNetworks(database: database, clock: clock, ids: ids)
+        let choices = try await networks.resolve(NetworkRequest(entries: [entry]), count: 1, auth: request.auth)
+        let groups = try await networks.securityGroupIDs(server.securityGroups, project: server.projectID)
         let (ids, now, zone) = (ids, clock.now(), server.availabilityZone)
         let added = try await database.transaction { sql in
             try await ServerNetworks.attach(
-                choices, server: server.id, project: server.projectID, host: server.host, zone: zone, at: now, ids: ids, sql)
+                choices, server: server.id, project: server.projectID, host: server.host, zone: zone, securityGroups: groups, at: now, ids: ids, sql)
         }
         try await servers.set(server.id, [("network_info", NetworkAddress.text(of: server.addresses + added))])
         try await actions.start("attach_interface", instance: server.id, request: request)

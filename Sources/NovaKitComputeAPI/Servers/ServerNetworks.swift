@@ -63,11 +63,17 @@ struct ServerNetworks: Sendable {
         return choices
     }
 
+    /// The ids of the project's groups called `names` (its `default` made on first use).
+    func securityGroupIDs(_ names: [String], project: String) async throws -> [String] {
+        let groups = try await SecurityGroupStore(database: database, clock: clock, ids: ids).list(project: project)
+        return names.compactMap { name in groups.first { $0.name == name }?.id }
+    }
+
     /// In the create's transaction: a port for each network (the new server's own, deleted with it), the given
     /// ports bound to the server, and the addresses they carry.
     static func attach(
-        _ choices: [NetworkChoice], server: String, project: String, host: String?, zone: String?, at now: Date, ids: any IDGenerator,
-        _ sql: any SQLDatabase
+        _ choices: [NetworkChoice], server: String, project: String, host: String?, zone: String?, securityGroups: [String], at now: Date,
+        ids: any IDGenerator, _ sql: any SQLDatabase
     ) async throws -> [NetworkAddress] {
         var addresses: [NetworkAddress] = []
         let owner = "compute:\(zone ?? AvailabilityZones.zone)"
@@ -81,6 +87,7 @@ struct ServerNetworks: Sendable {
                 request.deviceOwner = owner
                 request.bindingHost = host
                 request.computeOwned = true
+                request.securityGroups = securityGroups
                 if let fixedIP { request.fixedIPs = [.init(subnetID: nil, ipAddress: fixedIP)] }
                 let port = try await PortStore.create(request, id: ids.uuid(), at: now, sql)
                 addresses += port.fixedIPs.map { NetworkAddress(network: network.name, address: $0.ipAddress, mac: port.row.macAddress) }
