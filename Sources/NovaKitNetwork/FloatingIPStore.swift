@@ -70,25 +70,20 @@ public struct FloatingIPStore: Sendable {
             "description": .init(column: "description", kind: .text), "floating_network_id": .init(column: "floating_network_id", kind: .text),
             "floating_ip_address": .init(column: "floating_ip_address", kind: .text), "port_id": .init(column: "port_id", kind: .text),
             "fixed_ip_address": .init(column: "fixed_ip_address", kind: .text),
-        ])
+        ], visible: visible(to:))
 
     static func visible(to auth: AuthContext) -> (any SQLExpression)? {
         auth.isAdmin ? nil : SQLBinaryExpression(SQLColumn("project_id", table: FloatingIPRow.table), .equal, SQLBind(auth.projectID))
     }
 
     public func list(_ query: NeutronQuery, _ auth: AuthContext) async throws -> [FloatingIPRow] {
-        try await database.read { sql in
-            try await FloatingIPRow.select(on: sql).page(query, Self.list, visible: Self.visible(to: auth)).all(FloatingIPRow.self)
-        }
+        try await Self.list.rows(FloatingIPRow.self, query, auth, in: database)
     }
 
     public func get(_ id: String, _ auth: AuthContext) async throws -> FloatingIPRow {
-        let row = try await database.read { sql in
-            var select = FloatingIPRow.select(on: sql).where("uuid", .equal, SQLBind(id))
-            if let visible = Self.visible(to: auth) { select = select.where(visible) }
-            return try await select.first(FloatingIPRow.self)
+        guard let row = try await Self.list.row(FloatingIPRow.self, id, auth, in: database) else {
+            throw NeutronError(code: 404, type: "FloatingIPNotFound", message: "Floating IP \(id) could not be found")
         }
-        guard let row else { throw NeutronError(code: 404, type: "FloatingIPNotFound", message: "Floating IP \(id) could not be found") }
         return row
     }
 

@@ -30,7 +30,7 @@ public struct NetworkStore: Sendable {
             "project_id": .init(column: "project_id", kind: .text), "description": .init(column: "description", kind: .text),
             "admin_state_up": .init(column: "admin_state_up", kind: .flag), "shared": .init(column: "shared", kind: .flag),
             "router:external": .init(column: "external", kind: .flag), "mtu": .init(column: "mtu", kind: .number),
-        ])
+        ], visible: visible(to:))
 
     /// Networks a non-admin in `project` sees: its own, shared and external ones.
     static func visible(to auth: AuthContext) -> (any SQLExpression)? {
@@ -43,10 +43,7 @@ public struct NetworkStore: Sendable {
     }
 
     public func list(_ query: NeutronQuery, _ auth: AuthContext) async throws -> [Network] {
-        let rows = try await database.read { sql in
-            try await NetworkRow.select(on: sql).page(query, Self.list, visible: Self.visible(to: auth)).all(NetworkRow.self)
-        }
-        return try await withSubnets(rows)
+        try await withSubnets(try await Self.list.rows(NetworkRow.self, query, auth, in: database))
     }
 
     /// Network `id` if `auth` may see it; else Neutron's 404.
@@ -57,11 +54,7 @@ public struct NetworkStore: Sendable {
 
     /// The live row `id` if `auth` may see it.
     public func row(_ id: String, _ auth: AuthContext) async throws -> NetworkRow? {
-        try await database.read { sql in
-            var select = NetworkRow.select(on: sql).where("uuid", .equal, SQLBind(id))
-            if let visible = Self.visible(to: auth) { select = select.where(visible) }
-            return try await select.first(NetworkRow.self)
-        }
+        try await Self.list.row(NetworkRow.self, id, auth, in: database)
     }
 
     func withSubnets(_ rows: [NetworkRow]) async throws -> [Network] {
@@ -104,20 +97,6 @@ public struct NetworkStore: Sendable {
             }
             _ = try await sql.softDelete(from: NetworkRow.table, matching: [("uuid", network.uuid)], at: now)
         }
-    }
-}
-
-extension SQLSelectBuilder {
-    /// Applies a Neutron list request: visibility, the known filters, keyset paging after the marker, order, limit.
-    func page(_ query: NeutronQuery, _ list: ListSQL, visible: (any SQLExpression)?, extra: [any SQLExpression] = []) throws -> Self {
-        var select = self
-        var predicates = list.predicates(query) + extra
-        if let visible { predicates.append(visible) }
-        let order = try list.order(query)
-        if let marker = query.marker { predicates.append(ListSQL.after(marker: marker, order, table: list.table)) }
-        for predicate in predicates { select = select.where(predicate) }
-        for key in order { select = select.orderBy(SQLColumn(key.column, table: list.table), key.ascending ? SQLDirection.ascending : .descending) }
-        return select.limit(query.limit)
     }
 }
 

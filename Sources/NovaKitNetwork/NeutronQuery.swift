@@ -1,4 +1,6 @@
 public import NovaKitCore
+import NovaKitHTTP
+import NovaKitStorage
 public import SQLKit
 
 /// How one API field of a resource is stored: its column and how a filter's text becomes a value.
@@ -95,9 +97,37 @@ public struct NeutronQuery: Sendable {
 }
 
 /// Builds the SQL of a Neutron list over one table: visibility, filters on known fields, keyset paging and order.
-struct ListSQL {
+struct ListSQL: Sendable {
     let table: String
     let fields: [String: FieldColumn]
+    /// What a caller may see of the table (`nil`: everything, as for admins).
+    let visible: @Sendable (AuthContext) -> (any SQLExpression)?
+
+    /// A page of the live rows `auth` may see, as `query` asks (plus `extra` conditions).
+    func rows<Row: StoredRow>(
+        _: Row.Type, _ query: NeutronQuery, _ auth: AuthContext, extra: [any SQLExpression] = [], in database: Database
+    ) async throws -> [Row] {
+        let predicates = predicates(query) + extra + [visible(auth)].compactMap { $0 }
+        let order = try order(query)
+        let (table, marker) = (table, query.marker)
+        return try await database.read { sql in
+            var select = Row.select(on: sql)
+            for predicate in predicates { select = select.where(predicate) }
+            if let marker { select = select.where(Self.after(marker: marker, order, table: table)) }
+            for key in order { select = select.orderBy(SQLColumn(key.column, table: table), key.ascending ? SQLDirection.ascending : .descending) }
+            return try await select.limit(query.limit).all(Row.self)
+        }
+    }
+
+    /// The live row `uuid`, if `auth` may see it.
+    func row<Row: StoredRow>(_: Row.Type, _ uuid: String, _ auth: AuthContext, in database: Database) async throws -> Row? {
+        let visible = visible(auth)
+        return try await database.read { sql in
+            var select = Row.select(on: sql).where("uuid", .equal, SQLBind(uuid))
+            if let visible { select = select.where(visible) }
+            return try await select.first(Row.self)
+        }
+    }
 
     /// The filter predicates: each known field's values as `column IN (…)`; a value that cannot be the
     /// field's type matches nothing. Unknown fields are left to the caller (`extra`).

@@ -70,7 +70,7 @@ public struct PortStore: Sendable {
             "network_id": .init(column: "network_id", kind: .text), "mac_address": .init(column: "mac_address", kind: .text),
             "admin_state_up": .init(column: "admin_state_up", kind: .flag), "device_id": .init(column: "device_id", kind: .text),
             "device_owner": .init(column: "device_owner", kind: .text), "binding:host_id": .init(column: "binding_host", kind: .text),
-        ])
+        ], visible: visible(to:))
 
     static func visible(to auth: AuthContext) -> (any SQLExpression)? {
         auth.isAdmin ? nil : SQLBinaryExpression(SQLColumn("project_id", table: PortRow.table), .equal, SQLBind(auth.projectID))
@@ -88,21 +88,14 @@ public struct PortStore: Sendable {
     }
 
     public func list(_ query: NeutronQuery, _ auth: AuthContext) async throws -> [Port] {
-        let rows = try await database.read { sql in
-            try await PortRow.select(on: sql).page(query, Self.list, visible: Self.visible(to: auth), extra: Self.fixedIPFilters(query))
-                .all(PortRow.self)
-        }
+        let rows = try await Self.list.rows(PortRow.self, query, auth, extra: Self.fixedIPFilters(query), in: database)
         return try await database.read { sql in try await Self.withAddresses(rows, sql) }
     }
 
     public func get(_ id: String, _ auth: AuthContext) async throws -> Port {
-        let port = try await database.read { sql in
-            var select = PortRow.select(on: sql).where("uuid", .equal, SQLBind(id))
-            if let visible = Self.visible(to: auth) { select = select.where(visible) }
-            guard let row = try await select.first(PortRow.self) else { return nil as Port? }
-            return try await Self.withAddresses([row], sql).first
-        }
-        guard let port else { throw NeutronError.notFound("Port", id) }
+        guard let row = try await Self.list.row(PortRow.self, id, auth, in: database),
+            let port = try await database.read({ sql in try await Self.withAddresses([row], sql).first })
+        else { throw NeutronError.notFound("Port", id) }
         return port
     }
 

@@ -25,25 +25,18 @@ public struct RouterStore: Sendable {
             "id": .init(column: "uuid", kind: .text), "name": .init(column: "name", kind: .text),
             "project_id": .init(column: "project_id", kind: .text), "description": .init(column: "description", kind: .text),
             "admin_state_up": .init(column: "admin_state_up", kind: .flag),
-        ])
+        ], visible: visible(to:))
 
     static func visible(to auth: AuthContext) -> (any SQLExpression)? {
         auth.isAdmin ? nil : SQLBinaryExpression(SQLColumn("project_id", table: RouterRow.table), .equal, SQLBind(auth.projectID))
     }
 
     public func list(_ query: NeutronQuery, _ auth: AuthContext) async throws -> [RouterRow] {
-        try await database.read { sql in
-            try await RouterRow.select(on: sql).page(query, Self.list, visible: Self.visible(to: auth)).all(RouterRow.self)
-        }
+        try await Self.list.rows(RouterRow.self, query, auth, in: database)
     }
 
     public func get(_ id: String, _ auth: AuthContext) async throws -> RouterRow {
-        let row = try await database.read { sql in
-            var select = RouterRow.select(on: sql).where("uuid", .equal, SQLBind(id))
-            if let visible = Self.visible(to: auth) { select = select.where(visible) }
-            return try await select.first(RouterRow.self)
-        }
-        guard let row else { throw NeutronError.notFound("Router", id) }
+        guard let row = try await Self.list.row(RouterRow.self, id, auth, in: database) else { throw NeutronError.notFound("Router", id) }
         return row
     }
 

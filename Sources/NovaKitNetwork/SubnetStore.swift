@@ -23,7 +23,7 @@ public struct SubnetStore: Sendable {
             "cidr": .init(column: "cidr", kind: .text), "gateway_ip": .init(column: "gateway_ip", kind: .text),
             "enable_dhcp": .init(column: "enable_dhcp", kind: .flag), "ipv6_ra_mode": .init(column: "ipv6_ra_mode", kind: .text),
             "ipv6_address_mode": .init(column: "ipv6_address_mode", kind: .text),
-        ])
+        ], visible: visible(to:))
 
     static func visible(to auth: AuthContext) -> (any SQLExpression)? {
         guard !auth.isAdmin else { return nil }
@@ -34,18 +34,11 @@ public struct SubnetStore: Sendable {
     }
 
     public func list(_ query: NeutronQuery, _ auth: AuthContext) async throws -> [SubnetRow] {
-        try await database.read { sql in
-            try await SubnetRow.select(on: sql).page(query, Self.list, visible: Self.visible(to: auth)).all(SubnetRow.self)
-        }
+        try await Self.list.rows(SubnetRow.self, query, auth, in: database)
     }
 
     public func get(_ id: String, _ auth: AuthContext) async throws -> SubnetRow {
-        let row = try await database.read { sql in
-            var select = SubnetRow.select(on: sql).where("uuid", .equal, SQLBind(id))
-            if let visible = Self.visible(to: auth) { select = select.where(visible) }
-            return try await select.first(SubnetRow.self)
-        }
-        guard let row else { throw NeutronError.notFound("Subnet", id) }
+        guard let row = try await Self.list.row(SubnetRow.self, id, auth, in: database) else { throw NeutronError.notFound("Subnet", id) }
         return row
     }
 
