@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// Bearer secrets handed to clients (identity tokens, console tokens): random bytes as URL-safe base64, kept
 /// server-side only as their SHA-256.

@@ -1,7 +1,7 @@
-public import NovaKitCore
+import NovaKitCore
 import NovaKitHTTP
 import NovaKitStorage
-public import SQLKit
+import SQLKit
 
 /// How one API field of a resource is stored: its column and how a filter's text becomes a value.
 struct FieldColumn: Sendable {
