@@ -529,3 +529,14 @@ def test_migrations_and_instance_actions_page_newest_first_with_markers(novakit)
     assert [a["request_id"] for a in rest["instanceActions"]] == [a["request_id"] for a in actions[3:]]
     assert "links" not in rest
     assert_fault(cloud.request("GET", f"/v2.1/servers/{server}/os-instance-actions?marker=req-unknown", version="2.58"), 400)
+
+
+def test_deleting_twice_is_accepted_twice(cloud):
+    """A client's cleanup often deletes a server that is already being deleted: Nova accepts it again."""
+    server = create(cloud, "twice")
+    wait(cloud, server, "ACTIVE")
+    assert cloud.request("DELETE", f"/v2.1/servers/{server}").status_code == 204
+    assert show(cloud, server)["OS-EXT-STS:task_state"] == "deleting"
+    assert cloud.request("DELETE", f"/v2.1/servers/{server}").status_code == 204
+    wait_deleted(cloud, server)
+    assert_fault(cloud.request("DELETE", f"/v2.1/servers/{server}"), 404)

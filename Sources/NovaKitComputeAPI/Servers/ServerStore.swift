@@ -54,6 +54,13 @@ struct ServerStore: Sendable {
         return try await withDetails([server])[0]
     }
 
+    /// Whether the live instance `id` still exists.
+    func exists(_ id: String) async throws -> Bool {
+        try await database.read { sql in
+            try await sql.select().column("id").from("instances").where("uuid", .equal, SQLBind(id)).readDeleted(.no).first() != nil
+        }
+    }
+
     /// Sets columns of a live instance directly (admin reset-state, rebuild's new image, …).
     func set(_ id: String, _ values: [(String, any Encodable & Sendable)]) async throws {
         let now = clock.now()

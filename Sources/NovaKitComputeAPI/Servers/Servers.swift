@@ -40,9 +40,17 @@ public struct Servers: APIExtension {
                 try await context.update(server, body, request)
             }
             Delete(policy: ServerRules.delete, status: .noContent) { server, request in
+                // A server already being deleted takes the request again, as Nova does (a client's cleanup
+                // often deletes twice); one that finished in between is simply gone.
+                if server.state.task == .deleting { return .empty }
                 // With a reclaim interval a server that ever ran is kept, restorable; others go at once.
                 let softly = context.compute.configuration.reclaimInterval > 0 && server.launchedAt != nil
-                try await context.run(softly ? .softDelete : .delete, on: server, request, record: "delete")
+                do {
+                    try await context.run(softly ? .softDelete : .delete, on: server, request, record: "delete")
+                } catch let fault as Fault where fault.code == 409 {
+                    guard try await context.servers.exists(server.id) else { return .empty }
+                    throw fault
+                }
                 return .empty
             }
         }
