@@ -48,7 +48,13 @@ public struct NetworkStore: Sendable {
 
     /// Network `id` if `auth` may see it; else Neutron's 404.
     public func get(_ id: String, _ auth: AuthContext) async throws -> Network {
-        guard let row = try await row(id, auth) else { throw NeutronError.notFound("Network", id) }
+        guard let network = try await find(id, auth) else { throw NeutronError.notFound("Network", id) }
+        return network
+    }
+
+    /// Network `id` with its subnets, if `auth` may see it.
+    public func find(_ id: String, _ auth: AuthContext) async throws -> Network? {
+        guard let row = try await row(id, auth) else { return nil }
         return try await withSubnets([row])[0]
     }
 

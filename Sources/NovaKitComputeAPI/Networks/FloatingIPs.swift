@@ -122,19 +122,25 @@ public struct FloatingIPs: APIExtension {
 
     /// Nova's view: the pool is the external network's name, the instance the server its port belongs to.
     func views(_ rows: [FloatingIPRow], _ request: APIRequest) async throws -> [JSON] {
-        var views: [JSON] = []
-        for row in rows {
-            let pool = try await networks.row(row.floatingNetworkID, request.auth)?.name ?? row.floatingNetworkID
-            var instance: String?
-            if let port = row.portID, let found = try? await ports.get(port, request.auth), found.row.deviceOwner.hasPrefix("compute:") {
-                instance = found.row.deviceID
-            }
-            views.append([
+        guard !rows.isEmpty else { return [] }
+        // The pools' networks and the mapped ports, each read once for the whole list.
+        let networkQuery = try NeutronQuery(Set(rows.map(\.floatingNetworkID)).map { ("id", $0) })
+        let pools = Dictionary(
+            try await networks.list(networkQuery, request.auth).map { ($0.row.uuid, $0.row.name) }, uniquingKeysWith: { first, _ in first })
+        let mapped = Set(rows.compactMap(\.portID))
+        let servers =
+            mapped.isEmpty
+            ? [:]
+            : Dictionary(
+                try await ports.list(try NeutronQuery(mapped.map { ("id", $0) }), request.auth)
+                    .filter { $0.row.deviceOwner.hasPrefix("compute:") }.map { ($0.row.uuid, $0.row.deviceID) },
+                uniquingKeysWith: { first, _ in first })
+        return rows.map { row in
+            [
                 "id": .string(row.uuid), "ip": .string(row.floatingIPAddress), "fixed_ip": .string(row.fixedIPAddress),
-                "instance_id": .string(instance), "pool": .string(pool),
-            ])
+                "instance_id": .string(row.portID.flatMap { servers[$0] }), "pool": .string(pools[row.floatingNetworkID] ?? row.floatingNetworkID),
+            ]
         }
-        return views
     }
 
     /// `{"pool": "public"}` (or `{}`).

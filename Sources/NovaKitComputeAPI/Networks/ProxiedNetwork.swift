@@ -19,27 +19,26 @@ public struct ProxiedNetwork: Sendable {
         let subnets: SubnetStore
 
         func list(_ request: APIRequest) async throws -> [ProxiedNetwork] {
-            let networks = try await store.list(NeutronQuery(), request.auth)
-            let proxied = try await networks.asyncMap { try await proxy($0, request) }
+            let proxied = try await proxy(try await store.list(NeutronQuery(), request.auth).map(\.row), request)
             return proxied.contains { $0.id == SimulatedNetwork.id } ? proxied : [.simulated] + proxied
         }
 
         func get(_ id: String, _ request: APIRequest) async throws -> ProxiedNetwork {
-            if let network = try? await store.get(id, request.auth) { return try await proxy(network, request) }
+            if let network = try await store.row(id, request.auth) { return try await proxy([network], request)[0] }
             guard id == SimulatedNetwork.id else { throw Fault.notFound("Network \(id) could not be found.") }
             return .simulated
         }
 
-        private func proxy(_ network: Network, _ request: APIRequest) async throws -> ProxiedNetwork {
-            var first: SubnetRow?
-            for id in network.subnets {
-                if let subnet = try? await subnets.get(id, request.auth), subnet.ipVersion == 4 {
-                    first = subnet
-                    break
-                }
+        /// The networks with their first IPv4 subnet, read for all of them in one query.
+        private func proxy(_ networks: [NetworkRow], _ request: APIRequest) async throws -> [ProxiedNetwork] {
+            guard !networks.isEmpty else { return [] }
+            let query = try NeutronQuery(networks.map { ("network_id", $0.uuid) } + [("ip_version", "4")])
+            var first: [String: SubnetRow] = [:]
+            for subnet in try await subnets.list(query, request.auth) where first[subnet.networkID] == nil { first[subnet.networkID] = subnet }
+            return networks.map { network in
+                let subnet = first[network.uuid]
+                return ProxiedNetwork(id: network.uuid, label: network.name, cidr: subnet.flatMap { IPNetwork($0.cidr) }, gateway: subnet?.gatewayIP)
             }
-            return ProxiedNetwork(
-                id: network.row.uuid, label: network.row.name, cidr: first.flatMap { IPNetwork($0.cidr) }, gateway: first?.gatewayIP)
         }
     }
 
@@ -67,13 +66,5 @@ public struct ProxiedNetwork: Sendable {
         view["enable_dhcp"] = true
         view["share_address"] = false
         return view
-    }
-}
-
-extension Array {
-    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }

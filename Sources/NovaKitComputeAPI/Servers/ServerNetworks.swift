@@ -49,12 +49,13 @@ struct ServerNetworks: Sendable {
                 continue
             }
             guard let uuid = entry.uuid else { throw Fault.badRequest("Bad networks format: network uuid is not in proper format (None)") }
-            guard let network = try await networks.row(uuid, auth) else {
+            guard let found = try await networks.find(uuid, auth) else {
                 guard uuid == SimulatedNetwork.id else { throw Fault.badRequest("Network \(uuid) could not be found.") }
                 choices.append(.simulated)
                 continue
             }
-            guard try await !networks.get(uuid, auth).subnets.isEmpty else {
+            let network = found.row
+            guard !found.subnets.isEmpty else {
                 throw Fault.badRequest("Network \(uuid) requires a subnet in order to boot instances on.")
             }
             if entry.fixedIP != nil, count > 1 { throw Fault.badRequest("max_count cannot be greater than 1 if an fixed_ip is specified.") }
