@@ -129,7 +129,8 @@ let package = Package(
         .testTarget(name: "NovaKitPolicyTests", dependencies: ["NovaKitPolicy"], swiftSettings: swiftSettings),
         .testTarget(name: "NovaKitStorageTests", dependencies: ["NovaKitStorage", "NovaKitTesting", sqlKit, logging], swiftSettings: swiftSettings),
         .testTarget(
-            name: "NovaKitComputeTests", dependencies: ["NovaKitCompute", "NovaKitCore", "NovaKitStorage", "NovaKitTesting", sqlKit],
+            name: "NovaKitComputeTests",
+            dependencies: ["NovaKitCompute", "NovaKitCore", "NovaKitNetwork", "NovaKitStorage", "NovaKitTesting", sqlKit],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "NovaKitAPITests",

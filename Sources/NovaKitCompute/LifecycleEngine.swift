@@ -45,7 +45,10 @@ public actor LifecycleEngine {
     /// Validates `action` (state first, then lock), stores the accepted task and starts the work.
     /// `current` is the instance as the caller already read it (the API's request did); without it the store
     /// is read. Either way the task is stored only if the instance is still in that state (one conditional
-    /// update), so a stale read loses with `ConcurrentUpdate`, never overwrites.
+    /// update), so a stale read never overwrites. When the state changed in between (a build or a snapshot
+    /// finished meanwhile), the action is judged again on the state now stored, as Nova's expected-task-state
+    /// check accepts any state the action allows; only an instance that keeps changing under every attempt
+    /// loses with `ConcurrentUpdate`.
     /// `whenAccepted` runs once the task is stored and before any work starts (the API records its instance
     /// action and migration there, so a request that loses a race leaves no trace).
     @discardableResult
@@ -56,9 +59,33 @@ public actor LifecycleEngine {
         while accepting.contains(instance) { try await Task.sleep(for: .milliseconds(1)) }
         accepting.insert(instance)
         defer { accepting.remove(instance) }
-        let loaded: LifecycleRecord? = if let current { current } else { try await store.record(instance) }
-        guard var record = loaded else { throw UnknownInstance(id: instance) }
-        let original = record
+        var read = current
+        var attempts = 0
+        while true {
+            let loaded: LifecycleRecord? = if let read { read } else { try await store.record(instance) }
+            guard let original = loaded else { throw UnknownInstance(id: instance) }
+            let (record, effect) = try Self.accepting(action, on: original, isAdmin: isAdmin)
+            attempts += 1
+            guard try await store.save(instance, record, ifStillIn: original.state) else {
+                let actual = try await store.record(instance)
+                guard attempts < Self.attemptsOnConcurrentChange, let actual else {
+                    throw ConcurrentUpdate(instance: instance, expected: original.state, actual: actual?.state)
+                }
+                read = actual
+                continue
+            }
+            return try await accepted(action, instance: instance, record: record, original: original, effect: effect, whenAccepted: whenAccepted)
+        }
+    }
+
+    /// How often `submit` judges an action again when the instance changed between its read and its update.
+    static let attemptsOnConcurrentChange = 3
+
+    /// `record` with `action` accepted: its new state, lock and remembered previous state.
+    private static func accepting(
+        _ action: InstanceAction, on original: LifecycleRecord, isAdmin: Bool
+    ) throws -> (LifecycleRecord, InstanceEffect) {
+        var record = original
         let (accepted, effect) = try InstanceStateMachine.accept(action, from: record.state, locked: record.locked, isAdmin: isAdmin)
         // An action that starts work remembers where it started (confirm and revert keep the state before the
         // resize); one that sets no task leaves that memory alone.
@@ -66,10 +93,14 @@ public actor LifecycleEngine {
         record.state = accepted
         if action == .lock { record.locked = true }
         if action == .unlock { record.locked = false }
-        guard try await store.save(instance, record, ifStillIn: original.state) else {
-            let actual = try await store.record(instance)?.state
-            throw ConcurrentUpdate(instance: instance, expected: original.state, actual: actual)
-        }
+        return (record, effect)
+    }
+
+    /// The part of `submit` after the task is stored: the caller's bookkeeping, the migration, the work.
+    private func accepted(
+        _ action: InstanceAction, instance: String, record: LifecycleRecord, original: LifecycleRecord,
+        effect: InstanceEffect, whenAccepted: @Sendable () async throws -> Void
+    ) async throws -> LifecycleRecord {
         do {
             try await whenAccepted()
         } catch {

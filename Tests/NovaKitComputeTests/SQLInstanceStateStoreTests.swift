@@ -1,6 +1,7 @@
 import Foundation
 import NovaKitCompute
 import NovaKitCore
+import NovaKitNetwork
 import NovaKitStorage
 import NovaKitTesting
 import SQLKit
@@ -74,6 +75,39 @@ struct SQLInstanceStateStoreTests {
             #expect(try await store.record("stopping")?.state.status == "SHUTOFF")
             #expect(try await store.record("spawning")?.state.status == "ERROR")
             #expect(try await store.unsettled().isEmpty)
+        }
+    }
+
+    @Test(
+        "an action read on a state that changed before its update is judged again on the stored state",
+        arguments: TestDatabases.engines
+    )
+    func staleReadIsJudgedAgain(url: DatabaseURL) async throws {
+        try await TestDatabases.with(url) { (database, _) async throws in
+            try await SchemaMigrator(database: database, migrations: ComputeSchema.migrations + NetworkSchema.migrations).sync()
+            let store = SQLInstanceStateStore(database: database, clock: SystemClock())
+            let engine = LifecycleEngine(driver: FakeDriver(delay: .zero, sleep: { _ in await Task.yield() }), store: store)
+            // The API read the server mid-build; the build finished before its delete was stored.
+            try await Self.insertInstance("built", vm: .building, task: .spawning, database)
+            let readMidBuild = try #require(try await store.record("built"))
+            var finished = readMidBuild
+            finished.state = InstanceState(.active, power: .running)
+            try await store.save("built", finished)
+            let deleting = try await engine.submit(.delete, instance: "built", current: readMidBuild, isAdmin: false)
+            #expect(deleting.state.task == .deleting)
+            // A stop read while the server was active, stored after another stop: judged again, and refused
+            // as the second stop of a stopping server is.
+            try await Self.insertInstance("stopped", vm: .active, task: nil, database)
+            let readActive = try #require(try await store.record("stopped"))
+            var stopping = readActive
+            stopping.state.task = .poweringOff
+            try await store.save("stopped", stopping)
+            await #expect(throws: StateRefusal.self) {
+                try await engine.submit(.stop, instance: "stopped", current: readActive, isAdmin: false)
+            }
+            #expect(try await store.record("stopped")?.state.task == .poweringOff)
+            await engine.idle()
+            #expect(try await store.record("built") == nil)  // deleted: soft-deleted rows are not read back
         }
     }
 
