@@ -33,20 +33,24 @@ public struct DefaultNetworks: Sendable {
         }
     }
 
-    private static func make(
-        _ name: String, id: String, cidr text: String, shared: Bool, external: Bool, project: String, at now: Date, ids: any IDGenerator,
-        _ sql: any SQLDatabase
-    ) async throws {
-        guard let cidr = IPNetwork(text) else { return }
-        try await NetworkRow(
+    /// Inserts a network with one subnet over all of `text` (its first address the gateway).
+    @discardableResult
+    static func make(
+        _ name: String, id: String, cidr text: String, shared: Bool, external: Bool, project: String, subnetName: String? = nil, at now: Date,
+        ids: any IDGenerator, _ sql: any SQLDatabase
+    ) async throws -> (NetworkRow, SubnetRow)? {
+        guard let cidr = IPNetwork(text) else { return nil }
+        let network = NetworkRow(
             id: nil, uuid: id, projectID: project, name: name, description: "", adminStateUp: true, shared: shared, external: external,
-            mtu: 1500, createdAt: now, updatedAt: nil, deleted: 0
-        ).insert(sql)
+            mtu: 1500, createdAt: now, updatedAt: nil, deleted: 0)
+        try await network.insert(sql)
         let pool = cidr.defaultPool
-        try await SubnetRow(
-            id: nil, uuid: ids.uuid(), projectID: project, name: "\(name)-subnet", description: "", networkID: id, ipVersion: cidr.version,
-            cidr: cidr.description, gatewayIP: cidr.firstHost.description, enableDHCP: !external, allocationPools: "\(pool.start),\(pool.end)",
-            dnsNameservers: "", ipv6RAMode: nil, ipv6AddressMode: nil, createdAt: now, updatedAt: nil, deleted: 0
-        ).insert(sql)
+        let subnet = SubnetRow(
+            id: nil, uuid: ids.uuid(), projectID: project, name: subnetName ?? "\(name)-subnet", description: "", networkID: id,
+            ipVersion: cidr.version, cidr: cidr.description, gatewayIP: cidr.firstHost.description, enableDHCP: !external,
+            allocationPools: "\(pool.start),\(pool.end)", dnsNameservers: "", ipv6RAMode: nil, ipv6AddressMode: nil, createdAt: now,
+            updatedAt: nil, deleted: 0)
+        try await subnet.insert(sql)
+        return (network, subnet)
     }
 }

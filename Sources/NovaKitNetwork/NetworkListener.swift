@@ -19,6 +19,7 @@ public struct NetworkListener: Listener {
     let securityGroupStore: SecurityGroupStore
     let quotaStore: NetworkQuotaStore
     let floatingIPStore: FloatingIPStore
+    let topologies: AutoAllocatedTopology
     /// What else must follow a group's new name (compute keeps its servers' group names).
     let onSecurityGroupRename: @Sendable (_ old: String, _ new: String, _ project: String) async throws -> Void
     let authenticator: any Authenticator
@@ -32,6 +33,7 @@ public struct NetworkListener: Listener {
         securityGroupStore = SecurityGroupStore(database: database, clock: clock, ids: ids)
         quotaStore = NetworkQuotaStore(database: database, clock: clock)
         floatingIPStore = FloatingIPStore(database: database, clock: clock, ids: ids)
+        topologies = AutoAllocatedTopology(database: database, clock: clock, ids: ids)
         self.onSecurityGroupRename = onSecurityGroupRename
         networks = NetworkStore(database: database, clock: clock, ids: ids)
         subnets = SubnetStore(database: database, clock: clock)
@@ -98,6 +100,7 @@ public struct NetworkListener: Listener {
         case (_, _, "floatingips"): return try await floatingIPs(request, rest, try NeutronQuery(query), auth)
         case (_, _, "security-groups"): return try await securityGroups(request, rest, try NeutronQuery(query), auth)
         case (_, _, "security-group-rules"): return try await securityGroupRules(request, rest, try NeutronQuery(query), auth)
+        case (_, 2, "auto-allocated-topology"): return try await autoAllocatedTopology(request, project: rest[1], query, auth)
         default:
             throw NeutronError(code: 404, type: "HTTPNotFound", message: "The resource could not be found.")
         }

@@ -55,5 +55,6 @@ public enum NetworkSchema {
             // Allowed address pairs: `ip_address,mac_address` lines.
             try await sql.alter(table: PortRow.table).column("allowed_address_pairs", type: .text).run()
         },
+        AutoAllocatedTopology.migration,
     ]
 }

@@ -58,6 +58,17 @@ public struct NetworkStore: Sendable {
         return try await withSubnets([row])[0]
     }
 
+    /// The networks a server of `project` may land on when its request names none (Nova's "available
+    /// networks"): the project's own and the shared ones, external networks aside; oldest first.
+    public func available(to project: String) async throws -> (own: [NetworkRow], shared: [NetworkRow]) {
+        let rows = try await database.read { sql in
+            try await NetworkRow.select(on: sql).where("external", .equal, SQLBind(false))
+                .where { $0.where("project_id", .equal, SQLBind(project)).orWhere("shared", .equal, SQLBind(true)) }.orderBy("id")
+                .all(NetworkRow.self)
+        }
+        return (rows.filter { !$0.shared && $0.projectID == project }, rows.filter(\.shared))
+    }
+
     /// The live row `id` if `auth` may see it.
     public func row(_ id: String, _ auth: AuthContext) async throws -> NetworkRow? {
         try await Self.list.row(NetworkRow.self, id, auth, in: database)

@@ -26,5 +26,8 @@ struct NeutronExtensions {
         .init(alias: "security-group", name: "security-group", description: "The security groups extension."),
         .init(alias: "floatingip-pools", name: "Floating IP Pools", description: "Provides a floating IP pools API."),
         .init(alias: "net-mtu", name: "Network MTU", description: "Provides MTU attribute for a network resource."),
+        .init(
+            alias: "auto-allocated-topology", name: "Auto Allocated Topology Services",
+            description: "Auto Allocated Topology Services: a project's network, subnet and router, made on first use."),
     ]
 }

@@ -204,6 +204,18 @@ def test_server_on_the_private_network_by_name_and_id(cli):
 def test_network_service_with_openstackclient_and_openstacksdk(cli):
     """Issue 16: networks, subnets and ports through openstackclient and openstacksdk; a server booted on a new
     network gets a port there, and its port goes with it."""
+    import openstack
+    region = openstack.config.OpenStackConfig(config_files=[str(Path(cli.server.log_path).parent / "clouds.yaml")]).get_one(cloud="novakit")
+    conn = openstack.connection.Connection(config=region)
+    # The cloud layer's defaults, while the project has no network of its own (it boots on the shared
+    # `private`): a server with no public address gets a floating IP from the external network, shown among
+    # its addresses; deleting with delete_ips gives it back.
+    auto = conn.create_server("sdk-auto", image="cirros", flavor="m1.tiny", wait=True, timeout=60)
+    kinds = {(a["OS-EXT-IPS:type"], a["addr"].split(".")[0]) for a in auto.addresses["private"]}
+    assert kinds == {("fixed", "10"), ("floating", "172")}
+    assert [f.fixed_ip_address for f in conn.network.ips()] == [auto.addresses["private"][0]["addr"]]
+    conn.delete_server(auto.id, wait=True, delete_ips=True)
+    assert list(conn.network.ips()) == []
     net_id = cli("network", "create", "osc-net", "-f", "value", "-c", "id").strip()
     cli("subnet", "create", "--network", "osc-net", "--subnet-range", "192.168.50.0/24", "osc-subnet")
     assert "192.168.50.0/24" in cli("subnet", "list", "--network", net_id, "-f", "value", "-c", "Subnet")
@@ -213,23 +225,12 @@ def test_network_service_with_openstackclient_and_openstacksdk(cli):
     server_id = cli("server", "show", "osc-networked", "-f", "value", "-c", "id").strip()
     assert cli("port", "list", "--server", server_id, "-f", "value", "-c", "Fixed IP Addresses").count("192.168.50.2'") == 1
 
-    import openstack
-    region = openstack.config.OpenStackConfig(config_files=[str(Path(cli.server.log_path).parent / "clouds.yaml")]).get_one(cloud="novakit")
-    conn = openstack.connection.Connection(config=region)
     network = conn.network.find_network("osc-net")
     assert network.id == net_id and [s.cidr for s in conn.network.subnets(network_id=net_id)] == ["192.168.50.0/24"]
     sdk_server = conn.create_server("sdk-networked", image="cirros", flavor="m1.tiny", network="osc-net", wait=True, auto_ip=False)
     assert [a["addr"] for a in sdk_server.addresses["osc-net"]] == ["192.168.50.3"]
     assert [p.fixed_ips[0]["ip_address"] for p in conn.network.ports(device_id=sdk_server.id)] == ["192.168.50.3"]
     conn.delete_server(sdk_server.id, wait=True)
-    # The cloud layer's defaults: a server with no public address gets a floating IP from the external
-    # network, shown among its addresses; deleting with delete_ips gives it back.
-    auto = conn.create_server("sdk-auto", image="cirros", flavor="m1.tiny", wait=True, timeout=60)
-    kinds = {(a["OS-EXT-IPS:type"], a["addr"].split(".")[0]) for a in auto.addresses["private"]}
-    assert kinds == {("fixed", "10"), ("floating", "172")}
-    assert [f.fixed_ip_address for f in conn.network.ips()] == [auto.addresses["private"][0]["addr"]]
-    conn.delete_server(auto.id, wait=True, delete_ips=True)
-    assert list(conn.network.ips()) == []
     # Security groups and rules, a second port and a floating IP through openstackclient.
     cli("security", "group", "create", "osc-sg")
     cli("security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", "--remote-ip", "10.0.0.0/8", "osc-sg")

@@ -23,10 +23,10 @@ def neutron(cloud, method, path, **body):
 
 @pytest.mark.parametrize("version, schema", [("2.1", v21), ("2.70", v270)])
 def test_attach_list_show_detach(cloud, version, schema):
+    server = create(cloud, name="multi", networks="auto")  # the project has no network yet: the shared `private`
+    wait(cloud, server, "ACTIVE")
     network = neutron(cloud, "POST", "/networks", network={"name": "extra"}).json()["network"]
     neutron(cloud, "POST", "/subnets", subnet={"network_id": network["id"], "cidr": "192.168.30.0/24", "ip_version": 4})
-    server = create(cloud, name="multi", networks="auto")
-    wait(cloud, server, "ACTIVE")
     base = f"/v2.1/servers/{server}/os-interface"
     listed = validate(schema.list_interfaces, cloud.request("GET", base, version=version))["interfaceAttachments"]
     assert [(i["port_state"], i["fixed_ips"][0]["ip_address"]) for i in listed] == [("ACTIVE", "10.0.0.2")]

@@ -64,18 +64,21 @@ extension ServerContext {
 
     func attachInterface(_ server: Server, _ body: InterfaceAttachmentBody.Attachment?, _ request: APIRequest) async throws -> Reply {
         try checkInterfaceChange(server, "attach_interface", request)
-        let entry: NetworkRequest.Entry
+        let networks = ServerNetworks(database: database, clock: clock, ids: ids)
+        let choices: [NetworkChoice]
         if let portID = body?.portID {
             guard body?.netID == nil else { throw Fault.badRequest("Must not input both network_id and port_id") }
-            entry = NetworkRequest.Entry(uuid: nil, port: portID, fixedIP: nil)
+            choices = try await networks.resolve(
+                NetworkRequest(entries: [.init(uuid: nil, port: portID, fixedIP: nil)]), count: 1, auth: request.auth)
         } else if let netID = body?.netID {
-            entry = NetworkRequest.Entry(uuid: netID, port: nil, fixedIP: body?.fixedIPs?.first?.ipAddress)
+            let entry = NetworkRequest.Entry(uuid: netID, port: nil, fixedIP: body?.fixedIPs?.first?.ipAddress)
+            choices = try await networks.resolve(NetworkRequest(entries: [entry]), count: 1, auth: request.auth)
         } else {
+            // Neither: the network the project would boot on (Nova's available networks).
             guard body?.fixedIPs == nil else { throw Fault.badRequest("Must input network_id when request IP address") }
-            entry = NetworkRequest.Entry(uuid: SimulatedNetwork.id, port: nil, fixedIP: nil)
+            choices = try await networks.available(request.auth, allocating: false)
+            guard !choices.isEmpty else { throw Fault.badRequest("No network is available for project \(request.auth.projectID) to attach.") }
         }
-        let networks = ServerNetworks(database: database, clock: clock, ids: ids)
-        let choices = try await networks.resolve(NetworkRequest(entries: [entry]), count: 1, auth: request.auth)
         let groups = try await networks.securityGroupIDs(server.securityGroups, project: server.projectID)
         let (ids, now, zone) = (ids, clock.now(), server.availabilityZone)
         let added = try await database.transaction { sql in

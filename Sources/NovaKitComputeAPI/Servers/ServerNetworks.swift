@@ -20,16 +20,12 @@ struct ServerNetworks: Sendable {
     let clock: any NovaClock
     let ids: any IDGenerator
 
-    /// The interfaces each new server gets; `auto` and an absent `networks` mean the simulated network.
+    /// The interfaces each new server gets. `auto` and an absent `networks` mean the project's available
+    /// network (see `available`); `auto` with none makes the project's own ("get me a network").
     func resolve(_ request: NetworkRequest?, count: Int, auth: AuthContext) async throws -> [NetworkChoice] {
         let networks = NetworkStore(database: database, clock: clock, ids: ids)
-        // `auto`: the `private` network bootstrap made, else the simulated one.
-        let automatic = { () async throws -> [NetworkChoice] in
-            guard let network = try await networks.row(SimulatedNetwork.id, auth) else { return [.simulated] }
-            return [.network(network, fixedIP: nil)]
-        }
-        guard let request else { return try await automatic() }
-        guard let entries = request.entries else { return request.wantsAddress ? try await automatic() : [] }
+        guard let request else { return try await available(auth, allocating: false) }
+        guard let entries = request.entries else { return request.wantsAddress ? try await available(auth, allocating: true) : [] }
         var choices: [NetworkChoice] = []
         for entry in entries {
             if let portID = entry.port {
@@ -62,6 +58,33 @@ struct ServerNetworks: Sendable {
             choices.append(.network(network, fixedIP: entry.fixedIP))
         }
         return choices
+    }
+
+    /// Nova's choice when a request names no network: the one network the project may use. Unlike Nova, a
+    /// project's own network wins over shared ones — bootstrap shares `private` with every project (where a
+    /// standard deployment's belongs to one), and a project that made its own network means that one.
+    /// Several candidates are Nova's 409; none is no interface, or with `allocating` the project's
+    /// auto-allocated topology, made now if it is the first time.
+    func available(_ auth: AuthContext, allocating: Bool) async throws -> [NetworkChoice] {
+        let networks = NetworkStore(database: database, clock: clock, ids: ids)
+        let (own, shared) = try await networks.available(to: auth.projectID)
+        let candidates = own.isEmpty ? shared : own
+        guard candidates.count <= 1 else { throw Fault.conflict("Multiple possible networks found, use a Network ID to be more specific.") }
+        var chosen = candidates.first
+        if chosen == nil, allocating {
+            let topology: AutoAllocatedTopology.Members
+            do {
+                topology = try await AutoAllocatedTopology(database: database, clock: clock, ids: ids).ensure(project: auth.projectID)
+            } catch is NeutronError {
+                throw Fault.badRequest("Unable to automatically allocate a network for project \(auth.projectID)")
+            }
+            chosen = try await networks.row(topology.networkID, auth)
+        }
+        guard let chosen else { return [] }
+        guard let found = try await networks.find(chosen.uuid, auth), !found.subnets.isEmpty else {
+            throw Fault.badRequest("Network \(chosen.uuid) requires a subnet in order to boot instances on.")
+        }
+        return [.network(found.row, fixedIP: nil)]
     }
 
     /// The ids of the project's groups called `names` (its `default` made on first use).
