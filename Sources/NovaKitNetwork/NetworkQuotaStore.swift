@@ -100,6 +100,13 @@ public struct NetworkQuotaStore: Sendable {
         return try await counted.readDeleted(.no).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
+    /// How many more of `resource` `project` may have (negative when it is over its limit); nil when unlimited.
+    public func headroom(_ resource: String, project: String) async throws -> Int? {
+        let limit = try await limits(project)[resource] ?? -1
+        guard limit >= 0 else { return nil }
+        return limit - (try await database.read { sql in try await Self.count(resource, project, sql) })
+    }
+
     /// Refuses one more `resource` for `project` when its limit is reached (a negative limit is unlimited).
     public func check(_ resource: String, project: String) async throws {
         let limit = try await limits(project)[resource] ?? -1

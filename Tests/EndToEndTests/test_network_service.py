@@ -5,7 +5,7 @@ import requests
 from tempest.lib.api_schema.response.compute.v2_1 import tenant_networks
 
 from conftest import ADMIN, OTHER_PROJECT, USER, assert_fault, validate
-from servers import create, show, wait, wait_deleted
+from servers import create, image_id, show, wait, wait_deleted
 
 OTHER = f"bob:{OTHER_PROJECT}"
 
@@ -227,6 +227,32 @@ def test_network_quotas(cloud):
     assert call(cloud, "DELETE", f"/quotas/{project}", token=ADMIN).status_code == 204
     assert call(cloud, "GET", f"/quotas/{project}").json()["quota"]["network"] == 100
     assert call(cloud, "DELETE", f"/networks/{network['id']}").status_code == 204
+
+
+def test_server_create_respects_the_port_quota(cloud):
+    """Nova asks the network service how many ports are left before it builds: a request for more servers
+    than fit is cut to what fits (never below min_count), and one that cannot fit its minimum is a 403."""
+    project = USER.split(":")[1]
+    private = call(cloud, "GET", "/networks?name=private").json()["networks"][0]["id"]
+    assert call(cloud, "PUT", f"/quotas/{project}", token=ADMIN, quota={"port": 3}).status_code == 200
+    given = made(cloud, "ports", "port", network_id=private)  # one port used: two left
+    image = image_id(cloud)
+
+    def boot(name, networks, min_count, max_count):
+        return cloud.request("POST", "/v2.1/servers", version="2.37", json={"server": {
+            "name": name, "imageRef": image, "flavorRef": "1", "networks": networks, "min_count": min_count, "max_count": max_count}})
+
+    assert boot("many", [{"uuid": private}], 1, 5).status_code == 202
+    assert len(cloud.request("GET", "/v2.1/servers?name=many").json()["servers"]) == 2
+    assert_fault(boot("more", [{"uuid": private}], 1, 1), 403, "Maximum number of ports exceeded")
+    # No new port needed: a server on a port that exists, or on no network, still boots.
+    assert boot("on-port", [{"port": given["id"]}], 1, 1).status_code == 202
+    assert boot("bare", "none", 2, 2).status_code == 202
+    assert call(cloud, "GET", f"/quotas/{project}/details").json()["quota"]["port"] == {"limit": 3, "used": 3, "reserved": 0}
+    # A larger quota lets min_count through.
+    assert call(cloud, "PUT", f"/quotas/{project}", token=ADMIN, quota={"port": 5}).status_code == 200
+    assert_fault(boot("three", [{"uuid": private}], 3, 3), 403, "Maximum number of ports exceeded")
+    assert boot("two", [{"uuid": private}], 2, 2).status_code == 202
 
 
 def test_floating_ips_map_to_ports_and_show_on_servers(cloud):

@@ -252,7 +252,7 @@ extension ServerContext {
             throw Fault.badRequest("Invalid input for field/attribute user_data. Value: \(userData). '\(userData)' is not a 'base64' string")
         }
         let minCount = body.minCount?.value ?? 1
-        let maxCount = body.maxCount?.value ?? minCount
+        var maxCount = body.maxCount?.value ?? minCount
         guard minCount <= maxCount else { throw Fault.badRequest("min_count must be <= max_count") }
         if maxCount > 1, body.hostname != nil { throw Fault.badRequest("Cannot use hostname with multiple instances.") }
         try await quotas.checkMetadataItems(metadata.count, project: project)
@@ -269,19 +269,19 @@ extension ServerContext {
             var seen: Set<String> = []
             securityGroups = securityGroups.filter { seen.insert($0).inserted }
         }
+        let serverNetworks = ServerNetworks(database: database, clock: clock, ids: ids)
+        let networks = try await serverNetworks.resolve(body.networks, count: maxCount, auth: request.auth)
+        maxCount = try await serverNetworks.instancesWithinPortQuota(networks, count: (minCount, maxCount), project: project)
         var plan = ServerPlan(
             name: body.name, description: body.description, hostname: body.hostname,
             flavor: FlavorSnapshot(flavor, extraSpecs: try await flavors.specs(of: flavor.flavorID)), imageID: imageID, metadata: metadata,
             tags: Set(body.tags ?? []).sorted(), keyName: body.keyName, keyData: keyData, userData: body.userData,
             availabilityZone: body.availabilityZone, accessIPv4: body.accessIPv4?.text ?? "", accessIPv6: body.accessIPv6?.text ?? "",
-            networks: try await ServerNetworks(database: database, clock: clock, ids: ids).resolve(
-                body.networks, count: maxCount, auth: request.auth),
-            count: (minCount, maxCount),
+            networks: networks, count: (minCount, maxCount),
             returnReservationID: body.returnReservationID?.value ?? false, adminPass: body.adminPass, configDrive: body.configDrive?.value ?? false)
         plan.securityGroups = securityGroups
         if !plan.networks.isEmpty {
-            plan.securityGroupIDs = try await ServerNetworks(database: database, clock: clock, ids: ids).securityGroupIDs(
-                securityGroups, project: project)
+            plan.securityGroupIDs = try await serverNetworks.securityGroupIDs(securityGroups, project: project)
         }
         plan.autoDiskConfig = body.diskConfig == "AUTO"
         plan.zoneHosts = zoneHosts

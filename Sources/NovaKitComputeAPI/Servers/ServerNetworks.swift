@@ -87,6 +87,19 @@ struct ServerNetworks: Sendable {
         return [.network(found.row, fixedIP: nil)]
     }
 
+    /// How many of `count` servers the project's port quota leaves room for, as Nova asks Neutron before it
+    /// builds: each server needs a new port per network it names (given ports already exist). Fewer than the
+    /// minimum is Nova's 403; between the minimum and the maximum, the maximum shrinks to what fits.
+    func instancesWithinPortQuota(_ choices: [NetworkChoice], count: (min: Int, max: Int), project: String) async throws -> Int {
+        let perInstance = choices.count { if case .network = $0 { true } else { false } }
+        guard perInstance > 0,
+            let free = try await NetworkQuotaStore(database: database, clock: clock).headroom("port", project: project)
+        else { return count.max }
+        let fits = free < 0 ? 0 : min(count.max, free / perInstance)
+        guard fits >= count.min else { throw Fault(code: 403, message: "Maximum number of ports exceeded") }
+        return fits
+    }
+
     /// The ids of the project's groups called `names` (its `default` made on first use).
     func securityGroupIDs(_ names: [String], project: String) async throws -> [String] {
         let groups = try await SecurityGroupStore(database: database, clock: clock, ids: ids).list(project: project)
