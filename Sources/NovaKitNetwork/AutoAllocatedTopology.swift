@@ -59,15 +59,8 @@ public struct AutoAllocatedTopology: Sendable {
                         Self.networkName, id: ids.uuid(), cidr: Self.cidr, shared: false, external: false, project: project,
                         subnetName: Self.subnetName, at: now, ids: ids, sql)
                 else { throw Self.unavailable }
-                let router = RouterRow(
-                    id: nil, uuid: ids.uuid(), projectID: project, name: Self.routerName, description: "", adminStateUp: true,
-                    externalNetworkID: external, createdAt: now, updatedAt: nil, deleted: 0)
-                try await router.insert(sql)
-                var interface = PortRequest(network: network, projectID: project)
-                interface.deviceID = router.uuid
-                interface.deviceOwner = RouterStore.interfaceOwner
-                interface.fixedIPs = [.init(subnetID: subnet.uuid, ipAddress: subnet.gatewayIP)]
-                _ = try await PortStore.create(interface, id: ids.uuid(), at: now, sql)
+                let router = try await DefaultNetworks.route(
+                    network, subnet, to: external, name: Self.routerName, project: project, at: now, ids: ids, sql)
                 try await sql.insert(into: Self.table).columns("project_id", "network_id", "router_id", "created_at", "deleted")
                     .values(SQLBind(project), SQLBind(network.uuid), SQLBind(router.uuid), SQLBind(now), SQLBind(0)).run()
                 return Members(networkID: network.uuid, routerID: router.uuid)
@@ -130,11 +123,8 @@ public struct AutoAllocatedTopology: Sendable {
     }
 
     /// The external network routers reach by default: the one called `public`, else the oldest.
-    private static func defaultExternalNetwork(_ sql: any SQLDatabase) async throws -> String? {
-        let external = try await sql.select().columns("uuid", "name").from(NetworkRow.table).where("external", .equal, SQLBind(true))
-            .readDeleted(.no).orderBy("id").all().map {
-                (try $0.decode(column: "uuid", as: String.self), try $0.decode(column: "name", as: String.self))
-            }
-        return (external.first { $0.1 == "public" } ?? external.first)?.0
+    private static func defaultExternalNetwork(_ sql: any SQLDatabase) async throws -> NetworkRow? {
+        let external = try await NetworkRow.select(on: sql).where("external", .equal, SQLBind(true)).orderBy("id").all(NetworkRow.self)
+        return external.first { $0.name == "public" } ?? external.first
     }
 }

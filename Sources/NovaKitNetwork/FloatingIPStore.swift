@@ -101,7 +101,10 @@ public struct FloatingIPStore: Sendable {
             guard let allocated = port.fixedIPs.first?.ipAddress else {
                 throw NeutronError.badRequest("Bad floatingip request: Network \(network.uuid) does not contain any IPv4 subnet")
             }
-            if let mapping { try await Self.checkFree(mapping.port.row.uuid, mapping.fixed, sql) }
+            if let mapping {
+                try await Self.checkFree(mapping.port.row.uuid, mapping.fixed, sql)
+                try await Self.checkReachable(network.uuid, from: mapping, sql)
+            }
             let row = FloatingIPRow(
                 id: nil, uuid: id, projectID: project, description: description, floatingNetworkID: network.uuid, floatingIPAddress: allocated,
                 floatingPortID: portID, portID: mapping?.port.row.uuid, fixedIPAddress: mapping?.fixed, createdAt: now, updatedAt: nil,
@@ -121,6 +124,7 @@ public struct FloatingIPStore: Sendable {
         try await database.transaction { sql in
             if let mapping, mapping.port.row.uuid != row.portID || mapping.fixed != row.fixedIPAddress {
                 try await Self.checkFree(mapping.port.row.uuid, mapping.fixed, sql)
+                try await Self.checkReachable(row.floatingNetworkID, from: mapping, sql)
             }
             try await written.update(sql)
         }
@@ -137,6 +141,31 @@ public struct FloatingIPStore: Sendable {
                 "Cannot associate floating IP \(taken.floatingIPAddress) (\(taken.uuid)) with port \(port) using fixed IP \(fixed), as that fixed IP already has a floating IP on external network \(taken.floatingNetworkID)."
             )
         }
+    }
+
+    /// Traffic to a floating address reaches its fixed address through a router: one whose gateway is on the
+    /// floating address's network and which has an interface on the fixed address's subnet (else Neutron's 404
+    /// `ExternalGatewayForFloatingIPNotFound`).
+    static func checkReachable(_ external: String, from mapping: (port: Port, fixed: String), _ sql: any SQLDatabase) async throws {
+        guard let subnet = mapping.port.fixedIPs.first(where: { $0.ipAddress == mapping.fixed })?.subnetID else { return }
+        let router = try await sql.select().column(SQLColumn("uuid", table: "r"))
+            .from(SQLAlias(SQLIdentifier(RouterRow.table), as: SQLIdentifier("r")))
+            .join(
+                SQLAlias(SQLIdentifier(PortRow.table), as: SQLIdentifier("p")),
+                on: SQLQueryString("p.device_id = r.uuid AND p.deleted = 0 AND p.device_owner = \(bind: RouterStore.interfaceOwner)")
+            )
+            .join(
+                SQLAlias(SQLIdentifier(IPAllocationRow.table), as: SQLIdentifier("a")),
+                on: SQLQueryString("a.port_id = p.uuid AND a.deleted = 0 AND a.subnet_id = \(bind: subnet)")
+            )
+            .where(SQLColumn("deleted", table: "r"), .equal, SQLLiteral.numeric("0"))
+            .where(SQLColumn("external_network_id", table: "r"), .equal, SQLBind(external)).limit(1).first()
+        guard router == nil else { return }
+        throw NeutronError(
+            code: 404, type: "ExternalGatewayForFloatingIPNotFound",
+            message:
+                "External network \(external) is not reachable from subnet \(subnet).  Therefore, cannot associate Port \(mapping.port.row.uuid) with a Floating IP."
+        )
     }
 
     /// Releases the address and its port.

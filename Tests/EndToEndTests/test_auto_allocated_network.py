@@ -62,8 +62,17 @@ def test_a_request_naming_no_network_lands_on_the_one_the_project_may_use(cloud)
 
 def test_auto_makes_the_projects_topology_once_and_it_can_be_removed(cloud):
     public = network_named(cloud, "public")
-    # An operator who shares no network: `private` goes, so projects have nothing to boot on.
-    assert call(cloud, "DELETE", f"/networks/{network_named(cloud, 'private')['id']}", token=ADMIN).status_code == 204
+    # An operator who shares no network: `private` goes (with bootstrap's router1), so projects have nothing
+    # to boot on.
+    private = network_named(cloud, "private")
+    router1 = call(cloud, "GET", "/routers?name=router1", token=ADMIN).json()["routers"][0]
+    assert router1["external_gateway_info"]["network_id"] == public["id"]
+    busy = call(cloud, "DELETE", f"/networks/{private['id']}", token=ADMIN)
+    assert busy.status_code == 409 and busy.json()["NeutronError"]["type"] == "NetworkInUse"
+    assert call(cloud, "PUT", f"/routers/{router1['id']}/remove_router_interface", token=ADMIN,
+                subnet_id=private["subnets"][0]).status_code == 200
+    assert call(cloud, "DELETE", f"/routers/{router1['id']}", token=ADMIN).status_code == 204
+    assert call(cloud, "DELETE", f"/networks/{private['id']}", token=ADMIN).status_code == 204
     dry = call(cloud, "GET", f"/auto-allocated-topology/{PROJECT}?fields=dry-run")
     assert dry.status_code == 200 and dry.json() == {"auto_allocated_topology": {"dry-run": "pass"}}
     assert "auto-allocated-topology" in [e["alias"] for e in call(cloud, "GET", "/extensions").json()["extensions"]]

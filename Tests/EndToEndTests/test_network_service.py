@@ -285,6 +285,38 @@ def test_floating_ips_map_to_ports_and_show_on_servers(cloud):
     assert call(cloud, "GET", f"/ports?network_id={public['id']}").json()["ports"] == []
 
 
+def test_a_floating_ip_needs_a_router_from_its_network_to_the_port(cloud):
+    """As in Neutron: a floating address maps only to a fixed address whose subnet a router connects to the
+    floating address's network (bootstrap's router1 does it for `private`)."""
+    public = call(cloud, "GET", "/networks?router:external=true").json()["networks"][0]
+    isolated = made(cloud, "networks", "network", name="isolated")
+    subnet = made(cloud, "subnets", "subnet", network_id=isolated["id"], cidr="192.168.60.0/24", ip_version=4)
+    port = made(cloud, "ports", "port", network_id=isolated["id"])
+    unreachable = call(cloud, "POST", "/floatingips", floatingip={"floating_network_id": public["id"], "port_id": port["id"]})
+    neutron_fault(unreachable, 404, "ExternalGatewayForFloatingIPNotFound")
+    assert f"not reachable from subnet {subnet['id']}" in unreachable.json()["NeutronError"]["message"]
+    assert call(cloud, "GET", "/floatingips").json()["floatingips"] == []  # nothing was allocated
+    free = made(cloud, "floatingips", "floatingip", floating_network_id=public["id"])
+    neutron_fault(call(cloud, "PUT", f"/floatingips/{free['id']}", floatingip={"port_id": port["id"]}), 404,
+                  "ExternalGatewayForFloatingIPNotFound")
+    # Through compute (before 2.44) the same refusal is Nova's 400.
+    server = create(cloud, name="isolated", networks=[{"uuid": isolated["id"]}])
+    wait(cloud, server, "ACTIVE")
+    refused = cloud.request("POST", f"/v2.1/servers/{server}/action", version="2.43",
+                            json={"addFloatingIp": {"address": free["floating_ip_address"]}})
+    assert_fault(refused, 400)
+    # A router with its gateway on public and an interface on the subnet makes it reachable.
+    router = made(cloud, "routers", "router", name="edge", external_gateway_info={"network_id": public["id"]})
+    assert call(cloud, "PUT", f"/routers/{router['id']}/add_router_interface", subnet_id=subnet["id"]).status_code == 200
+    mapped = call(cloud, "PUT", f"/floatingips/{free['id']}", floatingip={"port_id": port["id"]})
+    assert mapped.status_code == 200 and mapped.json()["floatingip"]["fixed_ip_address"] == port["fixed_ips"][0]["ip_address"]
+    assert call(cloud, "PUT", f"/floatingips/{free['id']}", floatingip={"port_id": None}).status_code == 200
+    added = cloud.request("POST", f"/v2.1/servers/{server}/action", version="2.43",
+                          json={"addFloatingIp": {"address": free["floating_ip_address"]}})
+    assert added.status_code == 202
+    assert [a["OS-EXT-IPS:type"] for a in show(cloud, server)["addresses"]["isolated"]] == ["fixed", "floating"]
+
+
 def test_port_security_groups_and_allowed_address_pairs(cloud):
     default = call(cloud, "GET", "/security-groups?name=default").json()["security_groups"][0]["id"]
     web = made(cloud, "security-groups", "security_group", name="web")

@@ -241,10 +241,15 @@ def test_network_service_with_openstackclient_and_openstacksdk(cli):
     cli("server", "add", "port", "osc-networked", second)
     ports = cli("port", "list", "--server", server_id, "-f", "value", "-c", "ID").split()
     assert second in ports and len(ports) == 2
+    # A floating IP reaches osc-net through a router from public.
+    cli("router", "create", "osc-router", "--external-gateway", "public")
+    cli("router", "add", "subnet", "osc-router", "osc-subnet")
     floating = cli("floating", "ip", "create", "public", "-f", "value", "-c", "floating_ip_address").strip()
     cli("server", "add", "floating", "ip", "osc-networked", floating)
     assert floating in cli("server", "show", "osc-networked", "-f", "value", "-c", "addresses")
     cli("server", "delete", "osc-networked", "--wait")
+    cli("router", "remove", "subnet", "osc-router", "osc-subnet")
+    cli("router", "delete", "osc-router")
     remaining = sorted(cli("port", "list", "--network", "osc-net", "-f", "value", "-c", "ID").split())
     assert remaining == sorted([port.strip(), second])
     cli("port", "delete", second)

@@ -106,7 +106,7 @@ public struct FloatingIPs: APIExtension {
         guard let (port, fixed) = chosen else { throw Fault.badRequest("Specified fixed address not assigned to instance") }
         do {
             _ = try await store.associate(row, with: (port, fixed))
-        } catch let error as NeutronError where error.code == 409 {
+        } catch let error as NeutronError where error.code == 409 || error.type == "ExternalGatewayForFloatingIPNotFound" {
             throw Fault.badRequest(error.message)
         }
         return .empty
