@@ -15,8 +15,8 @@ extension NetworkListener {
     func securityGroups(_ request: Request, _ path: [String], _ query: NeutronQuery, _ auth: AuthContext) async throws -> Response {
         switch (request.method, path.count) {
         case (.get, 1):
-            let groups = try await visibleGroups(auth).filter { query.matches(NetworkViews.securityGroup($0)) }
-            return list("security_groups", groups.map(NetworkViews.securityGroup), query)
+            _ = try await securityGroupStore.list(project: auth.projectID)  // the caller's `default`, made on first use
+            return list("security_groups", try await securityGroupStore.list(query, auth).map(NetworkViews.securityGroup), query)
         case (.post, 1):
             let body = try NeutronBody(try await self.body(request), resource: "security_group", allowed: Self.securityGroupAttributes)
             let name = try body.string("name") ?? ""
@@ -61,8 +61,9 @@ extension NetworkListener {
     func securityGroupRules(_ request: Request, _ path: [String], _ query: NeutronQuery, _ auth: AuthContext) async throws -> Response {
         switch (request.method, path.count) {
         case (.get, 1):
-            let rules = try await visibleGroups(auth).flatMap { group in group.rules.map { NetworkViews.rule($0, of: group) } }
-            return list("security_group_rules", rules.filter(query.matches), query)
+            _ = try await securityGroupStore.list(project: auth.projectID)  // the caller's `default`, made on first use
+            let rules = try await securityGroupStore.listRules(query, auth)
+            return list("security_group_rules", rules.map { NetworkViews.rule($0.0, of: $0.1) }, query)
         case (.post, 1):
             let body = try NeutronBody(try await self.body(request), resource: "security_group_rule", allowed: Self.ruleAttributes)
             guard let groupID = try body.string("security_group_id") else {
@@ -86,12 +87,6 @@ extension NetworkListener {
         default:
             throw Self.notAllowed
         }
-    }
-
-    /// The caller's groups (its `default` made first if missing), or every project's for an admin.
-    private func visibleGroups(_ auth: AuthContext) async throws -> [SecurityGroup] {
-        let own = try await securityGroupStore.list(project: auth.projectID)
-        return auth.isAdmin ? try await securityGroupStore.listAll() : own
     }
 
     private func securityGroup(_ id: String, _ auth: AuthContext) async throws -> SecurityGroup {

@@ -72,23 +72,6 @@ public struct NeutronQuery: Sendable {
         filters.first { $0.field == field }?.values
     }
 
-    /// Whether a view passes every filter (for the collections read whole: security groups and their rules).
-    func matches(_ view: JSON) -> Bool {
-        filters.allSatisfy { filter in
-            let key = filter.field == "tenant_id" ? "project_id" : filter.field
-            guard let value = view[key] else { return true }
-            let text: String =
-                switch value {
-                case .string(let string): string
-                case .int(let number): String(number)
-                case .bool(let flag): String(flag)
-                case .null: ""
-                default: value.pythonStr
-                }
-            return filter.values.contains(text)
-        }
-    }
-
     /// `view` cut down to the requested `fields` (all of it when none are named).
     func select(_ view: JSON) -> JSON {
         guard !fields.isEmpty, case .object(let all) = view else { return view }

@@ -1,5 +1,6 @@
 import Foundation
 public import NovaKitCore
+public import NovaKitHTTP
 public import NovaKitStorage
 import SQLKit
 
@@ -13,6 +14,19 @@ public struct SecurityGroup: Sendable, Equatable {
     public var rules: [SecurityGroupRule]
 
     public static let defaultName = "default"
+
+    init(row: SecurityGroupRow, rules: [SecurityGroupRule]) {
+        self.init(rowID: row.id ?? 0, id: row.uuid, name: row.name, description: row.description, projectID: row.projectID, rules: rules)
+    }
+
+    public init(rowID: Int, id: String, name: String, description: String, projectID: String, rules: [SecurityGroupRule]) {
+        self.rowID = rowID
+        self.id = id
+        self.name = name
+        self.description = description
+        self.projectID = projectID
+        self.rules = rules
+    }
 }
 
 /// One rule: a direction, protocol and port range, to or from a CIDR or the members of another group.
@@ -100,6 +114,62 @@ public struct SecurityGroupStore: Sendable {
         try await sql.alter(table: "security_group_rules").column("ethertype", type: .text).run()
     }
 
+    /// Rules from before directions were stored get theirs (ingress, IPv4), so filters in SQL find them.
+    public static let directionDefaultsMigration = SchemaMigration("security_groups/003_rule_direction_defaults") { sql, _ in
+        try await sql.update("security_group_rules").set("direction", to: SQLBind("ingress")).where("direction", .is, SQLLiteral.null).run()
+        try await sql.update("security_group_rules").set("ethertype", to: SQLBind("IPv4")).where("ethertype", .is, SQLLiteral.null).run()
+    }
+
+    static let groupList = ListSQL(
+        table: SecurityGroupRow.table,
+        fields: [
+            "id": .init(column: "uuid", kind: .text), "name": .init(column: "name", kind: .text),
+            "description": .init(column: "description", kind: .text), "project_id": .init(column: "project_id", kind: .text),
+        ],
+        visible: { auth in
+            auth.isAdmin ? nil : SQLBinaryExpression(SQLColumn("project_id", table: SecurityGroupRow.table), .equal, SQLBind(auth.projectID))
+        })
+
+    static let ruleList = ListSQL(
+        table: SecurityGroupRuleRow.table,
+        fields: [
+            "id": .init(column: "uuid", kind: .text), "security_group_id": .init(column: "parent_group_id", kind: .text),
+            "direction": .init(column: "direction", kind: .text), "ethertype": .init(column: "ethertype", kind: .text),
+            "protocol": .init(column: "protocol", kind: .text), "port_range_min": .init(column: "from_port", kind: .number),
+            "port_range_max": .init(column: "to_port", kind: .number), "remote_ip_prefix": .init(column: "cidr", kind: .text),
+            "remote_group_id": .init(column: "group_id", kind: .text),
+        ],
+        visible: { auth in auth.isAdmin ? nil : ruleOfProjects([auth.projectID]) })
+
+    /// Rules whose group belongs to one of `projects` (a rule's project is its group's).
+    static func ruleOfProjects(_ projects: [String]) -> any SQLExpression {
+        SQLBinaryExpression(
+            SQLColumn("parent_group_id", table: SecurityGroupRuleRow.table), .in,
+            SQLQueryString(
+                "(SELECT uuid FROM security_groups WHERE deleted = 0 AND project_id IN \(SQLGroupExpression(projects.map { SQLBind($0) })))"))
+    }
+
+    /// A page of the groups `auth` sees, filtered, sorted and paged in SQL as `query` asks, with their rules.
+    public func list(_ query: NeutronQuery, _ auth: AuthContext) async throws -> [SecurityGroup] {
+        let rows = try await Self.groupList.rows(SecurityGroupRow.self, query, auth, in: database)
+        return try await database.read { sql in try await Self.withRules(rows, sql) }
+    }
+
+    /// A page of the rules `auth` sees, filtered, sorted and paged in SQL, each with its group (rules not read).
+    public func listRules(_ query: NeutronQuery, _ auth: AuthContext) async throws -> [(SecurityGroupRule, SecurityGroup)] {
+        let byProject = query.values(of: "project_id") ?? query.values(of: "tenant_id")
+        let extra = byProject.map { [Self.ruleOfProjects($0)] } ?? []
+        let rows = try await Self.ruleList.rows(SecurityGroupRuleRow.self, query, auth, extra: extra, in: database)
+        let parents = Array(Set(rows.map(\.parentGroupID)))
+        let groups = try await database.read { sql in
+            parents.isEmpty ? [] : try await SecurityGroupRow.select(on: sql).where("uuid", .in, parents).all(SecurityGroupRow.self)
+        }
+        let byID = Dictionary(groups.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
+        return rows.compactMap { row in
+            byID[row.parentGroupID].map { (row.rule, SecurityGroup(row: $0, rules: [])) }
+        }
+    }
+
     /// Group `id`, if `project` (or an admin) may see it.
     public func get(_ id: String, project: String, isAdmin: Bool) async throws -> SecurityGroup {
         let found = try await database.read { sql in try await Self.groups(sql, where: ("uuid", id)).first }
@@ -112,33 +182,20 @@ public struct SecurityGroupStore: Sendable {
         try await list(project: project).first { $0.name == reference || $0.id == reference }
     }
 
-    /// The live groups matching `condition`, oldest first, with their rules (read in one query).
+    /// The live groups matching `condition`, oldest first, with their rules.
     private static func groups(_ sql: any SQLDatabase, where condition: (String, String)?) async throws -> [SecurityGroup] {
-        var select = sql.select().columns("id", "uuid", "name", "description", "project_id").from("security_groups")
+        var select = SecurityGroupRow.select(on: sql)
         if let condition { select = select.where(SQLColumn(condition.0), .equal, SQLBind(condition.1)) }
-        let rows = try await select.readDeleted(.no).orderBy("id").all()
-        let ids = try rows.map { try $0.decode(column: "uuid", as: String.self) }
-        var rules: [String: [SecurityGroupRule]] = [:]
-        if !ids.isEmpty {
-            let columns = ["uuid", "parent_group_id", "protocol", "from_port", "to_port", "cidr", "group_id", "direction", "ethertype"]
-            for rule in try await sql.select().columns(columns.map { SQLColumn($0) })
-                .from("security_group_rules").where("parent_group_id", .in, ids).readDeleted(.no).orderBy("id").all()
-            {
-                let parent = try rule.decode(column: "parent_group_id", as: String.self)
-                rules[parent, default: []].append(
-                    SecurityGroupRule(
-                        id: try rule.decode(column: "uuid"), parentGroupID: parent, ipProtocol: try rule.decode(column: "protocol", as: String?.self),
-                        fromPort: try rule.decode(column: "from_port", as: Int?.self), toPort: try rule.decode(column: "to_port", as: Int?.self),
-                        cidr: try rule.decode(column: "cidr", as: String?.self), groupID: try rule.decode(column: "group_id", as: String?.self),
-                        direction: try rule.decode(column: "direction", as: String?.self) ?? "ingress",
-                        ethertype: try rule.decode(column: "ethertype", as: String?.self) ?? "IPv4"))
-            }
-        }
-        return try zip(rows, ids).map { row, id in
-            SecurityGroup(
-                rowID: try row.decode(column: "id"), id: id, name: try row.decode(column: "name"), description: try row.decode(column: "description"),
-                projectID: try row.decode(column: "project_id"), rules: rules[id] ?? [])
-        }
+        return try await withRules(try await select.orderBy("id").all(SecurityGroupRow.self), sql)
+    }
+
+    /// The groups of `rows` with their rules (read in one query).
+    private static func withRules(_ rows: [SecurityGroupRow], _ sql: any SQLDatabase) async throws -> [SecurityGroup] {
+        guard !rows.isEmpty else { return [] }
+        let rules = try await SecurityGroupRuleRow.select(on: sql).where("parent_group_id", .in, rows.map(\.uuid)).orderBy("id")
+            .all(SecurityGroupRuleRow.self)
+        let byGroup = Dictionary(grouping: rules.map(\.rule), by: \.parentGroupID)
+        return rows.map { SecurityGroup(row: $0, rules: byGroup[$0.uuid] ?? []) }
     }
 
     public func create(name: String, description: String, project: String) async throws -> SecurityGroup {

@@ -4,7 +4,7 @@ import pytest
 import requests
 from tempest.lib.api_schema.response.compute.v2_1 import tenant_networks
 
-from conftest import ADMIN, OTHER_PROJECT, USER, assert_fault, validate
+from conftest import ADMIN, OTHER_PROJECT, PROJECT, USER, assert_fault, validate
 from servers import create, image_id, show, wait, wait_deleted
 
 OTHER = f"bob:{OTHER_PROJECT}"
@@ -211,6 +211,36 @@ def test_security_groups_in_the_network_service_and_the_compute_proxy(cloud):
     assert call(cloud, "DELETE", f"/security-group-rules/{rule['id']}").status_code == 204
     neutron_fault(call(cloud, "GET", f"/security-group-rules/{rule['id']}"), 404, "SecurityGroupRuleNotFound")
     assert len(call(cloud, "GET", f"/security-group-rules?security_group_id={web['id']}").json()["security_group_rules"]) == 2
+
+
+def test_security_groups_and_rules_are_filtered_sorted_and_paged(cloud):
+    web = made(cloud, "security-groups", "security_group", name="web")
+    db = made(cloud, "security-groups", "security_group", name="db")
+    made(cloud, "security-group-rules", "security_group_rule", security_group_id=web["id"], direction="ingress", protocol="tcp",
+         port_range_min=22, port_range_max=22, remote_ip_prefix="10.0.0.0/8")
+    names = lambda response: [g["name"] for g in response.json()["security_groups"]]  # noqa: E731
+    assert names(call(cloud, "GET", "/security-groups?name=web&name=db")) == ["web", "db"]
+    ordered = call(cloud, "GET", "/security-groups?sort_key=name&sort_dir=asc&limit=2")
+    assert names(ordered) == ["db", "default"]
+    rest = call(cloud, "GET", f"/security-groups?sort_key=name&sort_dir=asc&marker={ordered.json()['security_groups'][1]['id']}")
+    assert names(rest) == ["web"]
+    assert call(cloud, "GET", "/security-groups?name=web&fields=id").json()["security_groups"] == [{"id": web["id"]}]
+    rules = lambda query: call(cloud, "GET", f"/security-group-rules?{query}").json()["security_group_rules"]  # noqa: E731
+    assert [(r["direction"], r["ethertype"]) for r in rules(f"security_group_id={web['id']}&direction=egress")] == \
+        [("egress", "IPv4"), ("egress", "IPv6")]
+    assert [r["remote_ip_prefix"] for r in rules("protocol=tcp&port_range_min=22")] == ["10.0.0.0/8"]
+    assert [r["security_group_id"] for r in rules(f"ethertype=IPv6&security_group_id={db['id']}")] == [db["id"]]
+    assert len(rules(f"security_group_id={web['id']}&limit=1")) == 1
+    # Another project's groups and rules stay its own; an admin filters by project.
+    assert call(cloud, "GET", "/security-groups", token=OTHER).status_code == 200  # its `default`, made on first use
+    assert "web" not in names(call(cloud, "GET", "/security-groups", token=OTHER))
+    assert rules(f"security_group_id={web['id']}&project_id={OTHER_PROJECT}") == []
+    other = call(cloud, "GET", f"/security-groups?project_id={OTHER_PROJECT}", token=ADMIN).json()["security_groups"]
+    assert [(g["name"], g["project_id"]) for g in other] == [("default", OTHER_PROJECT)]
+    by_project = call(cloud, "GET", f"/security-group-rules?tenant_id={OTHER_PROJECT}", token=ADMIN).json()["security_group_rules"]
+    assert {r["security_group_id"] for r in by_project} <= {other[0]["id"]}
+    mine = call(cloud, "GET", f"/security-group-rules?project_id={PROJECT}&protocol=tcp", token=ADMIN).json()["security_group_rules"]
+    assert [r["port_range_max"] for r in mine] == [22]
 
 
 def test_network_quotas(cloud):

@@ -47,7 +47,9 @@ public struct SecurityGroups: APIExtension {
     public var policies: [PolicyDefault] {
         [Rules.get, Rules.create, Rules.update, Rules.delete, Rules.ruleCreate, Rules.ruleDelete, Rules.list, Rules.add, Rules.remove]
     }
-    public var migrations: [SchemaMigration] { [SecurityGroupStore.migration, SecurityGroupStore.directionMigration] }
+    public var migrations: [SchemaMigration] {
+        [SecurityGroupStore.migration, SecurityGroupStore.directionMigration, SecurityGroupStore.directionDefaultsMigration]
+    }
 
     static let versions = VersionRange.through(35)
 
