@@ -150,6 +150,7 @@ console_output = true
 shelve = true
 rescue = true
 live_migration = true
+block_migration_for_live_migration = true
 personality = true
 vnc_console = true
 spice_console = false
