@@ -86,7 +86,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Instance states, the lifecycle engine, the fake driver, the scheduler.
         .target(
-            name: "NovaKitCompute", dependencies: ["NovaKitCore", "NovaKitStorage", "NovaKitNetwork", sqlKit, logging],
+            name: "NovaKitCompute", dependencies: ["NovaKitCore", "NovaKitStorage", "NovaKitImage", "NovaKitNetwork", sqlKit, logging],
             swiftSettings: swiftSettings),
         // The extension framework: declarations, registry, routing, the compute listener.
         .target(

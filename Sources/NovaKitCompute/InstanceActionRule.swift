@@ -82,6 +82,9 @@ extension InstanceActionRule {
     private static let running = Landing.at(.active, .running)
 
     /// The table: one entry per action.
+    /// The task states of a snapshot in progress (its image is `saving`).
+    static let snapshotTasks: Set<TaskState> = [.imageSnapshot, .imageSnapshotPending, .imagePendingUpload, .imageUploading]
+
     static let table: [InstanceAction: InstanceActionRule] = [
         .build: InstanceActionRule(
             apiName: "create", from: [.building], lockChecked: false, accepted: .scheduling, steps: [step(.spawn, showing: .spawning)],
@@ -133,7 +136,7 @@ extension InstanceActionRule {
         .createImage: InstanceActionRule(
             from: [.active, .stopped, .paused, .suspended], accepted: .imageSnapshotPending, steps: [step(.snapshot, showing: .imageUploading)],
             success: .unchanged, failure: .unchanged,
-            recovery: .drop(on: [.imageSnapshot, .imageSnapshotPending, .imagePendingUpload, .imageUploading])),
+            recovery: .drop(on: snapshotTasks)),
         .rebuild: InstanceActionRule(
             from: [.active, .stopped, .error], accepted: .rebuilding, steps: [step(.rebuild, showing: .rebuildSpawning)], success: .rebuilt,
             recovery: .fail(on: [.rebuilding, .rebuildBlockDeviceMapping, .rebuildSpawning])),

@@ -126,9 +126,13 @@ public actor LifecycleEngine {
                 start(action, instance: instance, from: record)
             case .settle(let state, let fault):
                 let interruptedMove = record.state.task?.isMove ?? false
+                let interruptedSnapshot = record.state.task.map(InstanceActionRule.snapshotTasks.contains) ?? false
                 record.state = state
                 record.fault = fault ?? record.fault
-                if interruptedMove {
+                if interruptedSnapshot {
+                    // The snapshot never finished: its image goes, as when the snapshot fails.
+                    try await store.finish(instance, record, after: .createImage, failed: true)
+                } else if interruptedMove {
                     // The move never finished: the instance stays where it was and its migration is marked failed.
                     try await store.finish(instance, record, after: .resize, failed: true)
                     try await journal.migration(instance, status: .error)

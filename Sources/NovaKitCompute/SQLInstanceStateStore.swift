@@ -1,5 +1,6 @@
 import Foundation
 package import NovaKitCore
+import NovaKitImage
 import NovaKitNetwork
 package import NovaKitStorage
 import SQLKit
@@ -100,6 +101,8 @@ package struct SQLInstanceStateStore: InstanceStateStore {
         case (.shelve, false), (.shelveOffload, false):
             // Offloaded: the instance leaves its host (its resources there are freed).
             try await row.set("host", to: SQLLiteral.null).set("node", to: SQLLiteral.null).run()
+        case (.createImage, let failed):
+            try await ImageStore.finishSnapshots(of: instance, failed: failed, at: now, sql)
         case (.delete, false), (.forceDelete, false):
             try await row.set("terminated_at", to: SQLBind(now)).run()
             for table in ["instance_metadata", "instance_tags"] {

@@ -22,7 +22,7 @@ public struct ImagesProxy: APIExtension {
 
     public static let rule = PolicyDefault("os_compute_api:images", "@", description: "Image proxy calls.")
     public var policies: [PolicyDefault] { [Self.rule] }
-    public var migrations: [SchemaMigration] { [ImageStore.migration, ImageStore.hashMigration] }
+    public var migrations: [SchemaMigration] { ImageStore.migrations }
 
     public func bootstrap(_ context: BootstrapContext) async throws {
         try await store.seedCirros(id: context.ids.uuid())

@@ -2,7 +2,7 @@ public import Foundation
 public import NovaKitCore
 import NovaKitHTTP
 public import NovaKitStorage
-import SQLKit
+public import SQLKit
 
 /// An image in the catalog; its data, once uploaded, is in the `ImageDataStore`.
 public struct Image: VersionedObject {
@@ -112,6 +112,15 @@ public struct ImageStore: Sendable {
         try await sql.alter(table: "images").column("os_hash_value", type: .text).run()
     }
 
+    /// The image service's tables, in order.
+    public static let migrations = [migration, hashMigration, snapshotMigration]
+
+    /// The instance a snapshot image is being written from: set while the image is `saving`.
+    public static let snapshotMigration = SchemaMigration("images/003_snapshot_of") { sql, _ in
+        try await sql.alter(table: "images").column("snapshot_of", type: .text).run()
+        try await sql.create(index: "images_snapshot_of_idx").on("images").column("snapshot_of").column("deleted").run()
+    }
+
     public static let migration = SchemaMigration("images/001_create_images") { sql, _ in
         try await sql.createSoftDeletableTable("images") {
             $0.column("id", type: .int, .primaryKey(autoIncrement: true)).column("uuid", type: .text, .notNull).column("name", type: .text)
@@ -161,16 +170,18 @@ public struct ImageStore: Sendable {
         return image
     }
 
-    public func create(_ image: Image) async throws {
+    /// Inserts `image`; `snapshotOf` names the instance a `saving` snapshot is being written from, until the
+    /// snapshot task ends (`finishSnapshots`).
+    public func create(_ image: Image, snapshotOf instance: String? = nil) async throws {
         let properties = String(decoding: JSON.object(image.properties.mapValues(JSON.string)).encoded(), as: UTF8.self)
         try await database.withConnection { sql in
             let values: [any SQLExpression] = [
                 SQLBind(image.id), SQLBind(image.name), SQLBind(image.status), SQLBind(image.visibility), SQLBind(image.containerFormat),
                 SQLBind(image.diskFormat), SQLBind(image.minDisk), SQLBind(image.minRam), SQLBind(image.size), SQLBind(image.checksum),
                 SQLBind(image.owner), SQLBind(image.protected), SQLBind(image.hidden), SQLBind(properties), SQLBind(image.createdAt),
-                SQLBind(image.updatedAt), SQLBind(image.osHashValue), SQLBind(0),
+                SQLBind(image.updatedAt), SQLBind(image.osHashValue), SQLBind(0), SQLBind(instance),
             ]
-            try await sql.insert(into: "images").columns(Self.columns + ["deleted"]).values(values).run()
+            try await sql.insert(into: "images").columns(Self.columns + ["deleted", "snapshot_of"]).values(values).run()
         }
     }
 
@@ -182,6 +193,18 @@ public struct ImageStore: Sendable {
             let changed = try await sql.update("images").set("status", to: SQLBind(status)).set("updated_at", to: SQLBind(now))
                 .where("uuid", .equal, SQLBind(id)).where("status", .equal, SQLBind(from)).readDeleted(.no).returning("id").all()
             return !changed.isEmpty
+        }
+    }
+
+    /// Ends the snapshots being written from `instance` (in the transaction that settles its snapshot task):
+    /// `active` when the task succeeded; deleted when it failed, as Nova deletes a failed snapshot's image.
+    public static func finishSnapshots(of instance: String, failed: Bool, at now: Date, _ sql: any SQLDatabase) async throws {
+        if failed {
+            _ = try await sql.softDelete(from: "images", matching: [("snapshot_of", instance), ("status", "saving")], at: now)
+        } else {
+            try await sql.update("images").set("status", to: SQLBind("active")).set("snapshot_of", to: SQLLiteral.null)
+                .set("updated_at", to: SQLBind(now)).where("snapshot_of", .equal, SQLBind(instance)).where("status", .equal, SQLBind("saving"))
+                .readDeleted(.no).run()
         }
     }
 

@@ -43,3 +43,46 @@ def test_sigkill_during_builds_and_resizes(novakit):
     # The recovered servers take new work.
     assert action(restarted, resizing[0], {"resize": {"flavorRef": "2"}}).status_code == 202
     wait(restarted, resizing[0], "VERIFY_RESIZE")
+
+
+def test_a_snapshot_image_is_saving_until_its_task_ends_and_goes_if_interrupted(novakit):
+    """As in Nova: the image of createImage/createBackup is SAVING while the server's snapshot task runs,
+    ACTIVE after; one the snapshot never finished (a SIGKILL) is deleted on restart; a refused request
+    leaves no image."""
+    slow = novakit("--compute-step-delay", "400", admin_password="pw")
+    server = create(slow, "snapper")
+    wait(slow, server, "ACTIVE", timeout=60)
+
+    def image_status(cloud, image):
+        response = cloud.request("GET", f"/v2.1/images/{image}")
+        return response.json()["image"]["status"] if response.status_code == 200 else response.status_code
+
+    taken = action(slow, server, {"createImage": {"name": "snap"}}, version="2.45")
+    assert taken.status_code == 202
+    image = taken.json()["image_id"]
+    assert image_status(slow, image) == "SAVING"
+    assert show(slow, server)["OS-EXT-STS:task_state"] is not None
+    # A second snapshot while the first runs is refused and registers nothing.
+    refused = action(slow, server, {"createImage": {"name": "second"}}, version="2.45")
+    assert refused.status_code == 409
+    assert [i["name"] for i in slow.request("GET", "/v2.1/images?name=second").json()["images"]] == []
+    wait(slow, server, "ACTIVE", timeout=60)
+    assert image_status(slow, image) == "ACTIVE"
+    # A saving image can be deleted (tempest's test_delete_saving_image); the task still ends cleanly.
+    doomed = action(slow, server, {"createImage": {"name": "doomed"}}, version="2.45").json()["image_id"]
+    assert image_status(slow, doomed) == "SAVING"
+    assert slow.request("DELETE", f"/v2.1/images/{doomed}").status_code == 204
+    assert image_status(slow, doomed) == 404
+    wait(slow, server, "ACTIVE", timeout=60)
+    assert image_status(slow, doomed) == 404
+    # Killed mid-snapshot: on restart the server is settled and the unfinished image is gone.
+    cut = action(slow, server, {"createBackup": {"name": "cut", "backup_type": "daily", "rotation": 2}}, version="2.45")
+    cut_image = cut.json()["image_id"]
+    assert image_status(slow, cut_image) == "SAVING"
+    slow.process.kill()
+    slow.process.wait()
+    slow.log.close()
+    restarted = novakit("--compute-step-delay", "20", database=slow.db)
+    assert wait(restarted, server, "ACTIVE")["OS-EXT-STS:task_state"] is None
+    assert image_status(restarted, cut_image) == 404
+    assert image_status(restarted, image) == "ACTIVE"

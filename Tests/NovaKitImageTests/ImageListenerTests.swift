@@ -20,7 +20,7 @@ struct ImageListenerTests {
         logger.logLevel = .critical
         let database = try await Database.open(.sqliteMemory, logger: logger)
         do {
-            try await SchemaMigrator(database: database, migrations: [ImageStore.migration, ImageStore.hashMigration]).sync()
+            try await SchemaMigrator(database: database, migrations: ImageStore.migrations).sync()
             let store = ImageStore(database: database, clock: SystemClock())
             try await store.seedCirros(id: "11111111-2222-4333-8444-555555555555")
             let data = ImageDataStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path)

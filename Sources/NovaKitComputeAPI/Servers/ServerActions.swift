@@ -204,19 +204,24 @@ extension ServerContext {
         return .empty
     }
 
-    /// Registers the snapshot image at once (the fake driver keeps no bytes) and runs the snapshot task.
+    /// A snapshot's image as registered when the task is accepted: `saving` until the snapshot task ends,
+    /// then `active` (or gone, if it failed); the fake driver keeps no bytes.
+    func snapshotImage(_ id: String, name: String, of server: Server, properties: [String: String]) -> Image {
+        Image(
+            id: id, name: name, status: "saving", visibility: "private", containerFormat: "bare", diskFormat: "qcow2",
+            minDisk: server.flavor.disk, minRam: 0, size: 0, checksum: nil, owner: server.projectID, protected: false, hidden: false,
+            properties: properties, createdAt: clock.now(), updatedAt: nil)
+    }
+
+    /// Runs the snapshot task, registering its image once the task is accepted.
     func createImage(_ server: Server, _ body: CreateImageBody, _ request: APIRequest) async throws -> Reply {
         try check(.createImage, server, request)
         let id = ids.uuid()
         // The request's metadata is laid over Nova's own properties (an `image_type` given wins, as in Nova).
         let properties = ["instance_uuid": server.id, "image_type": "snapshot", "base_image_ref": server.imageRef ?? ""]
             .merging(body.metadata?.values ?? [:]) { _, given in given }
-        try await images.create(
-            Image(
-                id: id, name: body.name, status: "active", visibility: "private", containerFormat: "bare", diskFormat: "qcow2",
-                minDisk: server.flavor.disk, minRam: 0, size: 0, checksum: nil, owner: server.projectID, protected: false, hidden: false,
-                properties: properties, createdAt: clock.now(), updatedAt: nil))
-        try await run(.createImage, on: server, request)
+        let snapshot = snapshotImage(id, name: body.name, of: server, properties: properties)
+        try await run(.createImage, on: server, request) { [images] in try await images.create(snapshot, snapshotOf: server.id) }
         if request.version >= APIVersion(2, 45) { return Reply(["image_id": .string(id)]) }
         return Reply(nil, headers: ["Location": "\(request.bookmarkBase)/images/\(id)"])
     }
@@ -231,12 +236,10 @@ extension ServerContext {
         properties["image_type"] = "backup"
         properties["backup_type"] = body.backupType
         properties["base_image_ref"] = server.imageRef ?? ""
-        try await images.create(
-            Image(
-                id: id, name: body.name, status: "active", visibility: "private", containerFormat: "bare", diskFormat: "qcow2",
-                minDisk: server.flavor.disk, minRam: 0, size: 0, checksum: nil, owner: server.projectID, protected: false, hidden: false,
-                properties: properties, createdAt: clock.now(), updatedAt: nil))
-        try await run(.createImage, on: server, request, record: "createBackup")
+        let snapshot = snapshotImage(id, name: body.name, of: server, properties: properties)
+        try await run(.createImage, on: server, request, record: "createBackup") { [images] in
+            try await images.create(snapshot, snapshotOf: server.id)
+        }
         let backups = try await images.all()
             .filter {
                 $0.properties["instance_uuid"] == server.id && $0.properties["image_type"] == "backup"
