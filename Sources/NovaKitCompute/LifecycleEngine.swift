@@ -121,10 +121,15 @@ public actor LifecycleEngine {
             if let hosts, !record.host.isEmpty, !hosts.contains(record.host) { continue }
             switch InstanceStateMachine.recover(record.state, previous: record.previous) {
             case .redo(let action):
+                let interrupted = record.state.task?.rawValue ?? record.state.vm.rawValue
+                logger.info("recovery: instance \(instance) was \(interrupted) when NovaKit stopped; running \(action.rawValue) again")
                 record.state.task = action.acceptedTask
                 try await store.save(instance, record)
                 start(action, instance: instance, from: record)
             case .settle(let state, let fault):
+                logger.info(
+                    "recovery: instance \(instance) was \(record.state.task?.rawValue ?? record.state.vm.rawValue) when NovaKit stopped; now \(state.status)"
+                )
                 let interruptedMove = record.state.task?.isMove ?? false
                 let interruptedSnapshot = record.state.task.map(InstanceActionRule.snapshotTasks.contains) ?? false
                 record.state = state

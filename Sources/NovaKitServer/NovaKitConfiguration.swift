@@ -97,25 +97,27 @@ public struct NovaKitConfiguration: Sendable {
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "novakit"),
         ]
-        if let file = common.config ?? environment["NOVAKIT_CONFIG"] {
+        let file = common.config ?? environment["NOVAKIT_CONFIG"]
+        if let file {
             providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+            try ConfigFileKeys.check(file)
         }
-        return try resolve(ConfigReader(providers: providers))
+        return try resolve(ConfigReader(providers: providers), SettingSources(environment: environment, file: file))
     }
 
-    private static func resolve(_ reader: ConfigReader) throws -> NovaKitConfiguration {
+    private static func resolve(_ reader: ConfigReader, _ sources: SettingSources) throws -> NovaKitConfiguration {
         var c = NovaKitConfiguration()
         c.host = reader.value(Settings.host)
-        c.port = reader.value(Settings.port)
-        c.identityPort = reader.value(Settings.identityPort)
-        c.imagePort = reader.value(Settings.imagePort)
-        c.networkPort = reader.value(Settings.networkPort)
+        c.port = try reader.value(Settings.port, from: sources)
+        c.identityPort = try reader.value(Settings.identityPort, from: sources)
+        c.imagePort = try reader.value(Settings.imagePort, from: sources)
+        c.networkPort = try reader.value(Settings.networkPort, from: sources)
         c.imageDirectory = reader.value(Settings.imageDirectory)
         c.publicURL = reader.value(Settings.publicURL)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
         c.adminPassword = reader.value(Settings.adminPassword, isSecret: true)
         do { c.database = try DatabaseURL(parsing: reader.value(Settings.database)) } catch { throw Invalid(description: error.description) }
-        c.databaseConnections = reader.value(Settings.databaseConnections)
+        c.databaseConnections = try reader.value(Settings.databaseConnections, from: sources)
         guard (1...64).contains(c.databaseConnections) else { throw Invalid(description: "database connections must be between 1 and 64") }
         let auth = reader.value(Settings.auth)
         guard let strategy = AuthStrategy(rawValue: auth) else {
@@ -123,16 +125,16 @@ public struct NovaKitConfiguration: Sendable {
                 description: "unknown auth strategy '\(auth)'; use one of: \(AuthStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         c.auth = strategy
-        c.tokenLifetime = reader.value(Settings.tokenLifetime)
+        c.tokenLifetime = try reader.value(Settings.tokenLifetime, from: sources)
         c.keystoneURL = reader.value(Settings.keystoneURL)
         c.keystoneServiceUser = reader.value(Settings.keystoneServiceUser)
         c.keystoneServicePassword = reader.value(Settings.keystoneServicePassword, isSecret: true)
         c.keystoneServiceProject = reader.value(Settings.keystoneServiceProject)
         c.policyFile = reader.value(Settings.policyFile)
-        c.maxBodyBytes = reader.value(Settings.maxBodySize)
+        c.maxBodyBytes = try reader.value(Settings.maxBodySize, from: sources)
         c.disabledExtensions = Set(reader.value(Settings.disabledExtensions))
         c.enabledExtensions = Set(reader.value(Settings.enabledExtensions))
-        let delay = reader.value(Settings.computeStepDelay)
+        let delay = try reader.value(Settings.computeStepDelay, from: sources)
         guard delay >= 0 else { throw Invalid(description: "the compute step delay must not be negative") }
         c.compute.stepDelay = .milliseconds(delay)
         for step in reader.value(Settings.computeFailSteps) {
@@ -151,7 +153,7 @@ public struct NovaKitConfiguration: Sendable {
                 return host
             }
         }
-        c.compute.reclaimInterval = reader.value(Settings.reclaimInterval)
+        c.compute.reclaimInterval = try reader.value(Settings.reclaimInterval, from: sources)
         guard c.compute.reclaimInterval >= 0 else { throw Invalid(description: "the reclaim interval must not be negative") }
         let level = reader.value(Settings.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else { throw Invalid(description: "unknown log level '\(level)'") }
@@ -172,7 +174,16 @@ public struct NovaKitConfiguration: Sendable {
 extension ConfigReader {
     /// A setting's value from flags, environment or file, else its declared default.
     func value(_ setting: Setting<String>) -> String { string(forKey: ConfigKey(setting.key), default: setting.defaultValue) }
-    func value(_ setting: Setting<Int>) -> Int { int(forKey: ConfigKey(setting.key), default: setting.defaultValue) }
+    /// A whole-number setting; a value that is not one (`NOVAKIT_PORT=abc`, `port: notanumber`) is an error
+    /// naming where it came from, never silently the default.
+    func value(_ setting: Setting<Int>, from sources: SettingSources) throws -> Int {
+        do {
+            return try requiredInt(forKey: ConfigKey(setting.key))
+        } catch {
+            guard let text = string(forKey: ConfigKey(setting.key)) else { return setting.defaultValue }
+            throw NovaKitConfiguration.Invalid(description: "\(sources.origin(of: setting)): '\(text)' is not a whole number")
+        }
+    }
     func value(_ setting: Setting<String?>, isSecret: Bool = false) -> String? { string(forKey: ConfigKey(setting.key), isSecret: isSecret) }
     func value(_ setting: Setting<[String]>) -> [String] { stringArray(forKey: ConfigKey(setting.key), default: setting.defaultValue) }
 }

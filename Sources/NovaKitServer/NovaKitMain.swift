@@ -33,6 +33,12 @@ struct NovaKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "novakit",
         abstract: "An OpenStack Compute (Nova) API-compatible control plane with a first-class extension framework.",
+        version: NovaKitVersion.current,
         subcommands: [ServeCommand.self, BootstrapCommand.self, DBCommand.self, PolicyCommand.self],
         defaultSubcommand: nil)
+}
+
+/// NovaKit's release, as `novakit --version` prints it.
+package enum NovaKitVersion {
+    package static let current = "0.9.0"
 }

@@ -31,6 +31,11 @@ struct ServeCommand: DistributedCommand {
             return handler
         }
         let logger = boot.logger
+        try await ListenerPorts.check(
+            [
+                ("compute", configuration.port), ("identity", configuration.identityPort), ("image", configuration.imagePort),
+                ("network", configuration.networkPort),
+            ], host: configuration.host)
         try await boot.withAPI { api in
             let (database, runtime) = (api.database, api.compute)
             let policy = try boot.policy(api.registry)
@@ -40,6 +45,7 @@ struct ServeCommand: DistributedCommand {
             if let password = configuration.adminPassword, !password.isEmpty {
                 try await NovaKitApplication.bootstrap(
                     configuration, password: password, identity: identity, registry: api.registry, database: database)
+                logger.info("bootstrap: admin user, roles, services and endpoints ensured, with the extensions' seed data")
             } else if configuration.auth == .keystone, configuration.keystoneURL == nil, try await !identity.hasAdmin() {
                 logger.notice(
                     "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD")
@@ -84,6 +90,7 @@ struct ServeCommand: DistributedCommand {
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
+            logger.notice("shut down")
         }
     }
 }

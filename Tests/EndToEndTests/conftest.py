@@ -114,7 +114,7 @@ class NovaKit:
                 self._wait()
                 return
             except RuntimeError:
-                if "Address already in use" not in self.logs() or attempt == 2:
+                if "already in use" not in self.logs() or attempt == 2:
                     raise
                 self.log.close()
 

@@ -129,3 +129,47 @@ def test_policy_list(tmp_path):
     assert '"compute_extension:documents:delete": "role:admin"' in listing
     assert '"compute_extension:documents:index": "rule:compute_extension:documents"' in listing
     assert '"admin_or_owner": "is_admin:True or project_id:%(project_id)s"' in listing
+
+
+def test_settings_from_the_environment_and_the_file_are_checked_like_flags(tmp_path):
+    """Issue 13: a bad number in a NOVAKIT_* variable or the YAML file, or a misspelt YAML key, stops the
+    start with an error naming where it came from — never the default silently."""
+    bad_env = run_cli("serve", "--auth", "noauth2", env={"NOVAKIT_PORT": "abc"}, cwd=tmp_path)
+    assert bad_env.returncode != 0 and "environment variable NOVAKIT_PORT: 'abc' is not a whole number" in bad_env.stderr
+    bad_delay = run_cli("serve", "--port", "0", env={"NOVAKIT_COMPUTE_STEP_DELAY": "fast"}, cwd=tmp_path)
+    assert bad_delay.returncode != 0 and "NOVAKIT_COMPUTE_STEP_DELAY: 'fast'" in bad_delay.stderr
+    config = tmp_path / "novakit.yaml"
+    config.write_text("port: notanumber\n")
+    bad_file = run_cli("serve", "--config", str(config), cwd=tmp_path)
+    assert bad_file.returncode != 0 and f"setting 'port' in {config}: 'notanumber' is not a whole number" in bad_file.stderr
+    config.write_text("prot: 8774\nidentity:\n  port: 0\n  tokenLifetme: 10\napi:\n  maxBodySize: 100\n")
+    misspelt = run_cli("serve", "--config", str(config), cwd=tmp_path)
+    assert misspelt.returncode != 0
+    assert f"unknown settings 'identity.tokenLifetme', 'prot' in {config}" in misspelt.stderr
+    # Nothing was created by the refused starts.
+    assert list(tmp_path.iterdir()) == [config]
+
+
+def test_a_taken_port_is_named_before_anything_starts(tmp_path):
+    import socket
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    taken = holder.getsockname()[1]
+    try:
+        result = run_cli("serve", "--port", str(free_port()), "--image-port", str(taken), "--auth", "noauth2",
+                         "--database", f"sqlite://{tmp_path / 'novakit.sqlite'}", cwd=tmp_path)
+        assert result.returncode != 0
+        assert f"the image API cannot listen on 127.0.0.1:{taken}: the address is already in use" in result.stderr
+        assert "CancellationError" not in result.stderr and "Already closed" not in result.stderr
+        assert not (tmp_path / "novakit.sqlite").exists()  # no database opened, nothing migrated
+        twice = free_port()
+        same = run_cli("serve", "--port", str(twice), "--network-port", str(twice), "--auth", "noauth2", cwd=tmp_path)
+        assert same.returncode != 0 and f"the compute API and the network API are both configured on port {twice}" in same.stderr
+    finally:
+        holder.close()
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+\n", result.stdout)

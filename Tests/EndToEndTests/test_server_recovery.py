@@ -31,6 +31,8 @@ def test_sigkill_during_builds_and_resizes(novakit):
             break
         assert time.monotonic() < deadline, {s: (v["status"], v["OS-EXT-STS:task_state"]) for s, v in views.items()}
         time.sleep(0.1)
+    # Each recovery decision is logged.
+    assert restarted.logs().count("when NovaKit stopped;") == len(states)
     for server in building:  # an interrupted build cannot be trusted: ERROR with a fault saying why
         assert views[server]["status"] == "ERROR"
         assert "interrupted by a restart" in views[server]["fault"]["message"]
