@@ -195,6 +195,7 @@ public actor LifecycleEngine {
                 if let status = MigrationStatus.after(step, of: action, started: true, failed: false) {
                     try await journal.migration(instance, status: status)
                 }
+                logger.debug("instance \(instance): \(action.rawValue) step \(step.rawValue) on \(started.host.isEmpty ? "no host" : started.host)")
                 do {
                     try await driver.perform(step, instance: instance, host: started.host)
                 } catch {

@@ -46,9 +46,12 @@ struct ServeCommand: DistributedCommand {
                 try await NovaKitApplication.bootstrap(
                     configuration, password: password, identity: identity, registry: api.registry, database: database)
                 logger.info("bootstrap: admin user, roles, services and endpoints ensured, with the extensions' seed data")
-            } else if configuration.auth == .keystone, configuration.keystoneURL == nil, try await !identity.hasAdmin() {
+            } else if configuration.keystoneURL == nil, try await !identity.hasAdmin() {
                 logger.notice(
-                    "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD")
+                    configuration.auth == .keystone
+                        ? "no admin user yet: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD"
+                        : "not bootstrapped yet, so there are no flavors, images or networks: run `novakit bootstrap --admin-password PASSWORD`, or start with --admin-password / NOVAKIT_ADMIN_PASSWORD"
+                )
             }
             let authenticator = NovaKitApplication.authenticator(configuration: configuration, identity: identity)
             try await NovaKitApplication.recover(runtime, configuration: configuration)

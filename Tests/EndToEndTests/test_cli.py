@@ -173,3 +173,12 @@ def test_a_taken_port_is_named_before_anything_starts(tmp_path):
 def test_version():
     result = run_cli("--version")
     assert result.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+\n", result.stdout)
+
+
+def test_an_unbootstrapped_noauth_cloud_says_why_it_is_empty(novakit):
+    cloud = novakit()  # --auth noauth2, no admin password
+    assert cloud.request("GET", "/v2.1/flavors").json()["flavors"] == []
+    assert "not bootstrapped yet, so there are no flavors, images or networks" in cloud.logs()
+    seeded = novakit(admin_password="pw")
+    assert "not bootstrapped yet" not in seeded.logs()
+    assert "bootstrap: admin user, roles, services and endpoints ensured" in seeded.logs()
