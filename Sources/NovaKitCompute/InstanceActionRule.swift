@@ -81,10 +81,26 @@ extension InstanceActionRule {
 
     private static let running = Landing.at(.active, .running)
 
-    /// The table: one entry per action.
     /// The task states of a snapshot in progress (its image is `saving`).
     static let snapshotTasks: Set<TaskState> = [.imageSnapshot, .imageSnapshotPending, .imagePendingUpload, .imageUploading]
 
+    /// How far an action has got when its instance shows `task`, in percent: 0 when accepted, then evenly
+    /// through its driver steps (a build shows 50 while spawning; a resize 33 migrating and 66 finishing).
+    static let progressByTask: [TaskState: Int] = {
+        // An accepted task is 0 whichever action's step also shows it; a task two actions show at different
+        // stages takes the lower figure (the table is a dictionary: nothing may depend on its order).
+        var progress: [TaskState: Int] = [:]
+        for rule in table.values {
+            for (index, step) in rule.steps.enumerated() {
+                guard let task = step.task else { continue }
+                progress[task] = min(progress[task] ?? 100, (index + 1) * 100 / (rule.steps.count + 1))
+            }
+        }
+        for rule in table.values { if let accepted = rule.accepted { progress[accepted] = 0 } }
+        return progress
+    }()
+
+    /// The table: one entry per action.
     static let table: [InstanceAction: InstanceActionRule] = [
         .build: InstanceActionRule(
             apiName: "create", from: [.building], lockChecked: false, accepted: .scheduling, steps: [step(.spawn, showing: .spawning)],

@@ -87,3 +87,8 @@ public struct InstanceState: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension TaskState {
+    /// How far the action showing this task has got, in percent (`nil`: not a stage of any action's work).
+    public var progress: Int? { InstanceActionRule.progressByTask[self] }
+}

@@ -88,3 +88,29 @@ def test_a_snapshot_image_is_saving_until_its_task_ends_and_goes_if_interrupted(
     assert wait(restarted, server, "ACTIVE")["OS-EXT-STS:task_state"] is None
     assert image_status(restarted, cut_image) == 404
     assert image_status(restarted, image) == "ACTIVE"
+
+
+def test_progress_moves_through_a_build_and_a_resize(novakit):
+    """Issue 13: `progress` follows the work (Nova's drivers report it) instead of jumping from 0 to 100."""
+    slow = novakit("--compute-step-delay", "300", admin_password="pw")
+
+    def watch(server, until):
+        seen = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            view = show(slow, server)
+            if not seen or seen[-1] != (view["status"], view.get("progress")):
+                seen.append((view["status"], view.get("progress")))
+            if view["status"] == until and view["OS-EXT-STS:task_state"] is None:
+                return seen
+            time.sleep(0.03)
+        raise AssertionError(seen)
+
+    server = create(slow, "progressing")
+    built = watch(server, "ACTIVE")
+    assert ("BUILD", 50) in built and built[-1] == ("ACTIVE", 100)
+    assert action(slow, server, {"resize": {"flavorRef": "2"}}).status_code == 202
+    resized = watch(server, "VERIFY_RESIZE")
+    stages = [progress for status, progress in resized if status == "RESIZE"]
+    assert stages == sorted(stages) and {33, 66} <= set(stages)
+    assert resized[-1] == ("VERIFY_RESIZE", 100)

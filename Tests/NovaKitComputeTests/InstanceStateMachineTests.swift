@@ -39,6 +39,13 @@ struct InstanceStateMachineTests {
         }
     }
 
+    @Test("progress moves through an action's stages: 0 when accepted, evenly through its steps")
+    func progressThroughStages() {
+        #expect(TaskState.scheduling.progress == 0 && TaskState.spawning.progress == 50)
+        #expect(TaskState.resizePrep.progress == 0 && TaskState.resizeMigrating.progress == 33 && TaskState.resizeFinish.progress == 66)
+        #expect(TaskState.rebuilding.progress == 0 && TaskState.rebuildSpawning.progress == 50)
+    }
+
     @Test("a task in flight refuses every action but hard reboot (from reboot-ish tasks), lock, unlock, reset and delete")
     func taskStates() throws {
         for action in InstanceAction.allCases {

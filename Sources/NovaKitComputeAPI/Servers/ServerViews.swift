@@ -112,7 +112,7 @@ enum ServerViews {
     static func progress(_ server: Server) -> Int? {
         switch server.status {
         case "ACTIVE", "VERIFY_RESIZE": 100
-        case "BUILD", "REBUILD", "RESIZE", "MIGRATING": 0
+        case "BUILD", "REBUILD", "RESIZE", "MIGRATING": server.state.task?.progress ?? 0
         default: nil
         }
     }
