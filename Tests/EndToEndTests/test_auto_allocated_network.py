@@ -2,9 +2,9 @@
 (`auto-allocated-topology`) — a project with no network to use gets its own network, subnet and router on
 its first `auto` server, and the same ones after."""
 import pytest
-import requests
 
 from conftest import ADMIN, OTHER_PROJECT, PROJECT, USER, assert_fault
+from network import neutron as call
 from servers import create, show, wait, wait_deleted
 
 OTHER = f"bob:{OTHER_PROJECT}"
@@ -14,9 +14,6 @@ OTHER = f"bob:{OTHER_PROJECT}"
 def cloud(novakit):
     return novakit("--compute-step-delay", "5", admin_password="pw")
 
-
-def call(cloud, method, path, token=USER, **body):
-    return requests.request(method, f"{cloud.network}/v2.0{path}", headers={"X-Auth-Token": token}, json=body or None, timeout=10)
 
 
 def network_named(cloud, name, token=ADMIN):

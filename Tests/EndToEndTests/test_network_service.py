@@ -5,6 +5,7 @@ import requests
 from tempest.lib.api_schema.response.compute.v2_1 import tenant_networks
 
 from conftest import ADMIN, OTHER_PROJECT, PROJECT, USER, assert_fault, validate
+from network import made, neutron as call
 from servers import create, image_id, show, wait, wait_deleted
 
 OTHER = f"bob:{OTHER_PROJECT}"
@@ -15,14 +16,6 @@ def cloud(novakit):
     return novakit("--compute-step-delay", "5", admin_password="pw")
 
 
-def call(cloud, method, path, token=USER, **body):
-    return requests.request(method, f"{cloud.network}/v2.0{path}", headers={"X-Auth-Token": token}, json=body or None, timeout=10)
-
-
-def made(cloud, collection, member, token=USER, **fields):
-    response = call(cloud, "POST", f"/{collection}", token=token, **{member: fields})
-    assert response.status_code == 201, response.text
-    return response.json()[member]
 
 
 def neutron_fault(response, code, kind):

@@ -2,11 +2,11 @@
 detach — keeping the server's addresses and the network service's ports in step, validated against tempest's
 schemas before and from 2.70."""
 import pytest
-import requests
 from tempest.lib.api_schema.response.compute.v2_1 import interfaces as v21
 from tempest.lib.api_schema.response.compute.v2_70 import interfaces as v270
 
 from conftest import OTHER_PROJECT, USER, assert_fault, validate
+from network import neutron
 from servers import action, create, show, wait
 
 OTHER = f"bob:{OTHER_PROJECT}"
@@ -16,9 +16,6 @@ OTHER = f"bob:{OTHER_PROJECT}"
 def cloud(novakit):
     return novakit("--compute-step-delay", "5", admin_password="pw")
 
-
-def neutron(cloud, method, path, **body):
-    return requests.request(method, f"{cloud.network}/v2.0{path}", headers={"X-Auth-Token": USER}, json=body or None, timeout=10)
 
 
 @pytest.mark.parametrize("version, schema", [("2.1", v21), ("2.70", v270)])
