@@ -81,9 +81,6 @@ extension InstanceActionRule {
 
     private static let running = Landing.at(.active, .running)
 
-    /// The task states of a snapshot in progress (its image is `saving`).
-    static let snapshotTasks: Set<TaskState> = [.imageSnapshot, .imageSnapshotPending, .imagePendingUpload, .imageUploading]
-
     /// How far an action has got when its instance shows `task`, in percent: 0 when accepted, then evenly
     /// through its driver steps (a build shows 50 while spawning; a resize 33 migrating and 66 finishing).
     static let progressByTask: [TaskState: Int] = {
@@ -152,7 +149,7 @@ extension InstanceActionRule {
         .createImage: InstanceActionRule(
             from: [.active, .stopped, .paused, .suspended], accepted: .imageSnapshotPending, steps: [step(.snapshot, showing: .imageUploading)],
             success: .unchanged, failure: .unchanged,
-            recovery: .drop(on: snapshotTasks)),
+            recovery: .drop(on: [.imageSnapshot, .imageSnapshotPending, .imagePendingUpload, .imageUploading])),
         .rebuild: InstanceActionRule(
             from: [.active, .stopped, .error], accepted: .rebuilding, steps: [step(.rebuild, showing: .rebuildSpawning)], success: .rebuilt,
             recovery: .fail(on: [.rebuilding, .rebuildBlockDeviceMapping, .rebuildSpawning])),

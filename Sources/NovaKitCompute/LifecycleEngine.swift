@@ -130,20 +130,18 @@ public actor LifecycleEngine {
                 logger.info(
                     "recovery: instance \(instance) was \(record.state.task?.rawValue ?? record.state.vm.rawValue) when NovaKit stopped; now \(state.status)"
                 )
+                // The interrupted action ends as a failed one: its failure effects apply (a move stays where it
+                // was, a snapshot's image goes), and a move's migration is marked failed.
+                let interrupted = record.state.task.flatMap { InstanceActionRule.recovering($0)?.0 }
                 let interruptedMove = record.state.task?.isMove ?? false
-                let interruptedSnapshot = record.state.task.map(InstanceActionRule.snapshotTasks.contains) ?? false
                 record.state = state
                 record.fault = fault ?? record.fault
-                if interruptedSnapshot {
-                    // The snapshot never finished: its image goes, as when the snapshot fails.
-                    try await store.finish(instance, record, after: .createImage, failed: true)
-                } else if interruptedMove {
-                    // The move never finished: the instance stays where it was and its migration is marked failed.
-                    try await store.finish(instance, record, after: .resize, failed: true)
-                    try await journal.migration(instance, status: .error)
+                if let interrupted {
+                    try await store.finish(instance, record, after: interrupted, failed: true)
                 } else {
                     try await store.save(instance, record)
                 }
+                if interruptedMove { try await journal.migration(instance, status: .error) }
             case .none:
                 break
             }

@@ -87,22 +87,13 @@ public struct AutoAllocatedTopology: Sendable {
             guard let members = try await Self.members(project, sql) else {
                 throw NeutronError(code: 404, type: "NotFound", message: "Auto Allocated Topology for project \(project) could not be found.")
             }
-            let inUse = try await sql.select().column("uuid").from(PortRow.table).where("network_id", .equal, SQLBind(members.networkID))
-                .where("device_owner", .notEqual, SQLBind(RouterStore.interfaceOwner)).readDeleted(.no).limit(1).first()
-            guard inUse == nil else {
-                throw NeutronError.conflict(
-                    "NetworkInUse",
-                    "Unable to complete operation on network \(members.networkID). There are one or more ports still in use on the network."
-                )
+            // The router goes with its interface; the network then goes as any network does (409 while
+            // servers' ports are on it, which undoes the whole removal).
+            if let router = members.routerID {
+                try await PortStore.delete(try await PortStore.ports(ofDevice: router, sql).map(\.row.uuid), at: now, sql)
+                _ = try await sql.softDelete(from: RouterRow.table, matching: [("uuid", router)], at: now)
             }
-            let ports = try await sql.select().column("uuid").from(PortRow.table).where("network_id", .equal, SQLBind(members.networkID))
-                .readDeleted(.no).all().map { try $0.decode(column: "uuid", as: String.self) }
-            try await PortStore.delete(ports, at: now, sql)
-            if let router = members.routerID { _ = try await sql.softDelete(from: RouterRow.table, matching: [("uuid", router)], at: now) }
-            for table in [SubnetRow.table, IPAllocationRow.table] {
-                _ = try await sql.softDelete(from: table, matching: [("network_id", members.networkID)], at: now)
-            }
-            _ = try await sql.softDelete(from: NetworkRow.table, matching: [("uuid", members.networkID)], at: now)
+            try await NetworkStore.delete(members.networkID, at: now, sql)
             _ = try await sql.softDelete(from: Self.table, matching: [("project_id", project)], at: now)
         }
     }

@@ -15,7 +15,7 @@ extension NetworkListener {
     func securityGroups(_ request: Request, _ path: [String], _ query: NeutronQuery, _ auth: AuthContext) async throws -> Response {
         switch (request.method, path.count) {
         case (.get, 1):
-            _ = try await securityGroupStore.list(project: auth.projectID)  // the caller's `default`, made on first use
+            try await securityGroupStore.ensureDefault(project: auth.projectID)  // the caller's `default`, made on first use
             return list("security_groups", try await securityGroupStore.list(query, auth).map(NetworkViews.securityGroup), query)
         case (.post, 1):
             let body = try NeutronBody(try await self.body(request), resource: "security_group", allowed: Self.securityGroupAttributes)
@@ -61,7 +61,7 @@ extension NetworkListener {
     func securityGroupRules(_ request: Request, _ path: [String], _ query: NeutronQuery, _ auth: AuthContext) async throws -> Response {
         switch (request.method, path.count) {
         case (.get, 1):
-            _ = try await securityGroupStore.list(project: auth.projectID)  // the caller's `default`, made on first use
+            try await securityGroupStore.ensureDefault(project: auth.projectID)  // the caller's `default`, made on first use
             let rules = try await securityGroupStore.listRules(query, auth)
             return list("security_group_rules", rules.map { NetworkViews.rule($0.0, of: $0.1) }, query)
         case (.post, 1):

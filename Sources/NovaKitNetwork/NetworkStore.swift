@@ -101,19 +101,21 @@ public struct NetworkStore: Sendable {
     /// Deletes the network and its subnets; ports still on it (other than DHCP's) are a 409, as in Neutron.
     public func delete(_ network: NetworkRow) async throws {
         let now = clock.now()
-        try await database.transaction { sql in
-            let inUse = try await sql.select().column("uuid").from(PortRow.table).where("network_id", .equal, SQLBind(network.uuid))
-                .where("device_owner", .notEqual, SQLBind("network:dhcp")).readDeleted(.no).limit(1).first()
-            guard inUse == nil else {
-                throw NeutronError.conflict(
-                    "NetworkInUse",
-                    "Unable to complete operation on network \(network.uuid). There are one or more ports still in use on the network.")
-            }
-            for table in [IPAllocationRow.table, PortRow.table, SubnetRow.table] {
-                _ = try await sql.softDelete(from: table, matching: [("network_id", network.uuid)], at: now)
-            }
-            _ = try await sql.softDelete(from: NetworkRow.table, matching: [("uuid", network.uuid)], at: now)
+        try await database.transaction { sql in try await Self.delete(network.uuid, at: now, sql) }
+    }
+
+    /// `delete` inside a caller's transaction.
+    static func delete(_ network: String, at now: Date, _ sql: any SQLDatabase) async throws {
+        let inUse = try await sql.select().column("uuid").from(PortRow.table).where("network_id", .equal, SQLBind(network))
+            .where("device_owner", .notEqual, SQLBind("network:dhcp")).readDeleted(.no).limit(1).first()
+        guard inUse == nil else {
+            throw NeutronError.conflict(
+                "NetworkInUse", "Unable to complete operation on network \(network). There are one or more ports still in use on the network.")
         }
+        for table in [IPAllocationRow.table, PortRow.table, SubnetRow.table] {
+            _ = try await sql.softDelete(from: table, matching: [("network_id", network)], at: now)
+        }
+        _ = try await sql.softDelete(from: NetworkRow.table, matching: [("uuid", network)], at: now)
     }
 }
 

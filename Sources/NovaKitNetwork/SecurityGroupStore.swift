@@ -103,6 +103,15 @@ public struct SecurityGroupStore: Sendable {
         return try await read()
     }
 
+    /// Makes the project's `default` group if it has none yet (one indexed lookup when it has).
+    public func ensureDefault(project: String) async throws {
+        let found = try await database.read { sql in
+            try await sql.select().column("id").from("security_groups").where("project_id", .equal, SQLBind(project))
+                .where("name", .equal, SQLBind(SecurityGroup.defaultName)).readDeleted(.no).limit(1).first()
+        }
+        if found == nil { _ = try await create(name: SecurityGroup.defaultName, description: "Default security group", project: project) }
+    }
+
     /// Every project's live groups (an admin's `all_tenants` list), oldest first.
     public func listAll() async throws -> [SecurityGroup] {
         try await database.read { sql in try await Self.groups(sql, where: nil) }

@@ -70,19 +70,17 @@ struct ServerNetworks: Sendable {
         let (own, shared) = try await networks.available(to: auth.projectID)
         let candidates = own.isEmpty ? shared : own
         guard candidates.count <= 1 else { throw Fault.conflict("Multiple possible networks found, use a Network ID to be more specific.") }
-        var chosen = candidates.first
+        var chosen = candidates.first?.uuid
         if chosen == nil, allocating {
-            let topology: AutoAllocatedTopology.Members
             do {
-                topology = try await AutoAllocatedTopology(database: database, clock: clock, ids: ids).ensure(project: auth.projectID)
+                chosen = try await AutoAllocatedTopology(database: database, clock: clock, ids: ids).ensure(project: auth.projectID).networkID
             } catch is NeutronError {
                 throw Fault.badRequest("Unable to automatically allocate a network for project \(auth.projectID)")
             }
-            chosen = try await networks.row(topology.networkID, auth)
         }
         guard let chosen else { return [] }
-        guard let found = try await networks.find(chosen.uuid, auth), !found.subnets.isEmpty else {
-            throw Fault.badRequest("Network \(chosen.uuid) requires a subnet in order to boot instances on.")
+        guard let found = try await networks.find(chosen, auth), !found.subnets.isEmpty else {
+            throw Fault.badRequest("Network \(chosen) requires a subnet in order to boot instances on.")
         }
         return [.network(found.row, fixedIP: nil)]
     }
