@@ -24,8 +24,9 @@ extension APIRequest {
         throw Fault.badRequest("Invalid input for query parameters \(name). Value: \(text). '\(text)' is not a valid boolean")
     }
 
-    /// `limit` (above `maxLimit` means `maxLimit`; 0 an empty page, as Nova; negative is 400) and `marker`.
-    public func pagination(maxLimit: Int = 1000) throws -> (limit: Int, marker: String?) {
+    /// `limit` (above the configured `max_limit` means it; 0 an empty page, as Nova; negative is 400) and `marker`.
+    public func pagination() throws -> (limit: Int, marker: String?) {
+        let maxLimit = services.maxLimit
         let limit = try queryInt("limit", minimum: 0) ?? maxLimit
         return (Swift.min(limit, maxLimit), queryValue("marker"))
     }

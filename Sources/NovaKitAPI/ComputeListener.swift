@@ -72,6 +72,7 @@ public struct ComputeListener: Listener {
 
         let auth = try await authenticator.authenticate(token: request.headers[.authToken])
         trace.projectID = auth.projectID
+        trace.userID = auth.userID
         if let urlProject = prefix.projectID, urlProject != auth.projectID {
             throw Fault.badRequest(
                 "Malformed request URL: URL's project_id '\(urlProject)' doesn't match Context's project_id '\(auth.projectID)'")
@@ -98,6 +99,7 @@ public struct ComputeListener: Listener {
             route = found
             parameters = matched
         }
+        trace.route = "/" + route.pattern.description
 
         let body: JSON = [.post, .put, .patch].contains(request.method) ? try await bodyReader.read(request) : .null
         var query: [String: [String]] = [:]

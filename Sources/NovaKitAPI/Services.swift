@@ -12,15 +12,18 @@ public struct Services: Sendable {
     public let ids: any IDGenerator
     /// The descriptors of the enabled extensions, sorted by alias, for `/extensions`.
     public let extensions: [ExtensionDescriptor]
+    /// The most items one page of any collection holds (Nova's `[api] max_limit`); a larger `limit` means this.
+    public let maxLimit: Int
 
     public init(
         database: Database, policy: PolicyEnforcer, clock: any NovaClock = SystemClock(),
-        ids: any IDGenerator = RandomIDGenerator(), extensions: [ExtensionDescriptor]
+        ids: any IDGenerator = RandomIDGenerator(), extensions: [ExtensionDescriptor], maxLimit: Int = 1000
     ) {
         self.database = database
         self.policy = policy
         self.clock = clock
         self.ids = ids
         self.extensions = extensions
+        self.maxLimit = maxLimit
     }
 }

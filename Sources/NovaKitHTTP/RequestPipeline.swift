@@ -11,8 +11,11 @@ public struct RequestTrace: Sendable {
     public let logger: Logger
     /// Headers every response to this request carries, error or not (the compute API's microversion headers).
     public var headers: [HTTPField.Name: String] = [:]
-    /// The caller's project, once authenticated.
+    /// The caller's project and user, once authenticated.
     public var projectID: String?
+    public var userID: String?
+    /// The route template the request matched (`/servers/{server_id}`), for logs and metrics.
+    public var route: String?
 }
 
 /// One HTTP listener's own part: its routes and its fault format. Everything else — the request id, the
@@ -26,19 +29,21 @@ public protocol Listener: Sendable {
     func response(for error: any Error, trace: RequestTrace) -> Response
 }
 
-/// The request pipeline every NovaKit listener runs: request id → handler → error rendering in the listener's
-/// format → request-id headers → access log.
+/// The request pipeline every NovaKit listener runs: request id → health check or handler → error rendering
+/// in the listener's format → request-id and hardening headers → access log.
 public struct RequestPipeline<L: Listener>: HTTPResponder {
     public typealias Context = BasicRequestContext
 
     let listener: L
     let ids: any IDGenerator
     let logger: Logger
+    let health: HealthCheck?
 
-    public init(_ listener: L, ids: any IDGenerator, logger: Logger) {
+    public init(_ listener: L, ids: any IDGenerator, logger: Logger, health: HealthCheck? = nil) {
         self.listener = listener
         self.ids = ids
         self.logger = logger
+        self.health = health
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -48,20 +53,30 @@ public struct RequestPipeline<L: Listener>: HTTPResponder {
         logger[metadataKey: "request_id"] = .string(requestID)
         var trace = RequestTrace(requestID: requestID, logger: logger)
         var response: Response
-        do {
-            response = try await listener.handle(request, trace: &trace)
-        } catch {
-            response = listener.response(for: error, trace: trace)
+        let healthCheck = await health?.response(to: request)
+        if let healthCheck {
+            response = healthCheck
+        } else {
+            do {
+                response = try await listener.handle(request, trace: &trace)
+            } catch {
+                response = listener.response(for: error, trace: trace)
+            }
+            for (name, value) in trace.headers { response.headers[name] = value }
         }
         response.headers[.openStackRequestID] = requestID
-        for (name, value) in trace.headers { response.headers[name] = value }
+        // Bodies are JSON or plain text, never something a browser should guess at.
+        response.headers[.contentTypeOptions] = "nosniff"
         let elapsed = ContinuousClock.now - started
-        logger.info(
+        // Load balancers probe every few seconds: their checks are logged only when debugging.
+        logger.log(
+            level: healthCheck == nil ? .info : .debug,
             "\(request.method) \(request.uri.path) \(response.status.code)",
             metadata: [
                 "service": .string(listener.name), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code), "duration_ms": .string(elapsed.millisecondsText),
-                "project": .string(trace.projectID ?? "-"),
+                "project": .string(trace.projectID ?? "-"), "user": .string(trace.userID ?? "-"),
+                "route": .string(trace.route ?? (healthCheck == nil ? "-" : HealthCheck.path)),
             ])
         return response
     }
@@ -72,6 +87,8 @@ extension HTTPField.Name {
     public static let openStackRequestID = HTTPField.Name("x-openstack-request-id")!
     /// `X-Auth-Token`
     public static let authToken = HTTPField.Name("X-Auth-Token")!
+    /// `X-Content-Type-Options`
+    public static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
 }
 
 extension Fault {

@@ -32,14 +32,21 @@ public struct BootstrapPlan: Sendable {
     }
 }
 
+/// What bootstrap did to the admin user, for the log.
+public enum AdminUserChange: Sendable, Equatable {
+    case created, passwordReset, unchanged
+}
+
 extension IdentityService {
     /// Creates whatever is missing (default domain, roles, admin project and user, catalog) and
     /// updates what differs (admin password, endpoint URLs). Safe to run any number of times.
-    public func bootstrap(_ plan: BootstrapPlan) async throws {
+    @discardableResult
+    public func bootstrap(_ plan: BootstrapPlan) async throws -> AdminUserChange {
         let existingHash = try await read { try await $0.users.list(["name": "admin", "domain_id": "default"]).first?.passwordHash }
         let passwordOK = if let existingHash { await TokenService.verify(plan.adminPassword, hash: existingHash) } else { false }
         let newHash = passwordOK ? nil : try await TokenService.hashPassword(plan.adminPassword)
-        try await change { directory, now in
+        return try await change { directory, now in
+            var change = AdminUserChange.unchanged
             if try await directory.domains.find("default") == nil {
                 try await directory.domains.insert(
                     DomainRecord(id: "default", name: "Default", description: "The default domain", enabled: true), at: now)
@@ -67,11 +74,13 @@ extension IdentityService {
                 if let newHash {
                     admin.passwordHash = newHash
                     try await directory.users.update(admin, at: now)
+                    change = .passwordReset
                 }
             } else {
                 admin = UserRecord(
                     id: newID(), name: "admin", domainId: "default", passwordHash: newHash, enabled: true, defaultProjectId: project.id, email: nil)
                 try await directory.users.insert(admin, at: now)
+                change = .created
             }
             let adminRole = roles["admin"] ?? ""
             if try await directory.assignments.list(["user_id": admin.id, "project_id": project.id, "role_id": adminRole]).isEmpty {
@@ -81,6 +90,7 @@ extension IdentityService {
             for (type, name, url) in plan.services {
                 try await ensureService(directory, type: type, name: name, url: url, region: plan.region, now: now)
             }
+            return change
         }
     }
 

@@ -46,9 +46,13 @@ enum DirectoryRoutes {
                 enabled: body["enabled"] != .bool(false), defaultProjectId: body["default_project_id"]?.stringValue, email: body["email"]?.stringValue
             )
         },
-        apply: { record, body, _ in
+        apply: { record, body, request in
             if let name = body["name"]?.stringValue { record.name = name }
             if let password = body["password"]?.stringValue { record.passwordHash = try await TokenService.hashPassword(password) }
+            // An administrator's new password or enabling the user ends a lockout, as in Keystone.
+            if body["password"] != nil || body["enabled"] == .bool(true) {
+                try await request.service.lockout.reset(record.id, in: request.service.database)
+            }
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
             if let project = body["default_project_id"] { record.defaultProjectId = project.stringValue }
             if let email = body["email"] { record.email = email.stringValue }

@@ -21,7 +21,7 @@ public struct IdentityListener: Listener {
     }
 
     public func handle(_ request: Request, trace: inout RequestTrace) async throws -> Response {
-        try await handle(request)
+        try await handle(request, &trace)
     }
 
     /// Keystone's error body: `{"error": {"code", "title", "message"}}`; anything unexpected is a logged 500.
@@ -34,7 +34,7 @@ public struct IdentityListener: Listener {
         return .json(error.body, status: .init(code: error.code))
     }
 
-    private func handle(_ request: Request) async throws -> Response {
+    private func handle(_ request: Request, _ trace: inout RequestTrace) async throws -> Response {
         let base = "http://" + (request.head.authority ?? "127.0.0.1:5000")
         let path = request.uri.path
         if path == "/" {
@@ -56,7 +56,8 @@ public struct IdentityListener: Listener {
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let identityRequest = IdentityRequest(
             parameters: parameters, query: query, body: body, authToken: request.headers[.authToken],
-            subjectToken: request.headers[HTTPField.Name("X-Subject-Token")!], service: service, base: base + "/v3")
+            subjectToken: request.headers[HTTPField.Name("X-Subject-Token")!], service: service, base: base + "/v3", logger: trace.logger)
+        trace.route = "/" + route.pattern.description
         let reply = try await route.handler(identityRequest)
         var headers = HTTPFields()
         for (name, value) in reply.headers { headers[HTTPField.Name(name)!] = value }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import NovaKitCore
 import NovaKitPolicy
 
@@ -13,6 +14,8 @@ struct IdentityRequest: Sendable {
     let service: IdentityService
     /// `http://host:port/v3`
     let base: String
+    /// The listener's logger with the request id.
+    let logger: Logger
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
 

@@ -45,6 +45,7 @@ public enum IdentitySchema {
                     .column("issued_at", type: timestamp, .notNull).column("expires_at", type: timestamp, .notNull)
                     .column("audit_id", type: .text, .notNull)
             }
-        }
+        },
+        PasswordLockout.migration,
     ]
 }

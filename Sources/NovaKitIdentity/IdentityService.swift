@@ -11,11 +11,14 @@ public struct IdentityService: Sendable {
     let policy: PolicyEnforcer
     let clock: any NovaClock
     let ids: any IDGenerator
+    let lockout: PasswordLockout
 
     public init(
-        database: Database, policy: PolicyEnforcer, clock: any NovaClock, ids: any IDGenerator, cache: TokenCache, tokenLifetime: TimeInterval
+        database: Database, policy: PolicyEnforcer, clock: any NovaClock, ids: any IDGenerator, cache: TokenCache, tokenLifetime: TimeInterval,
+        lockout: PasswordLockout = .off
     ) {
         self.database = database
+        self.lockout = lockout
         self.policy = policy
         self.clock = clock
         self.ids = ids

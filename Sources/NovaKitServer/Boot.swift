@@ -11,7 +11,7 @@ import NovaKitStorage
 /// What every command assembles from the configuration: logger, database, compute runtime, registry and policy.
 struct Boot {
     let configuration: NovaKitConfiguration
-    let logger: Logger
+    private(set) var logger: Logger
     let distribution: Distribution
 
     /// Reads the configuration; failures are reported, then exit 1.
@@ -26,6 +26,14 @@ struct Boot {
         } catch {
             throw BootFailure(error)
         }
+    }
+
+    /// Makes the configured log format the process's logging backend (once per process: `serve` does it) and
+    /// logs through it from now on.
+    mutating func installLogging() {
+        configuration.logFormat.bootstrap(level: configuration.logLevel)
+        logger = Logger(label: "novakit")
+        logger.logLevel = configuration.logLevel
     }
 
     /// The assembled API over an open database: the compute runtime (not yet recovered) and the registry.

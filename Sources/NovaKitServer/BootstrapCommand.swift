@@ -20,7 +20,8 @@ struct BootstrapCommand: DistributedCommand {
             try await NovaKitApplication.prepareSchema(api.database, migrations: api.migrations, embedded: true, logger: boot.logger)
             let identity = NovaKitApplication.identity(configuration: boot.configuration, database: api.database, policy: policy)
             try await NovaKitApplication.bootstrap(
-                boot.configuration, password: password, identity: identity, registry: api.registry, database: api.database)
+                boot.configuration, password: password, identity: identity, registry: api.registry, database: api.database,
+                logger: boot.logger)
         }
         print(
             "bootstrapped: user admin, project admin, roles admin/manager/member/reader/service; compute at \(boot.configuration.publicURL):\(boot.configuration.port)/v2.1, identity at \(boot.configuration.identityURL)"

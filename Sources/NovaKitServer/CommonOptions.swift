@@ -17,6 +17,9 @@ public struct CommonOptions: ParsableArguments {
     @Option(name: Settings.logLevel.name, help: Settings.logLevel.help)
     var logLevel: String?
 
+    @Option(name: Settings.logFormat.name, help: Settings.logFormat.help)
+    var logFormat: String?
+
     @Option(name: Settings.policyFile.name, help: Settings.policyFile.help)
     var policyFile: String?
 
@@ -92,4 +95,16 @@ public struct ServeOptions: ParsableArguments {
 
     @Option(name: Settings.imageDirectory.name, help: Settings.imageDirectory.help)
     var imageDirectory: String?
+
+    @Option(name: Settings.maxLimit.name, help: Settings.maxLimit.help)
+    var maxLimit: Int?
+
+    @Option(name: Settings.healthcheckDisableFile.name, help: Settings.healthcheckDisableFile.help)
+    var healthcheckDisableFile: String?
+
+    @Option(name: Settings.lockoutFailureAttempts.name, help: Settings.lockoutFailureAttempts.help)
+    var lockoutFailureAttempts: Int?
+
+    @Option(name: Settings.lockoutDuration.name, help: Settings.lockoutDuration.help)
+    var lockoutDuration: Int?
 }

@@ -13,12 +13,13 @@ public enum NovaKitApplication {
     /// The compute API listener with every enabled API, behind the shared request pipeline.
     public static func responder(
         configuration: NovaKitConfiguration, registry: ExtensionRegistry, database: Database, policy: PolicyEnforcer,
-        authenticator: any Authenticator, logger: Logger
+        authenticator: any Authenticator, logger: Logger, health: HealthCheck? = nil
     ) -> RequestPipeline<ComputeListener> {
-        let services = Services(database: database, policy: policy, extensions: registry.enabledDescriptors)
+        let services = Services(
+            database: database, policy: policy, extensions: registry.enabledDescriptors, maxLimit: configuration.maxLimit)
         let listener = ComputeListener(
             registry: registry, services: services, authenticator: authenticator, maxBodyBytes: configuration.maxBodyBytes)
-        return RequestPipeline(listener, ids: services.ids, logger: logger)
+        return RequestPipeline(listener, ids: services.ids, logger: logger, health: health)
     }
 
     /// The compute service of this process: the lifecycle engine over the database. Nothing runs until it is
@@ -38,7 +39,8 @@ public enum NovaKitApplication {
     public static func identity(configuration: NovaKitConfiguration, database: Database, policy: PolicyEnforcer) -> IdentityService {
         IdentityService(
             database: database, policy: policy, clock: SystemClock(), ids: RandomIDGenerator(), cache: TokenCache(),
-            tokenLifetime: Double(configuration.tokenLifetime))
+            tokenLifetime: Double(configuration.tokenLifetime),
+            lockout: PasswordLockout(attempts: configuration.lockoutFailureAttempts, duration: Double(configuration.lockoutDuration)))
     }
 
     /// How compute requests are authenticated under `configuration`.
@@ -66,11 +68,17 @@ public enum NovaKitApplication {
             networkPort: configuration.networkPort)
     }
 
-    /// Bootstraps identity (admin, roles, catalog) and then every registered extension's seed data.
+    /// Bootstraps identity (admin, roles, catalog) and then every registered extension's seed data; logs what
+    /// happened to the admin user (a changed password resets it, which an operator must be able to see).
     public static func bootstrap(
-        _ configuration: NovaKitConfiguration, password: String, identity: IdentityService, registry: ExtensionRegistry, database: Database
+        _ configuration: NovaKitConfiguration, password: String, identity: IdentityService, registry: ExtensionRegistry, database: Database,
+        logger: Logger
     ) async throws {
-        try await identity.bootstrap(bootstrapPlan(configuration, password: password))
+        switch try await identity.bootstrap(bootstrapPlan(configuration, password: password)) {
+        case .created: logger.info("bootstrap: created the admin user in the admin project")
+        case .passwordReset: logger.notice("bootstrap: the admin password differed from the stored one and was reset")
+        case .unchanged: break
+        }
         let context = BootstrapContext(
             database: database, clock: SystemClock(), ids: RandomIDGenerator(), adminProjectID: try await identity.adminProjectID() ?? "")
         for api in registry.registered { try await api.bootstrap(context) }

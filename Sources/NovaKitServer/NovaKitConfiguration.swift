@@ -34,6 +34,11 @@ public struct NovaKitConfiguration: Sendable {
     public var disabledExtensions: Set<String> = []
     public var enabledExtensions: Set<String> = []
     public var logLevel = Logger.Level.info
+    public var logFormat = LogFormat.text
+    public var maxLimit = Settings.maxLimit.defaultValue
+    public var healthcheckDisableFile: String?
+    public var lockoutFailureAttempts = Settings.lockoutFailureAttempts.defaultValue
+    public var lockoutDuration = Settings.lockoutDuration.defaultValue
     public var compute = ComputeConfiguration()
 
     public init() {}
@@ -70,6 +75,7 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.database, common.databaseURL)
         set(Settings.databaseConnections, common.databaseConnections)
         set(Settings.logLevel, common.logLevel)
+        set(Settings.logFormat, common.logFormat)
         set(Settings.policyFile, common.policyFile)
         set(Settings.disabledExtensions, common.disabledExtensions)
         set(Settings.enabledExtensions, common.enabledExtensions)
@@ -92,6 +98,10 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.computeHosts, serve?.computeHosts ?? [])
         set(Settings.reclaimInterval, serve?.reclaimInterval)
         set(Settings.imageDirectory, serve?.imageDirectory)
+        set(Settings.maxLimit, serve?.maxLimit)
+        set(Settings.healthcheckDisableFile, serve?.healthcheckDisableFile)
+        set(Settings.lockoutFailureAttempts, serve?.lockoutFailureAttempts)
+        set(Settings.lockoutDuration, serve?.lockoutDuration)
 
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
@@ -158,6 +168,18 @@ public struct NovaKitConfiguration: Sendable {
         let level = reader.value(Settings.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else { throw Invalid(description: "unknown log level '\(level)'") }
         c.logLevel = logLevel
+        let format = reader.value(Settings.logFormat)
+        guard let logFormat = LogFormat(rawValue: format) else {
+            throw Invalid(description: "unknown log format '\(format)'; use one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        c.logFormat = logFormat
+        c.maxLimit = try reader.value(Settings.maxLimit, from: sources)
+        guard c.maxLimit > 0 else { throw Invalid(description: "the list limit must be positive") }
+        c.healthcheckDisableFile = reader.value(Settings.healthcheckDisableFile)
+        c.lockoutFailureAttempts = try reader.value(Settings.lockoutFailureAttempts, from: sources)
+        guard c.lockoutFailureAttempts >= 0 else { throw Invalid(description: "the lockout failure attempts must not be negative") }
+        c.lockoutDuration = try reader.value(Settings.lockoutDuration, from: sources)
+        guard c.lockoutDuration > 0 else { throw Invalid(description: "the lockout duration must be positive") }
         for (name, port) in [("port", c.port), ("identity port", c.identityPort), ("image port", c.imagePort), ("network port", c.networkPort)]
         where !(0...65535).contains(port) {
             throw Invalid(description: "\(name) \(port) is out of range")

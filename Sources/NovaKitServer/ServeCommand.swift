@@ -23,13 +23,9 @@ struct ServeCommand: DistributedCommand {
     @OptionGroup var serve: ServeOptions
 
     func run(_ distribution: Distribution) async throws {
-        let boot = try await Boot.start(distribution, common, endpoints, serve)
+        var boot = try await Boot.start(distribution, common, endpoints, serve)
+        boot.installLogging()
         let configuration = boot.configuration
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        }
         let logger = boot.logger
         try await ListenerPorts.check(
             [
@@ -44,7 +40,7 @@ struct ServeCommand: DistributedCommand {
             let identity = NovaKitApplication.identity(configuration: configuration, database: database, policy: policy)
             if let password = configuration.adminPassword, !password.isEmpty {
                 try await NovaKitApplication.bootstrap(
-                    configuration, password: password, identity: identity, registry: api.registry, database: database)
+                    configuration, password: password, identity: identity, registry: api.registry, database: database, logger: logger)
                 logger.info("bootstrap: admin user, roles, services and endpoints ensured, with the extensions' seed data")
             } else if configuration.keystoneURL == nil, try await !identity.hasAdmin() {
                 logger.notice(
@@ -55,10 +51,11 @@ struct ServeCommand: DistributedCommand {
             }
             let authenticator = NovaKitApplication.authenticator(configuration: configuration, identity: identity)
             try await NovaKitApplication.recover(runtime, configuration: configuration)
+            let health = HealthCheck(disableFile: configuration.healthcheckDisableFile) { await database.unavailability() }
             let compute = NovaKitApplication.application(
                 responder: NovaKitApplication.responder(
                     configuration: configuration, registry: api.registry, database: database, policy: policy,
-                    authenticator: authenticator, logger: logger),
+                    authenticator: authenticator, logger: logger, health: health),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
             var services: [any Service] = [compute, ComputeReclaimer(runtime: runtime, logger: logger)]
             if configuration.imagePort != 0 {
@@ -67,7 +64,7 @@ struct ServeCommand: DistributedCommand {
                     ImageListener(
                         store: ImageStore(database: database, clock: SystemClock()),
                         data: ImageDataStore(directory: configuration.resolvedImageDirectory), authenticator: authenticator, ids: ids),
-                    ids: ids, logger: logger)
+                    ids: ids, logger: logger, health: health)
                 services.append(
                     NovaKitApplication.application(
                         responder: glance, name: "image", host: configuration.host, port: configuration.imagePort, logger: logger))
@@ -78,7 +75,7 @@ struct ServeCommand: DistributedCommand {
                 let listener = NetworkListener(
                     database: database, clock: SystemClock(), ids: ids, authenticator: authenticator,
                     onSecurityGroupRename: { old, new, project in try await groups.renameOnServers(from: old, to: new, project: project) })
-                let neutron = RequestPipeline(listener, ids: ids, logger: logger)
+                let neutron = RequestPipeline(listener, ids: ids, logger: logger, health: health)
                 services.append(
                     NovaKitApplication.application(
                         responder: neutron, name: "network", host: configuration.host, port: configuration.networkPort, logger: logger))
@@ -86,7 +83,9 @@ struct ServeCommand: DistributedCommand {
             if configuration.identityPort != 0 {
                 services.append(
                     NovaKitApplication.application(
-                        responder: RequestPipeline(IdentityListener(service: identity), ids: RandomIDGenerator(), logger: logger), name: "identity",
+                        responder: RequestPipeline(
+                            IdentityListener(service: identity), ids: RandomIDGenerator(), logger: logger, health: health),
+                        name: "identity",
                         host: configuration.host,
                         port: configuration.identityPort, logger: logger))
             }

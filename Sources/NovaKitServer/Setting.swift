@@ -42,7 +42,18 @@ package struct Setting<Value: Sendable>: Sendable {
 
     /// What the README and tests need of a setting, whatever its type.
     package var description: SettingDescription {
-        SettingDescription(key: key, flag: flag, environmentVariable: environmentVariable, defaultText: defaultText, summary: summary)
+        SettingDescription(
+            key: key, flag: flag, environmentVariable: environmentVariable, defaultText: defaultText, summary: summary,
+            yamlDefault: yamlDefault)
+    }
+
+    /// The default as a YAML value; `nil` when there is none to write (no default, or an empty list).
+    private var yamlDefault: String? {
+        switch defaultValue {
+        case let number as Int: "\(number)"
+        case let text as String: "\"\(text)\""
+        default: nil
+        }
     }
 
     /// `NOVAKIT_` and the key's words in upper case, joined by underscores.
@@ -73,6 +84,8 @@ package struct SettingDescription: Sendable {
     package let environmentVariable: String
     package let defaultText: String?
     package let summary: String
+    /// The default as the sample file writes it (`nil`: the setting is shown commented out).
+    package let yamlDefault: String?
 }
 
 /// Every setting NovaKit reads, in the order `--help` and the README list them.
@@ -111,6 +124,16 @@ package enum Settings {
     static let auth = Setting<String>("auth.strategy", flag: "auth", default: "keystone", "Compute API auth: keystone or noauth2.")
     static let policyFile = Setting<String?>("policy.file", flag: "policy-file", "A YAML or JSON file overriding policy defaults.")
     static let maxBodySize = Setting<Int>("api.maxBodySize", flag: "max-body-size", default: 114_688, "Largest accepted request body in bytes.")
+    static let maxLimit = Setting<Int>(
+        "api.maxLimit", flag: "max-limit", default: 1000, "Most items one page of a collection holds, as Nova's max_limit.")
+    static let healthcheckDisableFile = Setting<String?>(
+        "healthcheck.disableFile", flag: "healthcheck-disable-file",
+        "While this file exists, GET /healthcheck answers 503 DISABLED BY FILE (drain the node at its load balancer).")
+    static let lockoutFailureAttempts = Setting<Int>(
+        "identity.lockoutFailureAttempts", flag: "lockout-failure-attempts", default: 0,
+        "Failed password logins in a row after which a user is locked out; 0 never locks (Keystone's lockout_failure_attempts).")
+    static let lockoutDuration = Setting<Int>(
+        "identity.lockoutDuration", flag: "lockout-duration", default: 1800, "Seconds a locked-out user stays locked.")
     static let disabledExtensions = Setting<[String]>(
         "extensions.disabled", flag: "disable-extension",
         repeatable: "Switch an extension off by alias; repeatable (comma-separated in the environment).")
@@ -118,6 +141,8 @@ package enum Settings {
         "extensions.enabled", flag: "enable-extension", repeatable: "Switch on an extension that is off by default; repeatable.")
     static let logLevel = Setting<String>(
         "log.level", flag: "log-level", default: "info", "Log level: trace, debug, info, notice, warning, error, critical.")
+    static let logFormat = Setting<String>(
+        "log.format", flag: "log-format", default: "text", "Log format: text, or json (one object per line).")
     static let computeStepDelay = Setting<Int>(
         "compute.stepDelay", flag: "compute-step-delay", default: 200, "Milliseconds each fake compute driver step takes.")
     static let computeFailSteps = Setting<[String]>(
@@ -136,8 +161,9 @@ package enum Settings {
         adminPassword.description, tokenLifetime.description, keystoneURL.description, keystoneServiceUser.description,
         keystoneServicePassword.description, keystoneServiceProject.description, database.description, databaseConnections.description,
         auth.description,
-        policyFile.description, maxBodySize.description, disabledExtensions.description, enabledExtensions.description,
-        logLevel.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
+        policyFile.description, maxBodySize.description, maxLimit.description, healthcheckDisableFile.description,
+        lockoutFailureAttempts.description, lockoutDuration.description, disabledExtensions.description, enabledExtensions.description,
+        logLevel.description, logFormat.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
         reclaimInterval.description,
     ]
 }

@@ -65,12 +65,15 @@ public final class Database: Sendable {
     private let backend: Backend
     private let logger: Logger
     private let observer: QueryObserver?
+    /// The SQLite file as it was when opened, so a health probe can tell it was removed or replaced.
+    let file: DatabaseFile?
 
-    private init(kind: DatabaseKind, backend: Backend, logger: Logger, observer: QueryObserver?) {
+    private init(kind: DatabaseKind, backend: Backend, logger: Logger, observer: QueryObserver?, file: DatabaseFile? = nil) {
         self.kind = kind
         self.backend = backend
         self.logger = logger
         self.observer = observer
+        self.file = file
     }
 
     /// Opens the database at `url`; `observer`, when given, is told the SQL of every statement run through it.
@@ -98,7 +101,8 @@ public final class Database: Sendable {
                 }
             }
             let pool = SQLitePool(writer: GuardedConnection(connection: writer), readers: readers)
-            return Database(kind: .sqlite, backend: .sqlite(pool), logger: logger, observer: observer)
+            let file: DatabaseFile? = if case .sqliteFile(let path) = url { DatabaseFile(path: path) } else { nil }
+            return Database(kind: .sqlite, backend: .sqlite(pool), logger: logger, observer: observer, file: file)
         case .postgres(let text):
             let configuration = try SQLPostgresConfiguration(url: text)
             let pool = EventLoopGroupConnectionPool(

@@ -27,4 +27,14 @@ struct SettingsTests {
         let lines = Set(try String(contentsOf: Self.readme, encoding: .utf8).split(separator: "\n").map(String.init))
         for setting in Settings.all { #expect(lines.contains(Self.row(setting)), "README lacks: \(Self.row(setting))") }
     }
+
+    @Test("etc/novakit.yaml.sample is what `novakit sample-config` prints: every setting, documented")
+    func sampleFile() throws {
+        let sample = Self.readme.deletingLastPathComponent().appendingPathComponent("etc/novakit.yaml.sample")
+        let text = try String(contentsOf: sample, encoding: .utf8)
+        #expect(text == SampleConfiguration.text, "regenerate with: novakit sample-config > etc/novakit.yaml.sample")
+        for setting in Settings.all {
+            #expect(text.contains("environment \(setting.environmentVariable).") && text.contains("# \(setting.summary)"))
+        }
+    }
 }
