@@ -13,6 +13,7 @@ let swiftSettings: [SwiftSetting] = [
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let sqlKit = Target.Dependency.product(name: "SQLKit", package: "sql-kit")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
     name: "NovaKit",
@@ -48,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Values with no I/O: JSON, versions, schemas, faults, clock and ids.
@@ -58,20 +61,20 @@ let package = Package(
         .target(
             name: "NovaKitStorage",
             dependencies: [
-                "NovaKitCore", sqlKit, logging, .product(name: "SQLiteKit", package: "sqlite-kit"),
+                "NovaKitCore", sqlKit, logging, metrics, .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ],
             swiftSettings: swiftSettings),
         // What every listener shares: the request pipeline, body reading, who is calling.
         .target(
             name: "NovaKitHTTP",
-            dependencies: ["NovaKitCore", "NovaKitPolicy", hummingbird, logging, .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NovaKitCore", "NovaKitPolicy", hummingbird, logging, metrics, .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // The Keystone v3 subset, and token validation against it or an external Keystone.
         .target(
             name: "NovaKitIdentity",
             dependencies: [
-                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging,
+                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", "NovaKitHTTP", hummingbird, sqlKit, logging, metrics,
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -113,7 +116,8 @@ let package = Package(
             dependencies: [
                 "NovaKitAPI", "NovaKitComputeAPI", "NovaKitExtensions", "NovaKitImage", "NovaKitNetwork", "NovaKitIdentity", "NovaKitCompute",
                 "NovaKitHTTP",
-                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", hummingbird, logging,
+                "NovaKitCore", "NovaKitPolicy", "NovaKitStorage", hummingbird, logging, sqlKit, metrics,
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Yams", package: "Yams"),

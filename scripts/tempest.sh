@@ -26,9 +26,9 @@ work="$root/.tempest"
 rm -rf "$work"
 mkdir -p "$work/etc" "$work/lock"
 
-read -r compute_port identity_port image_port network_port < <(.venv/bin/python - <<'PY'
+read -r compute_port identity_port image_port network_port metrics_port < <(.venv/bin/python - <<'PY'
 import socket
-sockets = [socket.socket() for _ in range(4)]
+sockets = [socket.socket() for _ in range(5)]
 for s in sockets:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in sockets))
@@ -41,7 +41,7 @@ admin_password="tempest-admin-pw"
 "$binary" serve \
     --database "sqlite://$work/novakit.sqlite" \
     --port "$compute_port" --identity-port "$identity_port" --image-port "$image_port" \
-    --network-port "$network_port" --admin-password "$admin_password" \
+    --network-port "$network_port" --metrics-port "$metrics_port" --admin-password "$admin_password" \
     --compute-step-delay 20 \
     --compute-host node-a:64:262144:4096 --compute-host node-b:64:262144:4096 \
     --log-level warning > "$work/novakit.log" 2>&1 &

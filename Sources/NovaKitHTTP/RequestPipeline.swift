@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
 public import Logging
+import Metrics
 public import NovaKitCore
 
 /// What a listener learns about a request while handling it, for its response headers and the access log.
@@ -27,6 +28,12 @@ public protocol Listener: Sendable {
     func handle(_ request: Request, trace: inout RequestTrace) async throws -> Response
     /// The listener's fault body for `error` (the one place its errors become responses).
     func response(for error: any Error, trace: RequestTrace) -> Response
+    /// The level of its access log lines: `info`, or `debug` for a listener only machines poll (metrics).
+    var accessLogLevel: Logger.Level { get }
+}
+
+extension Listener {
+    public var accessLogLevel: Logger.Level { .info }
 }
 
 /// The request pipeline every NovaKit listener runs: request id → health check or handler → error rendering
@@ -68,15 +75,24 @@ public struct RequestPipeline<L: Listener>: HTTPResponder {
         // Bodies are JSON or plain text, never something a browser should guess at.
         response.headers[.contentTypeOptions] = "nosniff"
         let elapsed = ContinuousClock.now - started
+        // The route template, never the raw path, so the metrics' label values stay few.
+        let route = trace.route ?? (healthCheck == nil ? "unmatched" : HealthCheck.path)
+        let method = request.method.rawValue
+        Counter(
+            label: "novakit_http_requests_total",
+            dimensions: [("service", listener.name), ("method", method), ("route", route), ("status", String(response.status.code))]
+        ).increment()
+        Timer(label: "novakit_http_request_duration_seconds", dimensions: [("service", listener.name), ("method", method), ("route", route)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         // Load balancers probe every few seconds: their checks are logged only when debugging.
         logger.log(
-            level: healthCheck == nil ? .info : .debug,
+            level: healthCheck == nil ? listener.accessLogLevel : .debug,
             "\(request.method) \(request.uri.path) \(response.status.code)",
             metadata: [
                 "service": .string(listener.name), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code), "duration_ms": .string(elapsed.millisecondsText),
                 "project": .string(trace.projectID ?? "-"), "user": .string(trace.userID ?? "-"),
-                "route": .string(trace.route ?? (healthCheck == nil ? "-" : HealthCheck.path)),
+                "route": .string(route),
             ])
         return response
     }

@@ -1,5 +1,6 @@
 public import Foundation
 import HummingbirdBcrypt
+import Metrics
 import NIOPosix
 public import NovaKitCore
 import NovaKitHTTP
@@ -46,7 +47,11 @@ public struct TokenService: Sendable {
     public func validate(_ token: String) async throws -> TokenInfo? {
         let hash = SecretToken.hash(token)
         let now = clock.now()
-        if let cached = await cache.lookup(hash, now: now) { return cached }
+        if let cached = await cache.lookup(hash, now: now) {
+            Counter(label: "novakit_token_cache_lookups_total", dimensions: [("result", "hit")]).increment()
+            return cached
+        }
+        Counter(label: "novakit_token_cache_lookups_total", dimensions: [("result", "miss")]).increment()
         let record = try await database.withConnection { sql in try await IdentityRepository<TokenRecord>(sql: sql).find(hash) }
         guard let record, record.expiresAt > now, let info = try await load(record) else { return nil }
         await cache.store(info, hash: hash, now: now)

@@ -96,6 +96,12 @@ public struct ServeOptions: ParsableArguments {
     @Option(name: Settings.imageDirectory.name, help: Settings.imageDirectory.help)
     var imageDirectory: String?
 
+    @Option(name: Settings.metricsHost.name, help: Settings.metricsHost.help)
+    var metricsHost: String?
+
+    @Option(name: Settings.metricsPort.name, help: Settings.metricsPort.help)
+    var metricsPort: Int?
+
     @Option(name: Settings.maxLimit.name, help: Settings.maxLimit.help)
     var maxLimit: Int?
 

@@ -6,9 +6,9 @@ import NIOPosix
 /// another process holds, or two listeners given one port, is a start-up error naming the listener and the
 /// address.
 enum ListenerPorts {
-    static func check(_ listeners: [(name: String, port: Int)], host: String) async throws {
+    static func check(_ listeners: [(name: String, host: String, port: Int)]) async throws {
         var taken: [Int: String] = [:]
-        for (name, port) in listeners where port != 0 {
+        for (name, host, port) in listeners where port != 0 {
             if let other = taken[port] {
                 throw BootFailure("the \(other) API and the \(name) API are both configured on port \(port)")
             }

@@ -16,6 +16,8 @@ public struct NovaKitConfiguration: Sendable {
     public var identityPort = Settings.identityPort.defaultValue
     public var imagePort = Settings.imagePort.defaultValue
     public var networkPort = Settings.networkPort.defaultValue
+    public var metricsHost = Settings.metricsHost.defaultValue
+    public var metricsPort = Settings.metricsPort.defaultValue
     /// Where uploaded image data is kept; `nil` means the default beside the database.
     public var imageDirectory: String?
     public var publicURL = Settings.publicURL.defaultValue
@@ -99,6 +101,8 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.reclaimInterval, serve?.reclaimInterval)
         set(Settings.imageDirectory, serve?.imageDirectory)
         set(Settings.maxLimit, serve?.maxLimit)
+        set(Settings.metricsHost, serve?.metricsHost)
+        set(Settings.metricsPort, serve?.metricsPort)
         set(Settings.healthcheckDisableFile, serve?.healthcheckDisableFile)
         set(Settings.lockoutFailureAttempts, serve?.lockoutFailureAttempts)
         set(Settings.lockoutDuration, serve?.lockoutDuration)
@@ -122,6 +126,8 @@ public struct NovaKitConfiguration: Sendable {
         c.identityPort = try reader.value(Settings.identityPort, from: sources)
         c.imagePort = try reader.value(Settings.imagePort, from: sources)
         c.networkPort = try reader.value(Settings.networkPort, from: sources)
+        c.metricsHost = reader.value(Settings.metricsHost)
+        c.metricsPort = try reader.value(Settings.metricsPort, from: sources)
         c.imageDirectory = reader.value(Settings.imageDirectory)
         c.publicURL = reader.value(Settings.publicURL)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
@@ -180,7 +186,10 @@ public struct NovaKitConfiguration: Sendable {
         guard c.lockoutFailureAttempts >= 0 else { throw Invalid(description: "the lockout failure attempts must not be negative") }
         c.lockoutDuration = try reader.value(Settings.lockoutDuration, from: sources)
         guard c.lockoutDuration > 0 else { throw Invalid(description: "the lockout duration must be positive") }
-        for (name, port) in [("port", c.port), ("identity port", c.identityPort), ("image port", c.imagePort), ("network port", c.networkPort)]
+        for (name, port) in [
+            ("port", c.port), ("identity port", c.identityPort), ("image port", c.imagePort), ("network port", c.networkPort),
+            ("metrics port", c.metricsPort),
+        ]
         where !(0...65535).contains(port) {
             throw Invalid(description: "\(name) \(port) is out of range")
         }

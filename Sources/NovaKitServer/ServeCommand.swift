@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import Metrics
 import NovaKitAPI
 import NovaKitComputeAPI
 import NovaKitCore
@@ -9,6 +10,7 @@ import NovaKitIdentity
 import NovaKitImage
 import NovaKitNetwork
 import NovaKitStorage
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -27,11 +29,14 @@ struct ServeCommand: DistributedCommand {
         boot.installLogging()
         let configuration = boot.configuration
         let logger = boot.logger
-        try await ListenerPorts.check(
-            [
-                ("compute", configuration.port), ("identity", configuration.identityPort), ("image", configuration.imagePort),
-                ("network", configuration.networkPort),
-            ], host: configuration.host)
+        let host = configuration.host
+        try await ListenerPorts.check([
+            ("compute", host, configuration.port), ("identity", host, configuration.identityPort), ("image", host, configuration.imagePort),
+            ("network", host, configuration.networkPort), ("metrics", configuration.metricsHost, configuration.metricsPort),
+        ])
+        // Before the database opens, so its connection metrics are recorded too.
+        let metrics = PrometheusCollectorRegistry()
+        if configuration.metricsPort != 0 { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics)) }
         try await boot.withAPI { api in
             let (database, runtime) = (api.database, api.compute)
             let policy = try boot.policy(api.registry)
@@ -88,6 +93,12 @@ struct ServeCommand: DistributedCommand {
                         name: "identity",
                         host: configuration.host,
                         port: configuration.identityPort, logger: logger))
+            }
+            if configuration.metricsPort != 0 {
+                services.append(
+                    NovaKitApplication.application(
+                        responder: RequestPipeline(MetricsListener(registry: metrics, database: database), ids: RandomIDGenerator(), logger: logger),
+                        name: "metrics", host: configuration.metricsHost, port: configuration.metricsPort, logger: logger))
             }
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

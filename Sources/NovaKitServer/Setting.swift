@@ -98,6 +98,10 @@ package enum Settings {
         "image.port", flag: "image-port", default: 9292, "Port of the image (Glance v2 subset) API; 0 switches it off.")
     static let networkPort = Setting<Int>(
         "network.port", flag: "network-port", default: 9696, "Port of the network (Neutron v2.0 subset) API; 0 switches it off.")
+    static let metricsHost = Setting<String>(
+        "metrics.host", flag: "metrics-host", default: "127.0.0.1", "Address /metrics (Prometheus text format) listens on.")
+    static let metricsPort = Setting<Int>(
+        "metrics.port", flag: "metrics-port", default: 9774, "Port of /metrics, apart from the APIs; 0 switches it off.")
     static let imageDirectory = Setting<String?>(
         "image.directory", flag: "image-dir",
         "Directory uploaded image data is kept in; by default beside a SQLite database file (FILE-images), else ./novakit-images.")
@@ -156,6 +160,7 @@ package enum Settings {
 
     package static let all: [SettingDescription] = [
         host.description, port.description, identityPort.description, imagePort.description, networkPort.description,
+        metricsHost.description, metricsPort.description,
         imageDirectory.description,
         publicURL.description,
         adminPassword.description, tokenLifetime.description, keystoneURL.description, keystoneServiceUser.description,

@@ -1,5 +1,6 @@
 import AsyncKit
 public import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -67,6 +68,7 @@ public final class Database: Sendable {
     private let observer: QueryObserver?
     /// The SQLite file as it was when opened, so a health probe can tell it was removed or replaced.
     let file: DatabaseFile?
+    private let usage = ConnectionUsage()
 
     private init(kind: DatabaseKind, backend: Backend, logger: Logger, observer: QueryObserver?, file: DatabaseFile? = nil) {
         self.kind = kind
@@ -128,12 +130,18 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let pool):
             let sql = observed(pool.writer.connection.sql(queryLogLevel: .trace))
-            return try await pool.writer.lock.withLock { try await body(sql) }
+            let requested = ContinuousClock.now
+            return try await pool.writer.lock.withLock { [usage] in try await usage.using(.writer, since: requested) { try await body(sql) } }
         case .postgres(let box):
-            return try await box.pool.withConnection(logger: logger) { [observer] connection in
+            let requested = ContinuousClock.now
+            return try await box.pool.withConnection(logger: logger) { [observer, usage] connection in
                 let promise = connection.eventLoop.makePromise(of: T.self)
                 let sql = connection.sql(queryLogLevel: .trace)
-                promise.completeWithTask { try await body(observer.map { ObservedSQLDatabase(base: sql, observer: $0) } ?? sql) }
+                promise.completeWithTask {
+                    try await usage.using(.pooled, since: requested) {
+                        try await body(observer.map { ObservedSQLDatabase(base: sql, observer: $0) } ?? sql)
+                    }
+                }
                 return promise.futureResult
             }.get()
         }
@@ -143,9 +151,10 @@ public final class Database: Sendable {
     /// writer (it sees every committed write), on PostgreSQL any pooled connection.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard case .sqlite(let pool) = backend, let (reader, locked) = pool.reader() else { return try await withConnection(body) }
+        let requested = ContinuousClock.now
         if !locked { await reader.lock.lock() }
         defer { reader.lock.unlock() }
-        return try await body(observed(reader.connection.sql(queryLogLevel: .trace)))
+        return try await usage.using(.reader, since: requested) { try await body(observed(reader.connection.sql(queryLogLevel: .trace))) }
     }
 
     private func observed(_ sql: any SQLDatabase) -> any SQLDatabase {

@@ -97,10 +97,11 @@ class NovaKit:
         self.admin_password = admin_password
         # Another process may take a chosen port before the server binds it: try again with new ports.
         for attempt in range(3):
-            self.port, self.identity_port, self.image_port, self.network_port = free_ports(4)
+            self.port, self.identity_port, self.image_port, self.network_port, self.metrics_port = free_ports(5)
             self.log_path = tmp_path / f"novakit-{self.port}.log"
             command = [str(BINARY), "serve", "--port", str(self.port), "--identity-port", str(self.identity_port),
-                       "--image-port", str(self.image_port), "--network-port", str(self.network_port), "--database", self.db.url,
+                       "--image-port", str(self.image_port), "--network-port", str(self.network_port),
+                       "--metrics-port", str(self.metrics_port), "--database", self.db.url,
                        "--auth", auth, *args]
             if admin_password:
                 command += ["--admin-password", admin_password]
@@ -110,6 +111,7 @@ class NovaKit:
             self.identity = f"http://127.0.0.1:{self.identity_port}"
             self.image = f"http://127.0.0.1:{self.image_port}"
             self.network = f"http://127.0.0.1:{self.network_port}"
+            self.metrics = f"http://127.0.0.1:{self.metrics_port}/metrics"
             try:
                 self._wait()
                 return
