@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every NovaKit test: Swift unit and in-process HTTP tests, the end-to-end suite against the real
-# binary (on SQLite, and again on PostgreSQL when NOVAKIT_TEST_POSTGRES_URL is set), then tempest's compute
-# API suite against the binary (scripts/tempest.sh).
+# binary (on SQLite, and again on PostgreSQL when NOVAKIT_TEST_POSTGRES_URL is set), schemathesis against the
+# OpenAPI documents the binary serves (scripts/fuzz.sh), then tempest's compute API suite against the binary
+# (scripts/tempest.sh).
 # Needs only Swift and Python 3; it creates .venv and installs the Python test tools itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,9 @@ if [ -n "$postgres_url" ]; then
     echo "== end-to-end tests on PostgreSQL"
     NOVAKIT_TEST_POSTGRES_URL="$postgres_url" .venv/bin/python -m pytest Tests/EndToEndTests -q
 fi
+
+echo "== schemathesis against the OpenAPI documents"
+./scripts/fuzz.sh
 
 echo "== tempest compute API suite"
 ./scripts/tempest.sh

@@ -44,6 +44,16 @@ public struct ComputeListener: Listener {
         return .json(fault.body, status: HTTPResponse.Status(code: fault.code), headers: fault.httpHeaders)
     }
 
+    /// `?microversion=2.x` (or `latest`) of `/openapi.json`; 2.1 when absent, as a request without a header.
+    private func openAPIVersion(_ request: Request) throws -> APIVersion? {
+        guard let text = request.uri.queryParameters["microversion"].map(String.init) else { return nil }
+        if text == "latest" { return maximum }
+        guard let version = APIVersion(parsing: text), version >= .minimum, version <= maximum else {
+            throw Fault.badRequest("Invalid microversion '\(text)': use 2.1 to \(maximum), or latest.")
+        }
+        return version
+    }
+
     /// Records the negotiated microversion's headers, which every response at that version carries.
     private func record(_ version: APIVersion, in trace: inout RequestTrace) {
         for (name, value) in VersionNegotiation.responseHeaders(version) { trace.headers[name] = value }
@@ -57,6 +67,9 @@ public struct ComputeListener: Listener {
         case "/v2", "/v2.1": return Response(status: .found, headers: [.location: baseURL + path + "/"])
         case "/v2/": return .json(VersionDocuments.single(VersionDocuments.v20(baseURL: baseURL)), status: .ok)
         case "/v2.1/": return .json(VersionDocuments.single(VersionDocuments.v21(baseURL: baseURL, maximum: maximum)), status: .ok)
+        case "/openapi.json":
+            trace.route = path
+            return .json(OpenAPIDocument(registry: registry).json(at: try openAPIVersion(request), baseURL: baseURL), status: .ok)
         default: break
         }
         guard let prefix = URLPrefix(segments: path.split(separator: "/")) else { throw Fault.notFound("The resource could not be found.") }

@@ -16,7 +16,7 @@ enum AuthRoutes {
 
     static var routes: [IdentityRoute] {
         [
-            IdentityRoute(.post, "v3/auth/tokens", issue),
+            IdentityRoute(.post, "v3/auth/tokens", body: authSchema, issue),
             IdentityRoute(.get, "v3/auth/tokens") { request in
                 let info = try await subject(request)
                 let catalog: JSON? = request.query["nocatalog"] == nil ? try await request.service.read { try await $0.catalog() } : nil

@@ -22,6 +22,9 @@ struct IdentityCRUD<Record: IdentityRecord> {
     /// Runs after a delete in the same transaction (e.g. drop a role's assignments).
     var cascade: @Sendable (Directory, Record, Date) async throws -> Void = { _, _, _ in }
 
+    /// `{"<member>": schema}`, as the handlers read it (`IdentityRequest.entity`).
+    private func wrapped(_ schema: Schema) -> Schema { .object([member: schema], required: [member], additional: true) }
+
     var routes: [IdentityRoute] {
         let crud = self
         return [
@@ -31,7 +34,7 @@ struct IdentityCRUD<Record: IdentityRecord> {
                 let records = try await request.service.read { try await IdentityRepository<Record>(sql: $0.sql).list(filter) }
                 return .ok(IdentityViews.list(crud.collection, records.map { crud.view($0, request.base) }, request.base))
             },
-            IdentityRoute(.post, "v3/\(collection)") { request in
+            IdentityRoute(.post, "v3/\(collection)", body: wrapped(createSchema)) { request in
                 try await request.authorize(IdentityPolicies.rule("create_\(crud.member)"))
                 let record = try await crud.make(try request.entity(crud.member, crud.createSchema), request)
                 try await crud.store(record, request)
@@ -42,7 +45,7 @@ struct IdentityCRUD<Record: IdentityRecord> {
                     IdentityPolicies.rule("get_\(crud.member)"), target: ["target.\(crud.member).id": request.parameter("id")])
                 return .ok([crud.member: crud.view(try await crud.find(request), request.base)])
             },
-            IdentityRoute(.patch, "v3/\(collection)/{id}") { request in
+            IdentityRoute(.patch, "v3/\(collection)/{id}", body: wrapped(updateSchema)) { request in
                 try await request.authorize(IdentityPolicies.rule("update_\(crud.member)"))
                 var record = try await crud.find(request)
                 try await crud.apply(&record, try request.entity(crud.member, crud.updateSchema), request)

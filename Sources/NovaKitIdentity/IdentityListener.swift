@@ -3,7 +3,7 @@ import HTTPTypes
 public import Hummingbird
 import Logging
 import NIOCore
-import NovaKitCore
+public import NovaKitCore
 public import NovaKitHTTP
 
 /// The identity listener (default 127.0.0.1:5000): Keystone v3 routes and Keystone's error body; the request id,
@@ -17,8 +17,13 @@ public struct IdentityListener: Listener {
 
     public init(service: IdentityService) {
         self.service = service
-        self.routes = AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes
+        self.routes = Self.allRoutes
     }
+
+    static var allRoutes: [IdentityRoute] { AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes }
+
+    /// The listener's OpenAPI document, as `GET /openapi.json` serves it, with `baseURL` as its server.
+    public static func openAPIDocument(baseURL: String) -> JSON { IdentityOpenAPI.document(allRoutes, baseURL: baseURL) }
 
     public func handle(_ request: Request, trace: inout RequestTrace) async throws -> Response {
         try await handle(request, &trace)
@@ -41,6 +46,10 @@ public struct IdentityListener: Listener {
             return .json(["versions": ["values": [IdentityViews.versionDocument(base)]]], status: .multipleChoices)
         }
         if path == "/v3" || path == "/v3/" { return .json(["version": IdentityViews.versionDocument(base)], status: .ok) }
+        if path == "/openapi.json" && request.method == .get {
+            trace.route = path
+            return .json(IdentityOpenAPI.document(routes, baseURL: base), status: .ok)
+        }
         let segments = path.split(separator: "/")
         let candidates = routes.compactMap { route in route.pattern.match(segments).map { (route, $0) } }
         guard !candidates.isEmpty else { throw IdentityError(404, "The resource could not be found.") }

@@ -59,11 +59,14 @@ typealias IdentityHandler = @Sendable (IdentityRequest) async throws -> Identity
 struct IdentityRoute: Sendable {
     let method: HTTPRequest.Method
     let pattern: PathPattern
+    /// The body the handler validates, for the OpenAPI document; `nil`: none.
+    let body: Schema?
     let handler: IdentityHandler
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping IdentityHandler) {
+    init(_ method: HTTPRequest.Method, _ path: String, body: Schema? = nil, _ handler: @escaping IdentityHandler) {
         self.method = method
         self.pattern = PathPattern(path)
+        self.body = body
         self.handler = handler
     }
 }

@@ -34,7 +34,7 @@ struct NovaKitCommand: AsyncParsableCommand {
         commandName: "novakit",
         abstract: "An OpenStack Compute (Nova) API-compatible control plane with a first-class extension framework.",
         version: NovaKitVersion.current,
-        subcommands: [ServeCommand.self, BootstrapCommand.self, DBCommand.self, PolicyCommand.self, SampleConfigCommand.self],
+        subcommands: [ServeCommand.self, BootstrapCommand.self, DBCommand.self, PolicyCommand.self, SampleConfigCommand.self, OpenAPICommand.self],
         defaultSubcommand: nil)
 }
 

@@ -32,6 +32,30 @@ struct ExtensionFrameworkTests {
         }
     }
 
+    @Test("a test-only extension's routes, bodies, actions and policies appear in the OpenAPI document with no extra code")
+    func openAPI() async throws {
+        try await Self.withWidgets.run { (client) async throws in
+            let base = try await client.call(.get, "/openapi.json", token: nil)
+            #expect(base.status == 200)
+            let paths = base.body?["paths"]
+            #expect(paths?["/os-widgets"]?["get"]?["x-novakit-extension"] == "os-widgets")
+            #expect(paths?["/os-widgets/{id}"]?["get"]?["x-openstack-policy"] == "test:widgets")
+            let action = paths?["/os-documents/{id}/action"]?["post"]
+            #expect(action?["x-openstack-actions"]?["archive"]?["policy"] == "test:widgets:archive")
+            // `touch` exists from 2.2 on: not in the 2.1 document, in the 2.2 one with its own status.
+            #expect(action?["x-openstack-actions"]?["touch"] == nil)
+            let body = action?["requestBody"]?["content"]?["application/json"]?["schema"]?["oneOf"]
+            #expect(
+                body?.arrayValue?.contains {
+                    $0["properties"]?["archive"]?["properties"]?["reason"] == ["type": "string", "maxLength": 10]
+                } == true)
+            let later = try await client.call(.get, "/openapi.json?microversion=2.2", token: nil)
+            let touch = later.body?["paths"]?["/os-documents/{id}/action"]?["post"]?["x-openstack-actions"]?["touch"]
+            #expect(touch?["status"] == 204 && touch?["microversions"] == ["min": "2.2"])
+            #expect(later.body?["paths"]?["/os-documents/{id}/action"]?["post"]?["responses"]?["204"] != nil)
+        }
+    }
+
     @Test(
         "action dispatch refuses zero, two or unknown keys, bad arguments and denied callers",
         arguments: [

@@ -35,7 +35,7 @@ struct RebootBody: RequestBody {
     var isHard: Bool { type.uppercased() == "HARD" }
 
     static func schema(at version: APIVersion) -> Schema {
-        .object(["type": Schema(types: [.string], pattern: "^(?i)(SOFT|HARD)$")], required: ["type"])
+        .object(["type": Schema(types: [.string], pattern: "^([Ss][Oo][Ff][Tt]|[Hh][Aa][Rr][Dd])$")], required: ["type"])
     }
 }
 
