@@ -145,6 +145,10 @@ class NovaKit:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+        # Every server of the run is checked: its admin password never reaches its log (short ones like "pw"
+        # would match ordinary words, so only distinctive ones are looked for).
+        if self.admin_password and len(self.admin_password) >= 8:
+            assert self.admin_password not in self.log_path.read_text(), "the admin password was logged"
 
     def request(self, method, path, token=USER, json=None, data=None, headers=None, version=None):
         all_headers = {}
