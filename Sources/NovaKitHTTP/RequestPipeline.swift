@@ -39,18 +39,20 @@ extension Listener {
 /// The request pipeline every NovaKit listener runs: request id → health check or handler → error rendering
 /// in the listener's format → request-id and hardening headers → access log.
 public struct RequestPipeline<L: Listener>: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = ClientRequestContext
 
     let listener: L
     let ids: any IDGenerator
     let logger: Logger
     let health: HealthCheck?
+    let rateLimit: RateLimiter?
 
-    public init(_ listener: L, ids: any IDGenerator, logger: Logger, health: HealthCheck? = nil) {
+    public init(_ listener: L, ids: any IDGenerator, logger: Logger, health: HealthCheck? = nil, rateLimit: RateLimiter? = nil) {
         self.listener = listener
         self.ids = ids
         self.logger = logger
         self.health = health
+        self.rateLimit = rateLimit
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -65,6 +67,9 @@ public struct RequestPipeline<L: Listener>: HTTPResponder {
             response = healthCheck
         } else {
             do {
+                if let rateLimit, let wait = rateLimit.take(context.remoteAddress?.ipAddress ?? "unknown") {
+                    throw Fault.rateLimited(retryAfter: wait)
+                }
                 response = try await listener.handle(request, trace: &trace)
             } catch {
                 response = listener.response(for: error, trace: trace)
@@ -108,6 +113,12 @@ extension HTTPField.Name {
 }
 
 extension Fault {
+    /// 429 for a client over the rate limit, with `Retry-After` in whole seconds (at least 1).
+    static func rateLimited(retryAfter wait: Duration) -> Fault {
+        let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+        return Fault(code: 429, message: "Rate limit exceeded: too many requests from this client.", headers: ["Retry-After": String(seconds)])
+    }
+
     /// The fault's own headers (`Allow`, `Retry-After`) as HTTP fields.
     public var httpHeaders: HTTPFields {
         var fields = HTTPFields()

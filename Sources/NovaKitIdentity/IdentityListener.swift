@@ -31,6 +31,10 @@ public struct IdentityListener: Listener {
 
     /// Keystone's error body: `{"error": {"code", "title", "message"}}`; anything unexpected is a logged 500.
     public func response(for error: any Error, trace: RequestTrace) -> Response {
+        // The shared pipeline's faults (the rate limit's 429) in Keystone's body.
+        if let fault = (error as? any FaultConvertible)?.fault, !(error is IdentityError) {
+            return .json(IdentityError(fault.code, fault.message).body, status: .init(code: fault.code), headers: fault.httpHeaders)
+        }
         guard let error = error as? IdentityError else {
             trace.logger.error("unexpected identity error: \(String(reflecting: error))")
             return .json(

@@ -105,6 +105,9 @@ public struct ServeOptions: ParsableArguments {
     @Option(name: Settings.maxLimit.name, help: Settings.maxLimit.help)
     var maxLimit: Int?
 
+    @Option(name: Settings.rateLimit.name, help: Settings.rateLimit.help)
+    var rateLimit: Int?
+
     @Option(name: Settings.healthcheckDisableFile.name, help: Settings.healthcheckDisableFile.help)
     var healthcheckDisableFile: String?
 

@@ -13,13 +13,13 @@ public enum NovaKitApplication {
     /// The compute API listener with every enabled API, behind the shared request pipeline.
     public static func responder(
         configuration: NovaKitConfiguration, registry: ExtensionRegistry, database: Database, policy: PolicyEnforcer,
-        authenticator: any Authenticator, logger: Logger, health: HealthCheck? = nil
+        authenticator: any Authenticator, logger: Logger, health: HealthCheck? = nil, rateLimit: RateLimiter? = nil
     ) -> RequestPipeline<ComputeListener> {
         let services = Services(
             database: database, policy: policy, extensions: registry.enabledDescriptors, maxLimit: configuration.maxLimit)
         let listener = ComputeListener(
             registry: registry, services: services, authenticator: authenticator, maxBodyBytes: configuration.maxBodyBytes)
-        return RequestPipeline(listener, ids: services.ids, logger: logger, health: health)
+        return RequestPipeline(listener, ids: services.ids, logger: logger, health: health, rateLimit: rateLimit)
     }
 
     /// The compute service of this process: the lifecycle engine over the database. Nothing runs until it is

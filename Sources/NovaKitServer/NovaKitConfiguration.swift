@@ -39,6 +39,7 @@ public struct NovaKitConfiguration: Sendable {
     public var logFormat = LogFormat.text
     public var maxLimit = Settings.maxLimit.defaultValue
     public var healthcheckDisableFile: String?
+    public var rateLimit = Settings.rateLimit.defaultValue
     public var lockoutFailureAttempts = Settings.lockoutFailureAttempts.defaultValue
     public var lockoutDuration = Settings.lockoutDuration.defaultValue
     public var compute = ComputeConfiguration()
@@ -104,6 +105,7 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.metricsHost, serve?.metricsHost)
         set(Settings.metricsPort, serve?.metricsPort)
         set(Settings.healthcheckDisableFile, serve?.healthcheckDisableFile)
+        set(Settings.rateLimit, serve?.rateLimit)
         set(Settings.lockoutFailureAttempts, serve?.lockoutFailureAttempts)
         set(Settings.lockoutDuration, serve?.lockoutDuration)
 
@@ -182,6 +184,8 @@ public struct NovaKitConfiguration: Sendable {
         c.maxLimit = try reader.value(Settings.maxLimit, from: sources)
         guard c.maxLimit > 0 else { throw Invalid(description: "the list limit must be positive") }
         c.healthcheckDisableFile = reader.value(Settings.healthcheckDisableFile)
+        c.rateLimit = try reader.value(Settings.rateLimit, from: sources)
+        guard c.rateLimit >= 0 else { throw Invalid(description: "the rate limit must not be negative") }
         c.lockoutFailureAttempts = try reader.value(Settings.lockoutFailureAttempts, from: sources)
         guard c.lockoutFailureAttempts >= 0 else { throw Invalid(description: "the lockout failure attempts must not be negative") }
         c.lockoutDuration = try reader.value(Settings.lockoutDuration, from: sources)

@@ -57,10 +57,11 @@ struct ServeCommand: DistributedCommand {
             let authenticator = NovaKitApplication.authenticator(configuration: configuration, identity: identity)
             try await NovaKitApplication.recover(runtime, configuration: configuration)
             let health = HealthCheck(disableFile: configuration.healthcheckDisableFile) { await database.unavailability() }
+            let rateLimit = configuration.rateLimit > 0 ? RateLimiter(rate: configuration.rateLimit) : nil
             let compute = NovaKitApplication.application(
                 responder: NovaKitApplication.responder(
                     configuration: configuration, registry: api.registry, database: database, policy: policy,
-                    authenticator: authenticator, logger: logger, health: health),
+                    authenticator: authenticator, logger: logger, health: health, rateLimit: rateLimit),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
             var services: [any Service] = [compute, ComputeReclaimer(runtime: runtime, logger: logger)]
             if configuration.imagePort != 0 {
@@ -69,7 +70,7 @@ struct ServeCommand: DistributedCommand {
                     ImageListener(
                         store: ImageStore(database: database, clock: SystemClock()),
                         data: ImageDataStore(directory: configuration.resolvedImageDirectory), authenticator: authenticator, ids: ids),
-                    ids: ids, logger: logger, health: health)
+                    ids: ids, logger: logger, health: health, rateLimit: rateLimit)
                 services.append(
                     NovaKitApplication.application(
                         responder: glance, name: "image", host: configuration.host, port: configuration.imagePort, logger: logger))
@@ -80,7 +81,7 @@ struct ServeCommand: DistributedCommand {
                 let listener = NetworkListener(
                     database: database, clock: SystemClock(), ids: ids, authenticator: authenticator,
                     onSecurityGroupRename: { old, new, project in try await groups.renameOnServers(from: old, to: new, project: project) })
-                let neutron = RequestPipeline(listener, ids: ids, logger: logger, health: health)
+                let neutron = RequestPipeline(listener, ids: ids, logger: logger, health: health, rateLimit: rateLimit)
                 services.append(
                     NovaKitApplication.application(
                         responder: neutron, name: "network", host: configuration.host, port: configuration.networkPort, logger: logger))
@@ -89,7 +90,8 @@ struct ServeCommand: DistributedCommand {
                 services.append(
                     NovaKitApplication.application(
                         responder: RequestPipeline(
-                            IdentityListener(service: identity), ids: RandomIDGenerator(), logger: logger, health: health),
+                            IdentityListener(service: identity), ids: RandomIDGenerator(), logger: logger, health: health,
+                            rateLimit: rateLimit),
                         name: "identity",
                         host: configuration.host,
                         port: configuration.identityPort, logger: logger))

@@ -130,6 +130,9 @@ package enum Settings {
     static let maxBodySize = Setting<Int>("api.maxBodySize", flag: "max-body-size", default: 114_688, "Largest accepted request body in bytes.")
     static let maxLimit = Setting<Int>(
         "api.maxLimit", flag: "max-limit", default: 1000, "Most items one page of a collection holds, as Nova's max_limit.")
+    static let rateLimit = Setting<Int>(
+        "api.rateLimit", flag: "rate-limit", default: 0,
+        "Requests per second one client address may make, across the APIs (429 beyond, with Retry-After); 0: no limit.")
     static let healthcheckDisableFile = Setting<String?>(
         "healthcheck.disableFile", flag: "healthcheck-disable-file",
         "While this file exists, GET /healthcheck answers 503 DISABLED BY FILE (drain the node at its load balancer).")
@@ -166,7 +169,7 @@ package enum Settings {
         adminPassword.description, tokenLifetime.description, keystoneURL.description, keystoneServiceUser.description,
         keystoneServicePassword.description, keystoneServiceProject.description, database.description, databaseConnections.description,
         auth.description,
-        policyFile.description, maxBodySize.description, maxLimit.description, healthcheckDisableFile.description,
+        policyFile.description, maxBodySize.description, maxLimit.description, rateLimit.description, healthcheckDisableFile.description,
         lockoutFailureAttempts.description, lockoutDuration.description, disabledExtensions.description, enabledExtensions.description,
         logLevel.description, logFormat.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
         reclaimInterval.description,

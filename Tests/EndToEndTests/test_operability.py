@@ -256,3 +256,18 @@ def test_openapi_documents_validate_on_the_compute_and_identity_listeners(cloud)
     assert run_cli("openapi", "--microversion", "latest").stdout.strip() and \
         json.loads(run_cli("openapi", "--microversion", "latest").stdout)["paths"].keys() == new["paths"].keys()
     assert json.loads(run_cli("openapi", "--service", "identity").stdout)["paths"].keys() == documents["identity"].json()["paths"].keys()
+
+
+def test_rate_limit_refuses_a_client_over_its_rate_in_each_listeners_format(novakit):
+    server = novakit("--rate-limit", "4", auth="keystone", admin_password="Adm1n-secret")
+    time.sleep(1.1)  # the harness's start-up probes are forgotten: a full bucket
+    answers = [server.request("GET", "/", token=None) for _ in range(6)]
+    assert [a.status_code for a in answers[:4]] == [200] * 4
+    refused = answers[-1]
+    assert_fault(refused, 429, "Rate limit exceeded: too many requests from this client.")
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert health(server).status_code == 200  # load balancers' probes are never limited
+    keystone = requests.get(server.identity + "/v3", timeout=10)
+    assert_keystone_error(keystone, 429)
+    time.sleep(1.1)
+    assert server.request("GET", "/", token=None).status_code == 200
