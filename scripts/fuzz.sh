@@ -3,17 +3,24 @@
 # (what a request without a version header gets) and at its newest microversion, and the identity API, each
 # with a real admin token from NovaKit's identity service and a bounded number of examples per operation.
 # Checks: no 5xx, every status documented, every response of the documented content type and shape.
-# Prints schemathesis' summary (operations, test cases, failures) for each document; fails on any failure.
+# Each document is first validated with openapi-spec-validator. Prints schemathesis' summary (operations, test
+# cases, failures) for each document; fails on any failure.
+# The tools live in their own virtualenv, .venv-fuzz: their dependencies switch on jsonschema's strict format
+# checks, which would change how tempest's schemas judge responses in .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+if [ ! -x .venv-fuzz/bin/python ]; then
+    python3 -m venv .venv-fuzz
+fi
+.venv-fuzz/bin/pip install --quiet --disable-pip-version-check schemathesis openapi-spec-validator
 binary="${NOVAKIT_BIN:-$root/.build/debug/novakit}"
 examples="${FUZZ_EXAMPLES:-25}"
 
 work="$root/.fuzz"
 rm -rf "$work"
 mkdir -p "$work"
-read -r compute_port identity_port image_port network_port metrics_port < <(.venv/bin/python - <<'PY'
+read -r compute_port identity_port image_port network_port metrics_port < <(.venv-fuzz/bin/python - <<'PY'
 import socket
 sockets = [socket.socket() for _ in range(5)]
 for s in sockets:
@@ -45,7 +52,11 @@ fuzz() {
     local name="$1" url="$2"
     shift 2
     echo "-- schemathesis: $name ($url, $examples examples per operation)"
-    .venv/bin/schemathesis run "$url" -H "X-Auth-Token: $(token)" "$@" \
+    curl -fs "$url" > "$work/$name.json"
+    .venv-fuzz/bin/python -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))' \
+        "$work/$name.json"
+    echo "   the document is valid OpenAPI $(.venv-fuzz/bin/python -c 'import json, sys; print(json.load(open(sys.argv[1]))["openapi"])' "$work/$name.json")"
+    .venv-fuzz/bin/schemathesis run "$url" -H "X-Auth-Token: $(token)" "$@" \
         --phases examples,coverage,fuzzing --max-examples "$examples" --seed 20261127 --workers 1 --request-timeout 20 \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --warnings off > "$work/$name.txt" 2>&1 || { cat "$work/$name.txt"; tail -50 "$work/novakit.log"; return 1; }
@@ -53,7 +64,7 @@ fuzz() {
 }
 
 fuzz compute-2.1 "http://127.0.0.1:$compute_port/openapi.json"
-latest=$(curl -fs "http://127.0.0.1:$compute_port/" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["versions"][-1]["version"])')
+latest=$(curl -fs "http://127.0.0.1:$compute_port/" | .venv-fuzz/bin/python -c 'import json,sys; print(json.load(sys.stdin)["versions"][-1]["version"])')
 fuzz "compute-$latest" "http://127.0.0.1:$compute_port/openapi.json?microversion=latest" -H "OpenStack-API-Version: compute $latest"
 fuzz identity "http://127.0.0.1:$identity_port/openapi.json"
 if grep -q "Internal Server Error\|unexpected error" "$work/novakit.log"; then

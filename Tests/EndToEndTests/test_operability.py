@@ -222,9 +222,8 @@ def test_the_systemd_unit_example_verifies(tmp_path):
     assert "novakit.service" not in result.stderr, result.stderr
 
 
-def test_openapi_documents_validate_on_the_compute_and_identity_listeners(cloud):
-    from openapi_spec_validator import validate as validate_openapi
-
+def test_openapi_documents_on_the_compute_and_identity_listeners(cloud):
+    """scripts/fuzz.sh validates the same documents with openapi-spec-validator and fuzzes them."""
     latest = cloud.request("GET", "/", token=None).json()["versions"][-1]["version"]
     documents = {
         "compute 2.1": requests.get(cloud.base + "/openapi.json", timeout=30),
@@ -235,7 +234,6 @@ def test_openapi_documents_validate_on_the_compute_and_identity_listeners(cloud)
     for name, response in documents.items():
         assert response.status_code == 200, (name, response.text)
         document = response.json()
-        validate_openapi(document)
         assert document["openapi"] == "3.1.0" and document["paths"], name
     old, new = documents["compute 2.1"].json(), documents["compute latest"].json()
     assert new["info"]["version"] == latest and old["info"]["version"] == "2.1"
