@@ -14,6 +14,7 @@ let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummi
 let sqlKit = Target.Dependency.product(name: "SQLKit", package: "sql-kit")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
     name: "NovaKit",
@@ -51,6 +52,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Values with no I/O: JSON, versions, schemas, faults, clock and ids.
@@ -133,8 +135,8 @@ let package = Package(
                 hummingbird, logging, .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "NovaKitCoreTests", dependencies: ["NovaKitCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "NovaKitPolicyTests", dependencies: ["NovaKitPolicy"], swiftSettings: swiftSettings),
+        .testTarget(name: "NovaKitCoreTests", dependencies: ["NovaKitCore", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "NovaKitPolicyTests", dependencies: ["NovaKitPolicy", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "NovaKitStorageTests", dependencies: ["NovaKitStorage", "NovaKitTesting", sqlKit, logging], swiftSettings: swiftSettings),
         .testTarget(
             name: "NovaKitComputeTests",
