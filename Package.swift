@@ -15,6 +15,7 @@ let sqlKit = Target.Dependency.product(name: "SQLKit", package: "sql-kit")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
+let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
 
 let package = Package(
     name: "NovaKit",
@@ -53,6 +54,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // Values with no I/O: JSON, versions, schemas, faults, clock and ids.
@@ -63,14 +65,16 @@ let package = Package(
         .target(
             name: "NovaKitStorage",
             dependencies: [
-                "NovaKitCore", sqlKit, logging, metrics, .product(name: "SQLiteKit", package: "sqlite-kit"),
+                "NovaKitCore", sqlKit, logging, metrics, tracing, .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ],
             swiftSettings: swiftSettings),
         // What every listener shares: the request pipeline, body reading, who is calling.
         .target(
             name: "NovaKitHTTP",
-            dependencies: ["NovaKitCore", "NovaKitPolicy", hummingbird, logging, metrics, .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "NovaKitCore", "NovaKitPolicy", hummingbird, logging, metrics, tracing, .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         // The Keystone v3 subset, and token validation against it or an external Keystone.
         .target(
@@ -146,7 +150,7 @@ let package = Package(
             name: "NovaKitAPITests",
             dependencies: [
                 "NovaKitAPI", "NovaKitComputeAPI", "NovaKitExtensions", "NovaKitServer", "NovaKitCore", "NovaKitPolicy", "NovaKitStorage",
-                "NovaKitTesting",
+                "NovaKitTesting", tracing, .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -3,6 +3,7 @@ public import Hummingbird
 public import Logging
 import Metrics
 public import NovaKitCore
+import Tracing
 
 /// What a listener learns about a request while handling it, for its response headers and the access log.
 public struct RequestTrace: Sendable {
@@ -55,7 +56,17 @@ public struct RequestPipeline<L: Listener>: HTTPResponder {
         self.rateLimit = rateLimit
     }
 
+    /// Runs the request inside a server span (continuing a caller's W3C trace context when the headers carry
+    /// one), so whatever tracer the process installed sees every request and the database calls under it.
     public func respond(to request: Request, context: Context) async throws -> Response {
+        var serviceContext = ServiceContext.current ?? .topLevel
+        InstrumentationSystem.instrument.extract(request.headers, into: &serviceContext, using: HTTPFieldsExtractor())
+        return try await withSpan("\(request.method.rawValue) \(listener.name)", context: serviceContext, ofKind: .server) { span in
+            try await respond(to: request, context: context, span: span)
+        }
+    }
+
+    private func respond(to request: Request, context: Context, span: any Span) async throws -> Response {
         let started = ContinuousClock.now
         let requestID = "req-" + ids.uuid()
         var logger = self.logger
@@ -89,6 +100,17 @@ public struct RequestPipeline<L: Listener>: HTTPResponder {
         ).increment()
         Timer(label: "novakit_http_request_duration_seconds", dimensions: [("service", listener.name), ("method", method), ("route", route)])
             .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        span.operationName = "\(method) \(route)"
+        span.updateAttributes { attributes in
+            attributes["http.request.method"] = method
+            attributes["http.route"] = route
+            attributes["http.response.status_code"] = Int(response.status.code)
+            attributes["openstack.service"] = listener.name
+            attributes["openstack.request_id"] = requestID
+            if let project = trace.projectID { attributes["openstack.project_id"] = project }
+            if let user = trace.userID { attributes["openstack.user_id"] = user }
+        }
+        if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
         // Load balancers probe every few seconds: their checks are logged only when debugging.
         logger.log(
             level: healthCheck == nil ? listener.accessLogLevel : .debug,
@@ -126,5 +148,12 @@ extension Fault {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
         return fields
+    }
+}
+
+/// Reads trace context (W3C `traceparent`, …) from request headers for whatever instrument is installed.
+private struct HTTPFieldsExtractor: Extractor {
+    func extract(key name: String, from headers: HTTPFields) -> String? {
+        HTTPField.Name(name).flatMap { headers[$0] }
     }
 }

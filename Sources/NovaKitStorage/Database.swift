@@ -7,6 +7,7 @@ import PostgresKit
 public import SQLKit
 import SQLiteKit
 import Synchronization
+import Tracing
 
 /// The database engines NovaKit runs on.
 public enum DatabaseKind: String, Sendable {
@@ -127,6 +128,10 @@ public final class Database: Sendable {
 
     /// Runs `body` with a connection of its own, one that may write (on SQLite, the single writer).
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await traced("db.connection") { try await self.onConnection(body) }
+    }
+
+    private func onConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool):
             let sql = observed(pool.writer.connection.sql(queryLogLevel: .trace))
@@ -150,7 +155,11 @@ public final class Database: Sendable {
     /// Runs `body`, which only reads, on a connection of its own: on SQLite a read-only one beside the
     /// writer (it sees every committed write), on PostgreSQL any pooled connection.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard case .sqlite(let pool) = backend, let (reader, locked) = pool.reader() else { return try await withConnection(body) }
+        try await traced("db.read") { try await self.onReader(body) }
+    }
+
+    private func onReader<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard case .sqlite(let pool) = backend, let (reader, locked) = pool.reader() else { return try await onConnection(body) }
         let requested = ContinuousClock.now
         if !locked { await reader.lock.lock() }
         defer { reader.lock.unlock() }
@@ -163,16 +172,29 @@ public final class Database: Sendable {
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { sql in
-            try await sql.raw("BEGIN").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
+        try await traced("db.transaction") { try await self.onConnection { sql in try await Self.inTransaction(sql, body) } }
+    }
+
+    private static func inTransaction<T: Sendable>(_ sql: any SQLDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
+        try await sql.raw("BEGIN").run()
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// Runs `body` in a client span named `name` (`db.read`, `db.connection`, `db.transaction`), so an installed
+    /// tracer sees each database call under the request that made it.
+    private func traced<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        try await withSpan(name, ofKind: .client) { span in
+            span.attributes["db.system"] = kind == .sqlite ? "sqlite" : "postgresql"
+            return try await body()
         }
     }
 
