@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the running binary with schemathesis from the OpenAPI documents it serves: the compute API at 2.1
-# (what a request without a version header gets) and at its newest microversion, and the identity API, each
+# (what a request without a version header gets) and at its newest microversion, the identity and image APIs, each
 # with a real admin token from NovaKit's identity service and a bounded number of examples per operation.
 # Checks: no 5xx, every status documented, every response of the documented content type and shape.
 # Each document is first validated with openapi-spec-validator. Prints schemathesis' summary (operations, test
@@ -67,6 +67,7 @@ fuzz compute-2.1 "http://127.0.0.1:$compute_port/openapi.json"
 latest=$(curl -fs "http://127.0.0.1:$compute_port/" | .venv-fuzz/bin/python -c 'import json,sys; print(json.load(sys.stdin)["versions"][-1]["version"])')
 fuzz "compute-$latest" "http://127.0.0.1:$compute_port/openapi.json?microversion=latest" -H "OpenStack-API-Version: compute $latest"
 fuzz identity "http://127.0.0.1:$identity_port/openapi.json"
+fuzz image "http://127.0.0.1:$image_port/openapi.json"
 if grep -q "Internal Server Error\|unexpected error" "$work/novakit.log"; then
     echo "the server logged an unexpected error:" >&2
     grep "unexpected error" "$work/novakit.log" >&2

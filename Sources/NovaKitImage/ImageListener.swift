@@ -26,7 +26,30 @@ public struct ImageListener: Listener {
     }
 
     public func handle(_ request: Request, trace: inout RequestTrace) async throws -> Response {
-        try await handle(request)
+        let base = "http://" + (request.head.authority ?? "127.0.0.1:9292")
+        let path = request.uri.path
+        if path == "/" || path == "/versions" {
+            let versions: JSON = ["versions": [["id": "v2.16", "status": "CURRENT", "links": [["rel": "self", "href": .string("\(base)/v2/")]]]]]
+            return .json(versions, status: path == "/" ? .multipleChoices : .ok)
+        }
+        if path == "/openapi.json" && request.method == .get {
+            trace.route = path
+            return .json(Self.openAPIDocument(baseURL: base), status: .ok)
+        }
+        let segments = path.split(separator: "/")
+        let candidates = Self.routes.compactMap { route in route.pattern.match(segments).map { (route, $0) } }
+        guard !candidates.isEmpty else { throw Fault.notFound("The resource could not be found.") }
+        guard let (route, parameters) = candidates.first(where: { $0.0.method == request.method }) else {
+            throw Fault(code: 405, message: "The method is not allowed for this resource.")
+        }
+        trace.route = "/" + route.pattern.description
+        let auth = try await authenticator.authenticate(token: request.headers[.authToken])
+        var body = JSON.null
+        if let schema = route.body {
+            body = try await RequestBodyReader(maxBytes: 65536).read(request)
+            do { body = try schema.validate(body) } catch { throw Fault.badRequest(error.message) }
+        }
+        return try await route.handler(self, ImageRequest(http: request, auth: auth, id: parameters["image_id"] ?? "", body: body, base: base))
     }
 
     /// Glance's error body: `{"code", "title", "message"}`; anything unexpected is a logged 500.
@@ -39,44 +62,66 @@ public struct ImageListener: Listener {
         return .json(body, status: .init(code: fault.code), headers: fault.httpHeaders)
     }
 
-    private func handle(_ request: Request) async throws -> Response {
-        let base = "http://" + (request.head.authority ?? "127.0.0.1:9292")
-        let path = request.uri.path
-        if path == "/" || path == "/versions" {
-            let versions: JSON = ["versions": [["id": "v2.16", "status": "CURRENT", "links": [["rel": "self", "href": .string("\(base)/v2/")]]]]]
-            return .json(versions, status: path == "/" ? .multipleChoices : .ok)
-        }
-        let segments = path.split(separator: "/")
-        guard segments.count >= 2, segments[0] == "v2", segments[1] == "images", segments.count <= 4 else {
-            throw Fault.notFound("The resource could not be found.")
-        }
-        let auth = try await authenticator.authenticate(token: request.headers[.authToken])
-        switch (request.method, segments.count) {
-        case (.get, 2): return try await list(request, auth, base)
-        case (.post, 2): return .json(try await create(request, auth), status: .created)
-        case (.get, 3):
-            return .json(ImageViews.glance(try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)), status: .ok)
-        case (.delete, 3):
-            try await store.delete(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)
-            data.delete(String(segments[2]))
+    /// The Glance v2 routes NovaKit serves, with the bodies they validate.
+    static let routes: [ImageRoute] = [
+        ImageRoute(.get, "v2/images", success: [200]) { listener, request in try await listener.list(request.http, request.auth, request.base) },
+        ImageRoute(.post, "v2/images", body: createSchema, success: [201]) { listener, request in
+            .json(try await listener.create(request.body, request.auth), status: .created)
+        },
+        ImageRoute(.get, "v2/images/{image_id}", success: [200]) { listener, request in
+            .json(
+                ImageViews.glance(try await listener.store.get(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)),
+                status: .ok)
+        },
+        ImageRoute(.delete, "v2/images/{image_id}", success: [204]) { listener, request in
+            try await listener.store.delete(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)
+            listener.data.delete(request.id)
             return Response(status: .noContent)
-        case (.put, 4) where segments[3] == "file":
-            try await upload(String(segments[2]), request, auth)
+        },
+        ImageRoute(.put, "v2/images/{image_id}/file", success: [204]) { listener, request in
+            try await listener.upload(request.id, request.http, request.auth)
             return Response(status: .noContent)
-        case (.get, 4) where segments[3] == "file":
-            return try await download(String(segments[2]), auth)
-        case (.get, 4) where segments[3] == "tasks":
-            // Image tasks (Glance 2.12): NovaKit runs no asynchronous import or location tasks.
-            _ = try await store.get(String(segments[2]), project: auth.projectID, isAdmin: auth.isAdmin)
+        },
+        ImageRoute(.get, "v2/images/{image_id}/file", success: [200, 204]) { listener, request in
+            try await listener.download(request.id, request.auth)
+        },
+        // Image tasks (Glance 2.12): NovaKit runs no asynchronous import or location tasks.
+        ImageRoute(.get, "v2/images/{image_id}/tasks", success: [200]) { listener, request in
+            _ = try await listener.store.get(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)
             return .json(["tasks": []], status: .ok)
-        default:
-            throw Fault(code: 405, message: "The method is not allowed for this resource.")
-        }
+        },
+    ]
+
+    /// Glance's image-create body: its core fields typed as Glance's schema types them; any other key is an
+    /// additional property, which must be a string.
+    static let createSchema = Schema.object(
+        [
+            "id": .string(minLength: 1, maxLength: 36), "name": Schema.string(maxLength: 255).nullable,
+            "visibility": .oneOf(["public", "private", "shared", "community"]),
+            "container_format": Schema.string(maxLength: 255).nullable, "disk_format": Schema.string(maxLength: 255).nullable,
+            "min_disk": .integer(minimum: 0), "min_ram": .integer(minimum: 0), "protected": .boolean, "os_hidden": .boolean,
+            "tags": .array(.string(maxLength: 255)),
+        ], additional: true)
+
+    /// The listener's OpenAPI document, as `GET /openapi.json` serves it.
+    public static func openAPIDocument(baseURL: String) -> JSON {
+        ListenerOpenAPI.document(
+            title: "NovaKit Image API (Glance v2 subset)", version: "2.16", baseURL: baseURL,
+            routes: routes.map { DeclaredRoute(method: $0.method, pattern: $0.pattern, body: $0.body, success: $0.success) },
+            errorSchema: [
+                "type": "object", "required": ["code", "title", "message"],
+                "properties": ["code": ["type": "integer"], "title": ["type": "string"], "message": ["type": "string"]],
+            ],
+            errors: [
+                ("400", "Bad request."), ("401", "No valid token."), ("403", "Not allowed."), ("404", "No such image."),
+                ("405", "The method is not allowed here."), ("409", "The image's state does not allow it."), ("413", "Too large."),
+                ("415", "Unsupported content type."), ("4XX", "Another client error."),
+            ])
     }
 
     /// `PUT /v2/images/{id}/file`: the owner (or an admin) streams the data of a queued image; it becomes
     /// `active` with its size and checksums. An image that already has data is a 409.
-    private func upload(_ id: String, _ request: Request, _ auth: AuthContext) async throws {
+    func upload(_ id: String, _ request: Request, _ auth: AuthContext) async throws {
         let image = try await store.get(id, project: auth.projectID, isAdmin: auth.isAdmin)
         guard auth.isAdmin || image.owner == auth.projectID else { throw Fault.forbidden("You are not permitted to upload data to this image.") }
         let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
@@ -97,7 +142,7 @@ public struct ImageListener: Listener {
     }
 
     /// `GET /v2/images/{id}/file`: the data with its MD5 as `Content-MD5`; 204 when nothing was uploaded.
-    private func download(_ id: String, _ auth: AuthContext) async throws -> Response {
+    func download(_ id: String, _ auth: AuthContext) async throws -> Response {
         let image = try await store.get(id, project: auth.projectID, isAdmin: auth.isAdmin)
         guard let bytes = try data.read(id) else { return Response(status: .noContent) }
         var headers: HTTPFields = [.contentType: "application/octet-stream"]
@@ -105,7 +150,7 @@ public struct ImageListener: Listener {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    private func list(_ request: Request, _ auth: AuthContext, _ base: String) async throws -> Response {
+    func list(_ request: Request, _ auth: AuthContext, _ base: String) async throws -> Response {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let visibility = query["visibility"]
@@ -177,10 +222,8 @@ public struct ImageListener: Listener {
         return order
     }
 
-    private func create(_ request: Request, _ auth: AuthContext) async throws -> JSON {
-        guard case .object(let fields) = try await RequestBodyReader(maxBytes: 65536).read(request) else {
-            throw Fault.badRequest("Malformed request body")
-        }
+    func create(_ body: JSON, _ auth: AuthContext) async throws -> JSON {
+        guard case .object(let fields) = body else { throw Fault.badRequest("Malformed request body") }
         let core: Set<String> = [
             "id", "name", "visibility", "container_format", "disk_format", "min_disk", "min_ram", "protected", "os_hidden", "tags",
         ]

@@ -65,7 +65,7 @@ public struct PolicyEnforcer: Sendable {
     /// Throws `PolicyDenied` unless `rule` allows the caller to act on `target`.
     public func authorize(_ rule: String, credentials: PolicyCredentials, target: [String: String]) throws {
         guard registered.contains(rule) else { throw UnregisteredRule(name: rule) }
-        guard evaluate(.rule(rule), credentials, target, depth: 0) else { throw PolicyDenied(rule: rule) }
+        guard evaluate(.rule(rule), credentials, target) else { throw PolicyDenied(rule: rule) }
     }
 
     /// Throws `PolicyDenied` unless `rule` allows; a rule nothing registered is evaluated by its own default.
@@ -76,33 +76,44 @@ public struct PolicyEnforcer: Sendable {
     /// Whether `rule` allows (the operator's override, else the registered default, else the value's own default).
     public func allows(_ rule: PolicyDefault, credentials: PolicyCredentials, target: [String: String]) -> Bool {
         let check = checks[rule.name] ?? (try? PolicyParser.parse(rule.checkString)) ?? .deny
-        return evaluate(check, credentials, target, depth: 0)
+        return evaluate(check, credentials, target)
     }
 
     /// Whether `rule` allows; for optional fields (oslo's soft authorizer).
     public func allows(_ rule: String, credentials: PolicyCredentials, target: [String: String]) -> Bool {
-        registered.contains(rule) && evaluate(.rule(rule), credentials, target, depth: 0)
+        registered.contains(rule) && evaluate(.rule(rule), credentials, target)
     }
 
-    private func evaluate(_ check: PolicyCheck, _ creds: PolicyCredentials, _ target: [String: String], depth: Int) -> Bool {
-        guard depth < 64 else { return false }
+    private func evaluate(_ check: PolicyCheck, _ creds: PolicyCredentials, _ target: [String: String]) -> Bool {
+        var memo: [String: Bool] = [:]
+        return evaluate(check, creds, target, &memo)
+    }
+
+    /// Evaluates `check`. Each named rule is evaluated at most once per decision (`memo`), so rules that refer
+    /// to one another many times cost what the rules are long, not exponentially more; a rule that refers back
+    /// to itself, directly or through others, denies there (fails closed).
+    private func evaluate(_ check: PolicyCheck, _ creds: PolicyCredentials, _ target: [String: String], _ memo: inout [String: Bool]) -> Bool {
         switch check {
         case .allow: return true
         case .deny: return false
         case .rule(let name):
+            if let known = memo[name] { return known }
             guard let next = checks[name] else { return false }
-            return evaluate(next, creds, target, depth: depth + 1)
+            memo[name] = false
+            let result = evaluate(next, creds, target, &memo)
+            memo[name] = result
+            return result
         case .role(let pattern):
             guard let role = Self.substitute(pattern, target) else { return false }
             return creds.roles.contains { $0.lowercased() == role.lowercased() }
         case .generic(let left, let right):
             return Self.generic(left, right, creds, target)
         case .not(let inner):
-            return !evaluate(inner, creds, target, depth: depth + 1)
+            return !evaluate(inner, creds, target, &memo)
         case .and(let terms):
-            return terms.allSatisfy { evaluate($0, creds, target, depth: depth + 1) }
+            return terms.allSatisfy { evaluate($0, creds, target, &memo) }
         case .or(let terms):
-            return terms.contains { evaluate($0, creds, target, depth: depth + 1) }
+            return terms.contains { evaluate($0, creds, target, &memo) }
         }
     }
 

@@ -3,21 +3,22 @@ import Foundation
 import NovaKitAPI
 import NovaKitCore
 import NovaKitIdentity
+import NovaKitImage
 import NovaKitStorage
 
 /// `novakit openapi`: the OpenAPI 3.1 document a listener serves at `/openapi.json`, generated from the
 /// declarations of the enabled extensions (compute) or the identity routes.
 struct OpenAPICommand: DistributedCommand {
     static let configuration = CommandConfiguration(
-        commandName: "openapi", abstract: "Print the compute or identity API's OpenAPI 3.1 document, generated from its declarations.")
+        commandName: "openapi", abstract: "Print the compute, identity or image API's OpenAPI 3.1 document, generated from its declarations.")
 
     enum Service: String, ExpressibleByArgument, CaseIterable {
-        case compute, identity
+        case compute, identity, image
     }
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: "Which listener's document: compute or identity.")
+    @Option(help: "Which listener's document: compute, identity or image.")
     var service: Service = .compute
 
     @Option(help: "The compute microversion the document describes (2.1 to the newest, or latest).")
@@ -32,6 +33,8 @@ struct OpenAPICommand: DistributedCommand {
         switch service {
         case .identity:
             document = IdentityListener.openAPIDocument(baseURL: baseURL + ":5000")
+        case .image:
+            document = ImageListener.openAPIDocument(baseURL: baseURL + ":9292")
         case .compute:
             // The routes come from the declarations alone: they are assembled over a throwaway in-memory database.
             let scratch = try await Database.open(.sqliteMemory, logger: boot.logger)

@@ -222,7 +222,7 @@ def test_the_systemd_unit_example_verifies(tmp_path):
     assert "novakit.service" not in result.stderr, result.stderr
 
 
-def test_openapi_documents_on_the_compute_and_identity_listeners(cloud):
+def test_openapi_documents_on_the_compute_identity_and_image_listeners(cloud):
     """scripts/fuzz.sh validates the same documents with openapi-spec-validator and fuzzes them."""
     latest = cloud.request("GET", "/", token=None).json()["versions"][-1]["version"]
     documents = {
@@ -230,6 +230,7 @@ def test_openapi_documents_on_the_compute_and_identity_listeners(cloud):
         "compute latest": requests.get(cloud.base + "/openapi.json?microversion=latest", timeout=30),
         "compute 2.36": requests.get(cloud.base + "/openapi.json?microversion=2.36", timeout=30),
         "identity": requests.get(cloud.identity + "/openapi.json", timeout=30),
+        "image": requests.get(cloud.image + "/openapi.json", timeout=30),
     }
     for name, response in documents.items():
         assert response.status_code == 200, (name, response.text)
@@ -250,6 +251,11 @@ def test_openapi_documents_on_the_compute_and_identity_listeners(cloud):
     keys = {next(iter(body["properties"])) for body in actions["requestBody"]["content"]["application/json"]["schema"]["oneOf"]}
     assert {"revertResize", "reboot", "os-stop", "createImage"} <= keys
     assert "/v3/auth/tokens" in documents["identity"].json()["paths"]
+    image = documents["image"].json()["paths"]
+    assert set(image["/v2/images"]) == {"get", "post"} and set(image["/v2/images/{image_id}/file"]) == {"get", "put"}
+    assert image["/v2/images"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["min_disk"] == {
+        "type": "integer", "minimum": 0}
+    assert json.loads(run_cli("openapi", "--service", "image").stdout)["paths"].keys() == image.keys()
     assert_fault(requests.get(cloud.base + "/openapi.json?microversion=9.9", timeout=30), 400)
     assert run_cli("openapi", "--microversion", "latest").stdout.strip() and \
         json.loads(run_cli("openapi", "--microversion", "latest").stdout)["paths"].keys() == new["paths"].keys()

@@ -31,4 +31,27 @@ struct PolicyPropertyTests {
             #expect(enforcer.allows("c", credentials: credentials, target: [:]))
         }
     }
+
+    /// Found by the property above: before memoisation, rules naming each other several times took
+    /// exponential time and hung the request.
+    @Test("rules that refer to one another many times are decided at once, and a loop denies")
+    func manyReferences() throws {
+        var overrides: [String: String] = [:]
+        for level in 0..<40 {
+            overrides["r\(level)"] = Array(repeating: "rule:r\(level + 1)", count: 8).joined(separator: " or ") + " and role:x\(level)"
+        }
+        overrides["r40"] = "role:member"
+        overrides["loop"] = "rule:loop or rule:loop or role:nobody"
+        let defaults = (0...40).map { PolicyDefault("r\($0)", "@") } + [PolicyDefault("loop", "@")]
+        let enforcer = try PolicyEnforcer(defaults: defaults, overrides: overrides)
+        let member = PolicyCredentials(userID: "u", projectID: "p", roles: ["member"], isAdmin: false)
+        let reader = PolicyCredentials(userID: "u", projectID: "p", roles: ["reader"], isAdmin: false)
+        // 8^40 paths lead from r0 to r40; each rule is decided once.
+        let (memberAllowed, readerAllowed) = (
+            enforcer.allows("r0", credentials: member, target: [:]), enforcer.allows("r0", credentials: reader, target: [:])
+        )
+        #expect(memberAllowed && !readerAllowed)
+        let loopAllowed = enforcer.allows("loop", credentials: member, target: [:])
+        #expect(!loopAllowed)
+    }
 }

@@ -1,0 +1,68 @@
+public import HTTPTypes
+public import NovaKitCore
+
+/// One route of a listener that routes by a table (identity, image): what its OpenAPI document says of it.
+public struct DeclaredRoute: Sendable {
+    public let method: HTTPRequest.Method
+    public let pattern: PathPattern
+    /// The body the handler validates; `nil`: none.
+    public let body: Schema?
+    /// The success statuses; empty: any 2xx.
+    public let success: [Int]
+
+    public init(method: HTTPRequest.Method, pattern: PathPattern, body: Schema?, success: [Int] = []) {
+        self.method = method
+        self.pattern = pattern
+        self.body = body
+        self.success = success
+    }
+}
+
+/// The OpenAPI 3.1 document of a listener with a route table — generated from the table, never written by
+/// hand: paths, methods, path parameters, the bodies the handlers validate, success statuses and the listener's
+/// error body. (The compute API's richer document, with microversions and policies, is `OpenAPIDocument`.)
+public enum ListenerOpenAPI {
+    public static func document(
+        title: String, version: String, baseURL: String, routes: [DeclaredRoute], errorSchema: JSON, errors: [(String, String)]
+    ) -> JSON {
+        var paths: [String: JSON] = [:]
+        for route in routes {
+            let path = "/" + route.pattern.description
+            var item = paths[path]?.objectValue ?? [:]
+            let method = route.method.rawValue.lowercased()
+            var responses: [String: JSON] = [:]
+            for code in route.success { responses[String(code)] = ["description": "Success."] }
+            if route.success.isEmpty { responses["2XX"] = ["description": "Success."] }
+            for (code, meaning) in errors where responses[code] == nil {
+                responses[code] = [
+                    "description": .string(meaning), "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+                ]
+            }
+            var operation: [String: JSON] = [
+                "operationId": .string(method + "_" + path.split(whereSeparator: { !$0.isLetter }).joined(separator: "_")),
+                "responses": .object(responses),
+            ]
+            let parameters = route.pattern.segments.compactMap { segment -> JSON? in
+                guard case .parameter(let name) = segment else { return nil }
+                return ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+            }
+            if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+            if let body = route.body {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body.jsonSchema]]]
+            }
+            item[method] = .object(operation)
+            paths[path] = .object(item)
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": .string(title), "version": .string(version), "description": "Generated from NovaKit's route table."],
+            "servers": [["url": .string(baseURL)]],
+            "paths": .object(paths),
+            "components": [
+                "securitySchemes": ["keystone": ["type": "apiKey", "in": "header", "name": "X-Auth-Token"]],
+                "schemas": ["Error": errorSchema],
+            ],
+            "security": [["keystone": []], [:]],
+        ]
+    }
+}
