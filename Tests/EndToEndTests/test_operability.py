@@ -275,3 +275,10 @@ def test_rate_limit_refuses_a_client_over_its_rate_in_each_listeners_format(nova
     assert_keystone_error(keystone, 429)
     time.sleep(1.1)
     assert server.request("GET", "/", token=None).status_code == 200
+
+
+def test_oversized_headers_are_refused_and_the_server_carries_on(cloud):
+    assert cloud.request("GET", "/v2.1/flavors", headers={"X-Padding": "x" * 8000}).status_code == 200
+    refused = cloud.request("GET", "/v2.1/flavors", headers={"X-Padding": "x" * 200_000})
+    assert refused.status_code == 400
+    assert cloud.request("GET", "/v2.1/flavors").status_code == 200
