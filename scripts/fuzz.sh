@@ -20,16 +20,7 @@ examples="${FUZZ_EXAMPLES:-25}"
 work="$root/.fuzz"
 rm -rf "$work"
 mkdir -p "$work"
-read -r compute_port identity_port image_port network_port metrics_port < <(.venv-fuzz/bin/python - <<'PY'
-import socket
-sockets = [socket.socket() for _ in range(5)]
-for s in sockets:
-    s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in sockets))
-for s in sockets:
-    s.close()
-PY
-)
+read -r compute_port identity_port image_port network_port metrics_port < <(.venv-fuzz/bin/python scripts/free_ports.py 5)
 password="fuzz-admin-pw"
 "$binary" serve --database "sqlite://$work/novakit.sqlite" --port "$compute_port" --identity-port "$identity_port" \
     --image-port "$image_port" --network-port "$network_port" --metrics-port "$metrics_port" --admin-password "$password" \

@@ -26,16 +26,7 @@ work="$root/.tempest"
 rm -rf "$work"
 mkdir -p "$work/etc" "$work/lock"
 
-read -r compute_port identity_port image_port network_port metrics_port < <(.venv/bin/python - <<'PY'
-import socket
-sockets = [socket.socket() for _ in range(5)]
-for s in sockets:
-    s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in sockets))
-for s in sockets:
-    s.close()
-PY
-)
+read -r compute_port identity_port image_port network_port metrics_port < <(.venv/bin/python scripts/free_ports.py 5)
 
 admin_password="tempest-admin-pw"
 "$binary" serve \
