@@ -1,5 +1,6 @@
 import HTTPTypes
 public import NovaKitCore
+import NovaKitHTTP
 import NovaKitPolicy
 
 /// The compute API as an OpenAPI 3.1 document, generated from the registry's typed declarations and never
@@ -50,19 +51,15 @@ public struct OpenAPIDocument: Sendable {
 
     private func operation(_ route: Route, at version: APIVersion, path: String) -> JSON {
         var operation: [String: JSON] = [
-            "operationId": .string(Self.operationID(route, path: path)),
+            "operationId": .string(ListenerOpenAPI.operationID(route.method, path: path)),
             "tags": [.string(route.resourcePath)],
             "x-novakit-extension": .string(route.owner),
         ]
-        let parameters = route.pattern.segments.compactMap { segment -> JSON? in
-            guard case .parameter(let name) = segment else { return nil }
-            return ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
-        }
-        if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
-        var success: Int
+        if let parameters = ListenerOpenAPI.pathParameters(route.pattern) { operation["parameters"] = parameters }
+        let successes: Set<Int>
         switch route.endpoint {
         case .operation(let declared):
-            success = declared.status.code
+            successes = [declared.status.code]
             operation["summary"] = .string("\(route.resourcePath): \(declared.name)")
             operation["x-openstack-microversions"] = Self.range(declared.versions)
             if let policy = declared.policy { operation["x-openstack-policy"] = .string(policy.name) }
@@ -71,7 +68,7 @@ public struct OpenAPIDocument: Sendable {
             }
         case .actions(let table):
             let actions = table.entries.keys.sorted().compactMap { key in table.action(key, at: version).map { (key, $0) } }
-            success = actions.first?.1.status.code ?? 202
+            successes = Set(actions.map { $0.1.status.code })
             operation["summary"] = .string("\(route.resourcePath): actions")
             operation["x-openstack-actions"] = .object(
                 Dictionary(
@@ -87,10 +84,6 @@ public struct OpenAPIDocument: Sendable {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["oneOf": .array(bodies)]]]]
         }
         var responses: [String: JSON] = [:]
-        let successes: Set<Int> =
-            if case .actions(let table) = route.endpoint {
-                Set(table.entries.keys.compactMap { table.action($0, at: version)?.status.code })
-            } else { [success] }
         for code in successes.sorted() {
             responses[String(code)] = ["description": .string(code == 204 ? "Done; no body." : "Success.")]
         }
@@ -126,11 +119,5 @@ public struct OpenAPIDocument: Sendable {
         var range: [String: JSON] = ["min": .string(versions.min.description)]
         if let max = versions.max { range["max"] = .string(max.description) }
         return .object(range)
-    }
-
-    /// `get /servers/{id}` → `get_servers_id`: unique, as a path and method have one operation per version.
-    private static func operationID(_ route: Route, path: String) -> String {
-        let words = path.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "_")
-        return route.method.rawValue.lowercased() + "_" + words
     }
 }

@@ -39,14 +39,9 @@ public enum ListenerOpenAPI {
                 ]
             }
             var operation: [String: JSON] = [
-                "operationId": .string(method + "_" + path.split(whereSeparator: { !$0.isLetter }).joined(separator: "_")),
-                "responses": .object(responses),
+                "operationId": .string(operationID(route.method, path: path)), "responses": .object(responses),
             ]
-            let parameters = route.pattern.segments.compactMap { segment -> JSON? in
-                guard case .parameter(let name) = segment else { return nil }
-                return ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
-            }
-            if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+            if let parameters = pathParameters(route.pattern) { operation["parameters"] = parameters }
             if let body = route.body {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body.jsonSchema]]]
             }
@@ -64,5 +59,19 @@ public enum ListenerOpenAPI {
             ],
             "security": [["keystone": []], [:]],
         ]
+    }
+
+    /// `get /servers/{id}` → `get_servers_id`: unique, as a path and method have one operation per document.
+    public static func operationID(_ method: HTTPRequest.Method, path: String) -> String {
+        method.rawValue.lowercased() + "_" + path.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "_")
+    }
+
+    /// The pattern's `{parameters}` as required string path parameters; `nil` when it has none.
+    public static func pathParameters(_ pattern: PathPattern) -> JSON? {
+        let parameters = pattern.segments.compactMap { segment -> JSON? in
+            guard case .parameter(let name) = segment else { return nil }
+            return ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+        }
+        return parameters.isEmpty ? nil : .array(parameters)
     }
 }

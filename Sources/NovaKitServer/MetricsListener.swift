@@ -39,12 +39,6 @@ struct MetricsListener: Listener {
             status: .init(code: fault.code), headers: fault.httpHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: fault.message + "\n")))
     }
 
-    /// Every state NovaKit's servers can be in, so a state that empties reports 0 rather than its last count.
-    private static let states = [
-        "building", "active", "paused", "suspended", "stopped", "rescued", "resized", "soft-delete", "shelved",
-        "shelved_offloaded", "error", "deleted",
-    ]
-
     private static var servers: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "novakit", metricName: "servers", unitName: "", helpText: "Live servers in the cloud by vm_state.")
@@ -62,7 +56,8 @@ struct MetricsListener: Listener {
 
     private func refreshComputeGauges() async throws {
         let statistics = try await ComputeStatistics.read(database)
-        for state in Set(Self.states).union(statistics.serversByState.keys) {
+        // Every state is reported, so a state that empties shows 0 rather than its last count.
+        for state in Set(VMState.allCases.map(\.rawValue)).union(statistics.serversByState.keys) {
             registry.makeGauge(descriptor: Self.servers, labels: [("vm_state", state)]).set(Double(statistics.serversByState[state] ?? 0))
         }
         registry.makeGauge(descriptor: Self.tasks).set(Double(statistics.tasksInFlight))
