@@ -14,7 +14,8 @@ public struct APIRequest: Sendable {
     /// The validated body (for actions: the value under the action key).
     public let body: JSON
     public let services: Services
-    public let logger: Logger
+    /// The listener's logger; `logger` adds the request id when a handler logs (rare, so not paid up front).
+    private let listenerLogger: Logger
     public let requestID: String
     /// `http://host:port`, for links in bodies.
     public let baseURL: String
@@ -31,10 +32,17 @@ public struct APIRequest: Sendable {
         self.query = query
         self.body = body
         self.services = services
-        self.logger = logger
+        listenerLogger = logger
         self.requestID = requestID
         self.baseURL = baseURL
         self.urlProjectID = urlProjectID
+    }
+
+    /// The listener's logger with the request id in its metadata.
+    public var logger: Logger {
+        var logger = listenerLogger
+        logger[metadataKey: "request_id"] = .string(requestID)
+        return logger
     }
 
     /// Whether the request came through the legacy `/v2` API.

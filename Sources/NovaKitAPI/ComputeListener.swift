@@ -118,7 +118,7 @@ public struct ComputeListener: Listener {
         var query: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key), default: []].append(String(value)) }
         let apiRequest = APIRequest(
-            auth: auth, version: version, parameters: parameters, query: query, body: body, services: services, logger: trace.logger,
+            auth: auth, version: version, parameters: parameters, query: query, body: body, services: services, logger: trace.listenerLogger,
             requestID: trace.requestID, baseURL: baseURL, urlProjectID: prefix.projectID)
         return try await dispatch(apiRequest, route: route, routingVersion: routingVersion)
     }

@@ -9,8 +9,8 @@ import Tracing
 public struct RequestTrace: Sendable {
     /// `req-<uuid>`, sent back as `x-openstack-request-id` (and whatever else the listener adds).
     public let requestID: String
-    /// The listener's logger with the request id in its metadata.
-    public let logger: Logger
+    /// The listener's logger, without the request id (`logger` adds it).
+    public let listenerLogger: Logger
     /// Headers every response to this request carries, error or not (the compute API's microversion headers).
     public var headers: [HTTPField.Name: String] = [:]
     /// The caller's project and user, once authenticated.
@@ -18,6 +18,19 @@ public struct RequestTrace: Sendable {
     public var userID: String?
     /// The route template the request matched (`/servers/{server_id}`), for logs and metrics.
     public var route: String?
+
+    public init(requestID: String, listenerLogger: Logger) {
+        self.requestID = requestID
+        self.listenerLogger = listenerLogger
+    }
+
+    /// The listener's logger with the request id in its metadata (made when something logs: setting metadata
+    /// on a stream log handler re-renders it, a cost every request would otherwise pay).
+    public var logger: Logger {
+        var logger = listenerLogger
+        logger[metadataKey: "request_id"] = .string(requestID)
+        return logger
+    }
 }
 
 /// One HTTP listener's own part: its routes and its fault format. Everything else — the request id, the
@@ -69,9 +82,7 @@ public struct RequestPipeline<L: Listener>: HTTPResponder {
     private func respond(to request: Request, context: Context, span: any Span) async throws -> Response {
         let started = ContinuousClock.now
         let requestID = "req-" + ids.uuid()
-        var logger = self.logger
-        logger[metadataKey: "request_id"] = .string(requestID)
-        var trace = RequestTrace(requestID: requestID, logger: logger)
+        var trace = RequestTrace(requestID: requestID, listenerLogger: logger)
         var response: Response
         let healthCheck = await health?.response(to: request)
         if let healthCheck {
@@ -100,28 +111,33 @@ public struct RequestPipeline<L: Listener>: HTTPResponder {
         ).increment()
         Timer(label: "novakit_http_request_duration_seconds", dimensions: [("service", listener.name), ("method", method), ("route", route)])
             .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        span.operationName = "\(method) \(route)"
-        span.updateAttributes { attributes in
-            attributes["http.request.method"] = method
-            attributes["http.route"] = route
-            attributes["http.response.status_code"] = Int(response.status.code)
-            attributes["openstack.service"] = listener.name
-            attributes["openstack.request_id"] = requestID
-            if let project = trace.projectID { attributes["openstack.project_id"] = project }
-            if let user = trace.userID { attributes["openstack.user_id"] = user }
-        }
-        if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
+        if span.isRecording { record(on: span, method: method, route: route, status: response.status, requestID: requestID, trace: trace) }
         // Load balancers probe every few seconds: their checks are logged only when debugging.
         logger.log(
             level: healthCheck == nil ? listener.accessLogLevel : .debug,
             "\(request.method) \(request.uri.path) \(response.status.code)",
             metadata: [
-                "service": .string(listener.name), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-                "status": .stringConvertible(response.status.code), "duration_ms": .string(elapsed.millisecondsText),
-                "project": .string(trace.projectID ?? "-"), "user": .string(trace.userID ?? "-"),
-                "route": .string(route),
+                "request_id": .string(requestID), "service": .string(listener.name), "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path), "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(elapsed.millisecondsText), "project": .string(trace.projectID ?? "-"),
+                "user": .string(trace.userID ?? "-"), "route": .string(route),
             ])
         return response
+    }
+
+    /// The span's name and attributes (skipped when no tracer records them).
+    private func record(on span: any Span, method: String, route: String, status: HTTPResponse.Status, requestID: String, trace: RequestTrace) {
+        span.operationName = "\(method) \(route)"
+        span.updateAttributes { attributes in
+            attributes["http.request.method"] = method
+            attributes["http.route"] = route
+            attributes["http.response.status_code"] = Int(status.code)
+            attributes["openstack.service"] = listener.name
+            attributes["openstack.request_id"] = requestID
+            if let project = trace.projectID { attributes["openstack.project_id"] = project }
+            if let user = trace.userID { attributes["openstack.user_id"] = user }
+        }
+        if status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
     }
 }
 

@@ -70,6 +70,15 @@ public final class Database: Sendable {
     /// The SQLite file as it was when opened, so a health probe can tell it was removed or replaced.
     let file: DatabaseFile?
     private let usage = ConnectionUsage()
+    private let caches = ReadThroughCaches()
+
+    /// How long a cached value is served before it is read again: what another node's write may take to be seen.
+    public static let cacheMaxAge: Duration = .seconds(1)
+
+    /// The read-through cache `name` of this database, shared by every store that asks for it.
+    public func cache<Value: Sendable>(_ name: String, of type: Value.Type) -> ReadThroughCache<Value> {
+        caches.cache(name, of: type, maxAge: Self.cacheMaxAge)
+    }
 
     private init(kind: DatabaseKind, backend: Backend, logger: Logger, observer: QueryObserver?, file: DatabaseFile? = nil) {
         self.kind = kind
@@ -134,7 +143,7 @@ public final class Database: Sendable {
     private func onConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool):
-            let sql = observed(pool.writer.connection.sql(queryLogLevel: .trace))
+            let sql = observed(SQLiteSQLConnection(connection: pool.writer.connection))
             let requested = ContinuousClock.now
             return try await pool.writer.lock.withLock { [usage] in try await usage.using(.writer, since: requested) { try await body(sql) } }
         case .postgres(let box):
@@ -163,7 +172,7 @@ public final class Database: Sendable {
         let requested = ContinuousClock.now
         if !locked { await reader.lock.lock() }
         defer { reader.lock.unlock() }
-        return try await usage.using(.reader, since: requested) { try await body(observed(reader.connection.sql(queryLogLevel: .trace))) }
+        return try await usage.using(.reader, since: requested) { try await body(observed(SQLiteSQLConnection(connection: reader.connection))) }
     }
 
     private func observed(_ sql: any SQLDatabase) -> any SQLDatabase {

@@ -74,22 +74,26 @@ extension FlavorStore {
     /// Gives `project` access to flavor `id`; 409 when it already has it.
     func grant(_ id: String, to project: String) async throws {
         let now = clock.now()
-        try await database.transaction { sql in
-            let existing = try await sql.select().column("id").from("flavor_projects").where("flavor_id", .equal, SQLBind(id))
-                .where("project_id", .equal, SQLBind(project)).readDeleted(.no).first()
-            guard existing == nil else {
-                throw Fault.conflict("Flavor access already exists for flavor \(id) and project \(project) combination.")
+        try await changing {
+            try await database.transaction { sql in
+                let existing = try await sql.select().column("id").from("flavor_projects").where("flavor_id", .equal, SQLBind(id))
+                    .where("project_id", .equal, SQLBind(project)).readDeleted(.no).first()
+                guard existing == nil else {
+                    throw Fault.conflict("Flavor access already exists for flavor \(id) and project \(project) combination.")
+                }
+                try await sql.insert(into: "flavor_projects").columns("flavor_id", "project_id", "created_at", "deleted")
+                    .values(SQLBind(id), SQLBind(project), SQLBind(now), SQLBind(0)).run()
             }
-            try await sql.insert(into: "flavor_projects").columns("flavor_id", "project_id", "created_at", "deleted")
-                .values(SQLBind(id), SQLBind(project), SQLBind(now), SQLBind(0)).run()
         }
     }
 
     /// Takes `project`'s access away; 404 when it had none.
     func revoke(_ id: String, from project: String) async throws {
         let now = clock.now()
-        let removed = try await database.withConnection { sql in
-            try await sql.softDelete(from: "flavor_projects", matching: [("flavor_id", id), ("project_id", project)], at: now)
+        let removed = try await changing {
+            try await database.withConnection { sql in
+                try await sql.softDelete(from: "flavor_projects", matching: [("flavor_id", id), ("project_id", project)], at: now)
+            }
         }
         guard removed > 0 else { throw Fault.notFound("Flavor access not found for \(id) / \(project) combination.") }
     }

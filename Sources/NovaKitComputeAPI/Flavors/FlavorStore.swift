@@ -29,14 +29,50 @@ struct FlavorNotFound: FaultConvertible {
     var fault: Fault { .notFound("Flavor \(id) could not be found.") }
 }
 
-/// The SQL of `flavors`, `flavor_extra_specs` and `flavor_projects`.
+/// Every live flavor and who may see the private ones: what listing, showing and booting read, so it is read
+/// once and kept (`ReadThroughCache`) until a flavor or its access list changes.
+struct FlavorCatalog: Sendable {
+    /// Ordered by flavorid.
+    let flavors: [Flavor]
+    let byID: [String: Flavor]
+    /// Private flavor ids by the project given access.
+    let accessByProject: [String: Set<String>]
+}
+
+/// The SQL of `flavors`, `flavor_extra_specs` and `flavor_projects`. Reads of flavors and access go through
+/// the database's shared flavor catalogue; every write here invalidates it once it is done.
 public struct FlavorStore: Sendable {
     let database: Database
     let clock: any NovaClock
+    private let catalogCache: ReadThroughCache<FlavorCatalog>
 
     public init(database: Database, clock: any NovaClock) {
         self.database = database
         self.clock = clock
+        catalogCache = database.cache("flavors", of: FlavorCatalog.self)
+    }
+
+    /// The catalogue, from memory unless a write or its age made it stale.
+    func catalog() async throws -> FlavorCatalog {
+        try await catalogCache.value {
+            try await database.read { sql in
+                let flavors = try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("flavors").readDeleted(.no)
+                    .orderBy("flavorid").all().map(Self.flavor)
+                var access: [String: Set<String>] = [:]
+                for row in try await sql.select().columns("flavor_id", "project_id").from("flavor_projects").readDeleted(.no).all() {
+                    access[try row.decode(column: "project_id", as: String.self), default: []].insert(try row.decode(column: "flavor_id"))
+                }
+                return FlavorCatalog(
+                    flavors: flavors, byID: Dictionary(flavors.map { ($0.flavorID, $0) }, uniquingKeysWith: { first, _ in first }),
+                    accessByProject: access)
+            }
+        }
+    }
+
+    /// Runs a write, then drops the cached catalogue (whether or not the write succeeded).
+    func changing<T: Sendable>(_ write: () async throws -> T) async throws -> T {
+        defer { catalogCache.invalidate() }
+        return try await write()
     }
 
     static let migration = SchemaMigration("flavors/001_create_flavors") { sql, _ in
@@ -72,32 +108,20 @@ public struct FlavorStore: Sendable {
 
     /// Live flavors, all of them (visibility is applied by the caller), ordered by flavorid.
     public func all() async throws -> [Flavor] {
-        try await database.read { sql in
-            try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("flavors").readDeleted(.no).orderBy("flavorid").all()
-                .map(Self.flavor)
-        }
+        try await catalog().flavors
     }
 
     /// The live flavor `id`, visible to `project` (admins see all).
     public func get(_ id: String, visibleTo project: String, isAdmin: Bool) async throws -> Flavor {
-        let row = try await database.read { sql in
-            try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("flavors").where("flavorid", .equal, SQLBind(id))
-                .readDeleted(.no).first()
-        }
-        guard let row else { throw FlavorNotFound(id: id) }
-        let flavor = try Self.flavor(row)
-        if flavor.isPublic || isAdmin { return flavor }
-        guard try await projects(of: id).contains(project) else { throw FlavorNotFound(id: id) }
-        return flavor
+        let catalog = try await catalog()
+        guard let flavor = catalog.byID[id] else { throw FlavorNotFound(id: id) }
+        if flavor.isPublic || isAdmin || catalog.accessByProject[project, default: []].contains(id) { return flavor }
+        throw FlavorNotFound(id: id)
     }
 
     /// Ids of the private flavors `project` was given access to.
     func accessible(to project: String) async throws -> Set<String> {
-        try await database.read { sql in
-            Set(
-                try await sql.select().column("flavor_id").from("flavor_projects").where("project_id", .equal, SQLBind(project))
-                    .readDeleted(.no).all().map { try $0.decode(column: "flavor_id", as: String.self) })
-        }
+        try await catalog().accessByProject[project, default: []]
     }
 
     /// Projects with access to flavor `id`.
@@ -111,40 +135,46 @@ public struct FlavorStore: Sendable {
     /// Inserts `flavor`; a live flavor with the same name or id is a 409.
     public func create(_ flavor: Flavor) async throws {
         let now = clock.now()
-        try await database.transaction { sql in
-            for (column, value, what) in [("name", flavor.name, "name"), ("flavorid", flavor.flavorID, "ID")] {
-                if try await sql.select().column("id").from("flavors").where(SQLColumn(column), .equal, SQLBind(value)).readDeleted(.no).first()
-                    != nil
-                {
-                    throw Fault.conflict("Flavor with \(what) \(value) already exists.")
+        try await changing {
+            try await database.transaction { sql in
+                for (column, value, what) in [("name", flavor.name, "name"), ("flavorid", flavor.flavorID, "ID")] {
+                    if try await sql.select().column("id").from("flavors").where(SQLColumn(column), .equal, SQLBind(value)).readDeleted(.no).first()
+                        != nil
+                    {
+                        throw Fault.conflict("Flavor with \(what) \(value) already exists.")
+                    }
                 }
+                let values: [any SQLExpression] = [
+                    SQLBind(flavor.flavorID), SQLBind(flavor.name), SQLBind(flavor.memoryMB), SQLBind(flavor.vcpus), SQLBind(flavor.rootGB),
+                    SQLBind(flavor.ephemeralGB), SQLBind(flavor.swap), SQLBind(flavor.rxtxFactor), SQLBind(flavor.isPublic), SQLBind(flavor.disabled),
+                    SQLBind(flavor.description), SQLBind(now), SQLBind(0),
+                ]
+                try await sql.insert(into: "flavors").columns(Self.columns + ["created_at", "deleted"]).values(values).run()
             }
-            let values: [any SQLExpression] = [
-                SQLBind(flavor.flavorID), SQLBind(flavor.name), SQLBind(flavor.memoryMB), SQLBind(flavor.vcpus), SQLBind(flavor.rootGB),
-                SQLBind(flavor.ephemeralGB), SQLBind(flavor.swap), SQLBind(flavor.rxtxFactor), SQLBind(flavor.isPublic), SQLBind(flavor.disabled),
-                SQLBind(flavor.description), SQLBind(now), SQLBind(0),
-            ]
-            try await sql.insert(into: "flavors").columns(Self.columns + ["created_at", "deleted"]).values(values).run()
         }
     }
 
     func setDescription(_ id: String, _ description: String?) async throws {
         let now = clock.now()
-        try await database.withConnection { sql in
-            try await sql.update("flavors").set("description", to: SQLBind(description)).set("updated_at", to: SQLBind(now))
-                .where("flavorid", .equal, SQLBind(id)).readDeleted(.no).run()
+        try await changing {
+            try await database.withConnection { sql in
+                try await sql.update("flavors").set("description", to: SQLBind(description)).set("updated_at", to: SQLBind(now))
+                    .where("flavorid", .equal, SQLBind(id)).readDeleted(.no).run()
+            }
         }
     }
 
     /// Soft-deletes the flavor with its extra specs and access list.
     func delete(_ id: String) async throws {
         let now = clock.now()
-        let deleted = try await database.transaction { sql in
-            let count = try await sql.softDelete(from: "flavors", where: "flavorid", equals: id, rowIDColumn: "id", at: now)
-            for table in ["flavor_extra_specs", "flavor_projects"] {
-                _ = try await sql.softDelete(from: table, where: "flavor_id", equals: id, rowIDColumn: "id", at: now)
+        let deleted = try await changing {
+            try await database.transaction { sql in
+                let count = try await sql.softDelete(from: "flavors", where: "flavorid", equals: id, rowIDColumn: "id", at: now)
+                for table in ["flavor_extra_specs", "flavor_projects"] {
+                    _ = try await sql.softDelete(from: table, where: "flavor_id", equals: id, rowIDColumn: "id", at: now)
+                }
+                return count
             }
-            return count
         }
         guard deleted > 0 else { throw FlavorNotFound(id: id) }
     }

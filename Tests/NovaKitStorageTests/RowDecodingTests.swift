@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+import Testing
+
+@testable import NovaKitStorage
+
+/// NovaKit's SQLite rows read common column types straight from SQLite's values; whatever they make of a
+/// value — a result or a refusal — must be what SQLiteKit's own row decoder makes of it.
+@Suite("SQLite row decoding")
+struct RowDecodingTests {
+    static let literals = [
+        "0", "1", "2", "-5", "9007199254740993", "1.5", "2.0", "-0.25", "'abc'", "'12'", "'1'", "''", "'2026-01-02 03:04:05'",
+        "'2026-01-02T03:04:05Z'", "NULL", "x'00ff'",
+    ]
+
+    /// What a decode gives, comparable across the two paths.
+    static func outcome<T: Decodable & Equatable>(_ row: any SQLRow, _: T.Type) -> String {
+        do { return "value \(String(reflecting: try row.decode(column: "v", as: T.self)))" } catch { return "refused" }
+    }
+
+    static func outcomes(_ row: any SQLRow) -> [String] {
+        [
+            outcome(row, String.self), outcome(row, Int.self), outcome(row, Bool.self), outcome(row, Double.self), outcome(row, Date.self),
+            outcome(row, String?.self), outcome(row, Int?.self), outcome(row, Bool?.self), outcome(row, Double?.self),
+            outcome(row, Date?.self), outcome(row, Int64.self), outcome(row, Data.self),
+        ]
+    }
+
+    struct Sample: StoredRow, Equatable {
+        static let table = "samples"
+        static let columns = ["text", "number", "flag", "real", "at", "maybe_text", "maybe_number", "maybe_flag", "maybe_at"]
+        var text: String
+        var number: Int
+        var flag: Bool
+        var real: Double
+        var at: Date
+        var maybeText: String?
+        var maybeNumber: Int?
+        var maybeFlag: Bool?
+        var maybeAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case text, number, flag, real, at
+            case maybeText = "maybe_text", maybeNumber = "maybe_number", maybeFlag = "maybe_flag", maybeAt = "maybe_at"
+        }
+    }
+
+    @Test("every literal decodes (or is refused) as SQLiteKit's row decodes it, for every common type")
+    func sameAsSQLiteKit() async throws {
+        let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
+        defer { Task { try? await connection.close() } }
+        let reference = connection.sql()
+        let fast = SQLiteSQLConnection(connection: connection)
+        for literal in Self.literals {
+            let expected = try #require(try await reference.raw(SQLQueryString("SELECT " + literal + " AS v")).first())
+            let actual = try #require(try await fast.raw(SQLQueryString("SELECT " + literal + " AS v")).first())
+            #expect(actual is SQLiteStoredRow)
+            #expect(Self.outcomes(actual) == Self.outcomes(expected), "\(literal)")
+        }
+    }
+
+    @Test("a stored row decodes the same through both rows, NULLs and values alike")
+    func storedRows() async throws {
+        let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
+        defer { Task { try? await connection.close() } }
+        let reference = connection.sql()
+        try await reference.raw(
+            """
+            CREATE TABLE samples (id INTEGER PRIMARY KEY, text TEXT, number INTEGER, flag BOOLEAN, real REAL, at REAL,
+            maybe_text TEXT, maybe_number INTEGER, maybe_flag BOOLEAN, maybe_at REAL, created_at REAL, updated_at REAL,
+            deleted_at REAL, deleted INTEGER)
+            """
+        ).run()
+        let full = Sample(
+            text: "a \"quoted\" name", number: 42, flag: true, real: 2.5, at: Date(timeIntervalSince1970: 1_700_000_000.25),
+            maybeText: "x", maybeNumber: 0, maybeFlag: false, maybeAt: Date(timeIntervalSince1970: 12))
+        let sparse = Sample(text: "", number: -1, flag: false, real: 0, at: Date(timeIntervalSince1970: 0))
+        for sample in [full, sparse] {
+            let values = try sample.columnValues()
+            try await reference.insert(into: "samples").columns(values.map(\.0) + ["deleted"]).values(values.map(\.1) + [SQLBind(0)]).run()
+        }
+        let viaSQLiteKit = try await Sample.select(on: reference).orderBy("id").all(Sample.self)
+        let viaNovaKit = try await Sample.select(on: SQLiteSQLConnection(connection: connection)).orderBy("id").all(Sample.self)
+        #expect(viaSQLiteKit == [full, sparse])
+        #expect(viaNovaKit == viaSQLiteKit)
+    }
+}
