@@ -72,7 +72,7 @@ public struct APIRequest: Sendable {
     func with(body: JSON) -> APIRequest {
         APIRequest(
             auth: auth, version: version, parameters: parameters, query: query, body: body, services: services,
-            logger: logger, requestID: requestID, baseURL: baseURL, urlProjectID: urlProjectID
+            logger: listenerLogger, requestID: requestID, baseURL: baseURL, urlProjectID: urlProjectID
         )
     }
 }

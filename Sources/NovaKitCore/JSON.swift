@@ -18,6 +18,9 @@ public enum JSON: Sendable, Hashable {
         }
         set {
             guard case .object(var members) = self else { return }
+            // Let go of this value's reference first, so the members are changed in place rather than copied
+            // whole on every assignment (views set dozens of keys one by one).
+            self = .null
             members[key] = newValue
             self = .object(members)
         }

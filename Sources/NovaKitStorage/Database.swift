@@ -76,7 +76,7 @@ public final class Database: Sendable {
     public static let cacheMaxAge: Duration = .seconds(1)
 
     /// The read-through cache `name` of this database, shared by every store that asks for it.
-    public func cache<Value: Sendable>(_ name: String, of type: Value.Type) -> ReadThroughCache<Value> {
+    public func cache<Key, Value>(_ name: String, of type: ReadThroughCache<Key, Value>.Type) -> ReadThroughCache<Key, Value> {
         caches.cache(name, of: type, maxAge: Self.cacheMaxAge)
     }
 

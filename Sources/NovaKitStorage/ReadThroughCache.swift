@@ -1,47 +1,60 @@
 import Synchronization
 
-/// A value read from the database that changes rarely (the flavor catalogue), kept in memory between reads.
+/// Values read from the database that change rarely (the flavor catalogue, a user's keypairs), kept in memory
+/// between reads, by key.
 ///
 /// Writes through this process call `invalidate()` once they commit, so this process reads its own writes at
 /// once. A write by another process on the same database (another node on PostgreSQL, `novakit` commands on
 /// the SQLite file) is seen when the value is `maxAge` old. A load that overlaps an invalidation is returned
-/// to its caller but not kept, so a value loaded before a write never outlives that write.
-public final class ReadThroughCache<Value: Sendable>: Sendable {
+/// to its caller but not kept, so a value loaded before a write never outlives that write. At most `capacity`
+/// values are kept; when it is reached the old ones go, then all of them.
+public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Entry {
+        var value: Value
+        var loadedAt: ContinuousClock.Instant
+    }
+
     private struct State {
-        var value: Value?
-        var loadedAt: ContinuousClock.Instant = .now
+        var entries: [Key: Entry] = [:]
         var generation: UInt64 = 0
     }
 
     /// How long a value is served before it is read again.
     public let maxAge: Duration
+    /// How many keys are kept at most.
+    public let capacity: Int
     private let state = Mutex(State())
 
-    public init(maxAge: Duration) {
+    public init(maxAge: Duration, capacity: Int = 4096) {
         self.maxAge = maxAge
+        self.capacity = capacity
     }
 
-    /// The kept value if it is younger than `maxAge`, else what `load` reads (kept unless invalidated meanwhile).
-    public func value(_ load: () async throws -> Value) async throws -> Value {
+    /// The kept value of `key` if it is younger than `maxAge`, else what `load` reads (kept unless an
+    /// invalidation came while it ran).
+    public func value(for key: Key, _ load: () async throws -> Value) async throws -> Value {
         let now = ContinuousClock.now
         let (kept, generation) = state.withLock { state -> (Value?, UInt64) in
-            guard let value = state.value, now - state.loadedAt < maxAge else { return (nil, state.generation) }
-            return (value, state.generation)
+            guard let entry = state.entries[key], now - entry.loadedAt < maxAge else { return (nil, state.generation) }
+            return (entry.value, state.generation)
         }
         if let kept { return kept }
         let loaded = try await load()
         state.withLock { state in
             guard state.generation == generation else { return }
-            state.value = loaded
-            state.loadedAt = now
+            if state.entries.count >= capacity, state.entries[key] == nil {
+                state.entries = state.entries.filter { now - $0.value.loadedAt < maxAge }
+                if state.entries.count >= capacity { state.entries.removeAll() }
+            }
+            state.entries[key] = Entry(value: loaded, loadedAt: now)
         }
         return loaded
     }
 
-    /// Drops the kept value; the next read loads it again.
+    /// Drops every kept value; the next reads load them again.
     public func invalidate() {
         state.withLock { state in
-            state.value = nil
+            state.entries.removeAll()
             state.generation &+= 1
         }
     }
@@ -51,10 +64,10 @@ public final class ReadThroughCache<Value: Sendable>: Sendable {
 final class ReadThroughCaches: Sendable {
     private let caches = Mutex<[String: any Sendable]>([:])
 
-    func cache<Value: Sendable>(_ name: String, of _: Value.Type, maxAge: Duration) -> ReadThroughCache<Value> {
+    func cache<Key, Value>(_ name: String, of _: ReadThroughCache<Key, Value>.Type, maxAge: Duration) -> ReadThroughCache<Key, Value> {
         caches.withLock { caches in
-            if let cache = caches[name] as? ReadThroughCache<Value> { return cache }
-            let cache = ReadThroughCache<Value>(maxAge: maxAge)
+            if let cache = caches[name] as? ReadThroughCache<Key, Value> { return cache }
+            let cache = ReadThroughCache<Key, Value>(maxAge: maxAge)
             caches[name] = cache
             return cache
         }

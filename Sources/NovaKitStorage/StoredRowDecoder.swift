@@ -55,13 +55,17 @@ struct StoredRowDecoder: Decoder {
         func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try optionalValue(key) }
         func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try optionalValue(key) }
 
-        private func value<T: Decodable>(_ key: Key) throws -> T { try row.decode(column: key.stringValue, as: T.self) }
+        /// On SQLite the column is looked up once and common types are read from its value.
+        private func value<T: Decodable>(_ key: Key) throws -> T {
+            if let data = sqlite?.column(key.stringValue), let value = SQLiteValue.decode(data, as: T.self) { return value }
+            return try row.decode(column: key.stringValue, as: T.self)
+        }
 
-        /// On SQLite a NULL is `nil` and anything else is read as `T` (SQLite's values are at hand); elsewhere
-        /// the row decodes `T?`.
+        /// On SQLite a NULL is `nil` and anything else is read as `T`; elsewhere the row decodes `T?`.
         private func optionalValue<T: Decodable>(_ key: Key) throws -> T? {
             guard let data = sqlite?.column(key.stringValue) else { return try row.decode(column: key.stringValue, as: T?.self) }
-            return data == .null ? nil : try row.decode(column: key.stringValue, as: T.self)
+            if data == .null { return nil }
+            return try SQLiteValue.decode(data, as: T.self) ?? row.decode(column: key.stringValue, as: T.self)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {

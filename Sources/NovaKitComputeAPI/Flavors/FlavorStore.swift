@@ -44,17 +44,17 @@ struct FlavorCatalog: Sendable {
 public struct FlavorStore: Sendable {
     let database: Database
     let clock: any NovaClock
-    private let catalogCache: ReadThroughCache<FlavorCatalog>
+    private let catalogCache: ReadThroughCache<String, FlavorCatalog>
 
     public init(database: Database, clock: any NovaClock) {
         self.database = database
         self.clock = clock
-        catalogCache = database.cache("flavors", of: FlavorCatalog.self)
+        catalogCache = database.cache("flavors", of: ReadThroughCache<String, FlavorCatalog>.self)
     }
 
     /// The catalogue, from memory unless a write or its age made it stale.
     func catalog() async throws -> FlavorCatalog {
-        try await catalogCache.value {
+        try await catalogCache.value(for: "catalog") {
             try await database.read { sql in
                 let flavors = try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("flavors").readDeleted(.no)
                     .orderBy("flavorid").all().map(Self.flavor)

@@ -26,10 +26,18 @@ struct KeypairNotFound: FaultConvertible {
     var fault: Fault { .notFound("Keypair \(name) not found for user \(user)") }
 }
 
-/// The SQL of `key_pairs`.
+/// The SQL of `key_pairs`. A user's keypairs are read through the database's shared keypair cache; creating
+/// or deleting one invalidates it.
 struct KeypairStore: Sendable {
     let database: Database
     let clock: any NovaClock
+    private let byUser: ReadThroughCache<String, [Keypair]>
+
+    init(database: Database, clock: any NovaClock) {
+        self.database = database
+        self.clock = clock
+        byUser = database.cache("key_pairs", of: ReadThroughCache<String, [Keypair]>.self)
+    }
 
     var quotas: QuotaStore { QuotaStore(database: database, clock: clock) }
 
@@ -50,20 +58,19 @@ struct KeypairStore: Sendable {
 
     private static let columns = ["id", "name", "user_id", "fingerprint", "public_key", "type", "created_at"].map { SQLColumn($0) }
 
+    /// `user`'s live keypairs, ordered by name.
     func all(user: String) async throws -> [Keypair] {
-        try await database.read { sql in
-            try await sql.select().columns(Self.columns).from("key_pairs").where("user_id", .equal, SQLBind(user)).readDeleted(.no)
-                .orderBy("name").all().map(Self.keypair)
+        try await byUser.value(for: user) {
+            try await database.read { sql in
+                try await sql.select().columns(Self.columns).from("key_pairs").where("user_id", .equal, SQLBind(user)).readDeleted(.no)
+                    .orderBy("name").all().map(Self.keypair)
+            }
         }
     }
 
     func get(_ name: String, user: String) async throws -> Keypair {
-        let row = try await database.read { sql in
-            try await sql.select().columns(Self.columns).from("key_pairs").where("user_id", .equal, SQLBind(user))
-                .where("name", .equal, SQLBind(name)).readDeleted(.no).first()
-        }
-        guard let row else { throw KeypairNotFound(name: name, user: user) }
-        return try Self.keypair(row)
+        guard let pair = try await all(user: user).first(where: { $0.name == name }) else { throw KeypairNotFound(name: name, user: user) }
+        return pair
     }
 
     /// Inserts the pair under the `key_pairs` quota (409 for a duplicate name).
@@ -79,11 +86,13 @@ struct KeypairStore: Sendable {
                     SQLBind(now), SQLBind(0)
                 ).run()
         }
+        byUser.invalidate()
         return try await get(pair.name, user: pair.userID)
     }
 
     func delete(_ name: String, user: String) async throws {
         let now = clock.now()
+        defer { byUser.invalidate() }
         let removed = try await database.withConnection { sql in
             try await sql.softDelete(from: "key_pairs", matching: [("user_id", user), ("name", name)], at: now)
         }
