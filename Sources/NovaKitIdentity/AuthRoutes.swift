@@ -19,7 +19,7 @@ enum AuthRoutes {
             IdentityRoute(.post, "v3/auth/tokens", body: authSchema, issue),
             IdentityRoute(.get, "v3/auth/tokens") { request in
                 let info = try await subject(request)
-                let catalog: JSON? = request.query["nocatalog"] == nil ? try await request.service.read { try await $0.catalog() } : nil
+                let catalog: JSON? = request.query["nocatalog"] == nil ? try await request.service.read { try await $0.catalog(for: info) } : nil
                 return IdentityReply(status: .ok, body: info.body(catalog: catalog), headers: ["X-Subject-Token": request.subjectToken ?? ""])
             },
             IdentityRoute(.head, "v3/auth/tokens") { request in
@@ -32,8 +32,8 @@ enum AuthRoutes {
                 return .noContent
             },
             IdentityRoute(.get, "v3/auth/catalog") { request in
-                _ = try await request.caller()
-                let catalog = try await request.service.read { try await $0.catalog() }
+                let caller = try await request.caller()
+                let catalog = try await request.service.read { try await $0.catalog(for: caller) }
                 return .ok(["catalog": catalog, "links": ["self": .string("\(request.base)/auth/catalog"), "previous": nil, "next": nil]])
             },
             IdentityRoute(.get, "v3/auth/projects") { request in
@@ -107,7 +107,7 @@ enum AuthRoutes {
         }
         let (token, info) = try await service.tokens.issue(
             userID: user.id, projectID: projectID, methods: methods.contains("password") ? ["password"] : ["token"], expiresAt: expiresAt)
-        let catalog: JSON? = projectID != nil && request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog() } : nil
+        let catalog: JSON? = projectID != nil && request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog(for: info) } : nil
         return IdentityReply(status: .created, body: info.body(catalog: catalog), headers: ["X-Subject-Token": token])
     }
 }

@@ -95,6 +95,7 @@ extension IdentityService {
     }
 
     private func ensureService(_ directory: Directory, type: String, name: String, url: String, region: String, now: Date) async throws {
+        try await directory.ensureRegion(region, at: now)
         let service: ServiceRecord
         if let found = try await directory.services.list(["type": type]).first {
             service = found

@@ -13,6 +13,13 @@ struct Directory {
     var assignments: IdentityRepository<AssignmentRecord> { .init(sql: sql) }
     var services: IdentityRepository<ServiceRecord> { .init(sql: sql) }
     var endpoints: IdentityRepository<EndpointRecord> { .init(sql: sql) }
+    var regions: IdentityRepository<RegionRecord> { .init(sql: sql) }
+
+    /// Makes region `id` when it does not exist yet (an endpoint may name a new region, as bootstrap's does).
+    func ensureRegion(_ id: String, at now: Date) async throws {
+        guard try await regions.find(id) == nil else { return }
+        try await regions.insert(RegionRecord(id: id, description: "", parentRegionId: nil), at: now)
+    }
 
     /// Roles that imply others, as Keystone's bootstrap sets them: admin ⇒ manager ⇒ member ⇒ reader.
     static let implied = ["admin": ["manager"], "manager": ["member"], "member": ["reader"]]
@@ -29,18 +36,22 @@ struct Directory {
         return all.filter { names.contains($0.name) }.sorted { $0.name < $1.name }
     }
 
-    /// The service catalog: every enabled service with its enabled endpoints.
-    func catalog() async throws -> JSON {
+    /// The service catalog of a token: every enabled service with its enabled endpoints, their URL templates
+    /// filled in for the token (`EndpointTemplate`); an endpoint whose template names something the token
+    /// lacks (a project, for an unscoped token) is left out, as Keystone does.
+    func catalog(for token: TokenInfo) async throws -> JSON {
+        let values = EndpointTemplate.values(userID: token.user.id, projectID: token.project?.id)
         let allEndpoints = try await endpoints.list()
         return .array(
             try await services.list().filter(\.enabled).map { service in
                 [
                     "id": .string(service.id), "type": .string(service.type), "name": .string(service.name),
                     "endpoints": .array(
-                        allEndpoints.filter { $0.serviceId == service.id && $0.enabled }.map { endpoint in
-                            [
+                        allEndpoints.filter { $0.serviceId == service.id && $0.enabled }.compactMap { endpoint in
+                            guard let url = EndpointTemplate.fill(endpoint.url, with: values) else { return nil }
+                            return [
                                 "id": .string(endpoint.id), "interface": .string(endpoint.interface), "region": .string(endpoint.region),
-                                "region_id": .string(endpoint.region), "url": .string(endpoint.url),
+                                "region_id": .string(endpoint.region), "url": .string(url),
                             ]
                         }),
                 ]

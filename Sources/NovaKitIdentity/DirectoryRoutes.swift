@@ -21,7 +21,7 @@ enum DirectoryRoutes {
         },
         apply: { record, body, _ in
             if let name = body["name"]?.stringValue { record.name = name }
-            if let description = body["description"]?.stringValue { record.description = description }
+            if let description = body["description"] { record.description = description.stringValue ?? "" }
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
         },
         view: IdentityViews.project,
@@ -31,10 +31,13 @@ enum DirectoryRoutes {
     static let users = IdentityCRUD<UserRecord>(
         collection: "users", member: "user", filters: ["name", "domain_id"],
         createSchema: .object(
-            ["name": name, "domain_id": name, "password": text, "enabled": .boolean, "default_project_id": name.nullable, "email": text],
-            required: ["name"], additional: true),
+            [
+                "name": name, "domain_id": name, "password": text, "enabled": .boolean, "default_project_id": name.nullable, "email": text,
+                "description": text,
+            ], required: ["name"], additional: true),
         updateSchema: .object(
-            ["name": name, "password": text, "enabled": .boolean, "default_project_id": name.nullable, "email": text], additional: true),
+            ["name": name, "password": text, "enabled": .boolean, "default_project_id": name.nullable, "email": text, "description": text],
+            additional: true),
         make: { body, request in
             let domainID = body["domain_id"]?.stringValue ?? "default"
             guard try await request.service.read({ try await $0.domains.find(domainID) }) != nil else {
@@ -43,8 +46,9 @@ enum DirectoryRoutes {
             let hash = try await body["password"]?.stringValue.asyncMap(TokenService.hashPassword)
             return UserRecord(
                 id: request.service.newID(), name: body["name"]?.stringValue ?? "", domainId: domainID, passwordHash: hash,
-                enabled: body["enabled"] != .bool(false), defaultProjectId: body["default_project_id"]?.stringValue, email: body["email"]?.stringValue
-            )
+                enabled: body["enabled"] != .bool(false), defaultProjectId: body["default_project_id"]?.stringValue,
+                email: body["email"]?.stringValue,
+                description: body["description"]?.stringValue)
         },
         apply: { record, body, request in
             if let name = body["name"]?.stringValue { record.name = name }
@@ -56,6 +60,7 @@ enum DirectoryRoutes {
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
             if let project = body["default_project_id"] { record.defaultProjectId = project.stringValue }
             if let email = body["email"] { record.email = email.stringValue }
+            if let description = body["description"] { record.description = description.stringValue }
         },
         view: IdentityViews.user,
         unique: { ["domain_id": $0.domainId, "name": $0.name] },
@@ -81,6 +86,7 @@ enum DirectoryRoutes {
         },
         apply: { record, body, _ in
             if let name = body["name"]?.stringValue { record.name = name }
+            if let description = body["description"] { record.description = description.stringValue ?? "" }
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
         },
         view: IdentityViews.domain,
@@ -96,7 +102,9 @@ enum DirectoryRoutes {
                 description: body["description"]?.stringValue ?? "", enabled: body["enabled"] != .bool(false))
         },
         apply: { record, body, _ in
+            if let type = body["type"]?.stringValue { record.type = type }
             if let name = body["name"]?.stringValue { record.name = name }
+            if let description = body["description"] { record.description = description.stringValue ?? "" }
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
         },
         view: IdentityViews.service,
@@ -115,19 +123,51 @@ enum DirectoryRoutes {
             guard try await request.service.read({ try await $0.services.find(serviceID) }) != nil else {
                 throw IdentityError.notFound("service", serviceID)
             }
+            let region = body["region_id"]?.stringValue ?? body["region"]?.stringValue ?? "RegionOne"
+            try await request.service.change { directory, now in try await directory.ensureRegion(region, at: now) }
             return EndpointRecord(
-                id: request.service.newID(), serviceId: serviceID, interface: body["interface"]?.stringValue ?? "public",
-                region: body["region_id"]?.stringValue ?? body["region"]?.stringValue ?? "RegionOne", url: body["url"]?.stringValue ?? "",
-                enabled: body["enabled"] != .bool(false))
+                id: request.service.newID(), serviceId: serviceID, interface: body["interface"]?.stringValue ?? "public", region: region,
+                url: body["url"]?.stringValue ?? "", enabled: body["enabled"] != .bool(false))
         },
-        apply: { record, body, _ in
+        apply: { record, body, request in
             if let url = body["url"]?.stringValue { record.url = url }
+            if let region = body["region_id"]?.stringValue ?? body["region"]?.stringValue {
+                try await request.service.change { directory, now in try await directory.ensureRegion(region, at: now) }
+                record.region = region
+            }
             if case .bool(let enabled) = body["enabled"] { record.enabled = enabled }
         },
         view: IdentityViews.endpoint)
 
+    /// Regions: an id given or made, a description and an optional parent (which must exist, and may not be
+    /// the region itself or one under it). Deleting a region deletes the regions under it, unless one of them
+    /// still has endpoints (403, as Keystone).
+    static let regions = IdentityCRUD<RegionRecord>(
+        collection: "regions", member: "region", filters: ["parent_region_id"],
+        createSchema: .object(["id": name, "description": text, "parent_region_id": name.nullable], additional: true),
+        updateSchema: .object(["description": text, "parent_region_id": name.nullable], additional: true),
+        make: { body, request in
+            let region = RegionRecord(
+                id: body["id"]?.stringValue ?? request.service.newID(), description: body["description"]?.stringValue ?? "",
+                parentRegionId: body["parent_region_id"]?.stringValue)
+            if try await request.service.read({ try await $0.regions.find(region.id) }) != nil {
+                throw IdentityError(409, "Duplicate ID, \(region.id).")
+            }
+            try await RegionTree.checkParent(of: region, request)
+            return region
+        },
+        apply: { record, body, request in
+            if let description = body["description"] { record.description = description.stringValue ?? "" }
+            if let parent = body["parent_region_id"] {
+                record.parentRegionId = parent.stringValue
+                try await RegionTree.checkParent(of: record, request)
+            }
+        },
+        view: IdentityViews.region,
+        cascade: { directory, record, now in try await RegionTree.deleteDescendants(of: record, directory, at: now) })
+
     static var routes: [IdentityRoute] {
-        projects.routes + users.routes + roles.routes + domains.routes + services.routes + endpoints.routes
+        projects.routes + users.routes + roles.routes + domains.routes + services.routes + endpoints.routes + regions.routes
     }
 }
 

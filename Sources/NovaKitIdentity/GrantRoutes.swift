@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import NovaKitCore
 
-/// Role grants on projects (`/v3/projects/{p}/users/{u}/roles/{r}`), `/v3/role_assignments`, `/v3/regions`.
+/// Role grants on projects (`/v3/projects/{p}/users/{u}/roles/{r}`), `/v3/role_assignments`, a user's projects.
 enum GrantRoutes {
     static let grant = "v3/projects/{project_id}/users/{user_id}/roles/{role_id}"
 
@@ -49,13 +49,15 @@ enum GrantRoutes {
                 return .ok(IdentityViews.list("roles", roles.map { IdentityViews.role($0, request.base) }, request.base))
             },
             IdentityRoute(.get, "v3/role_assignments", assignments),
-            IdentityRoute(.get, "v3/regions") { request in
-                _ = try await request.caller()
-                let regions = Set(try await request.service.read { try await $0.endpoints.list() }.map(\.region)).sorted()
-                let items: [JSON] = regions.map {
-                    ["id": .string($0), "description": "", "parent_region_id": nil, "links": ["self": .string("\(request.base)/regions/\($0)")]]
+            IdentityRoute(.get, "v3/users/{user_id}/projects") { request in
+                let user = request.parameter("user_id")
+                try await request.authorize(IdentityPolicies.rule("list_user_projects"), target: ["target.user.id": user])
+                let projects = try await request.service.read { directory in
+                    guard try await directory.users.find(user) != nil else { throw IdentityError.notFound("user", user) }
+                    let assigned = Set(try await directory.assignments.list(["user_id": user]).map(\.projectId))
+                    return try await directory.projects.list().filter { assigned.contains($0.id) }
                 }
-                return .ok(IdentityViews.list("regions", items, request.base))
+                return .ok(IdentityViews.list("projects", projects.map { IdentityViews.project($0, request.base) }, request.base))
             },
         ]
     }

@@ -32,6 +32,7 @@ public struct UserRecord: IdentityRecord {
     public var enabled: Bool
     public var defaultProjectId: String?
     public var email: String?
+    public var description: String? = nil
 }
 
 public struct RoleRecord: IdentityRecord {
@@ -65,6 +66,13 @@ public struct EndpointRecord: IdentityRecord {
     public var region: String
     public var url: String
     public var enabled: Bool
+}
+
+public struct RegionRecord: IdentityRecord {
+    public static let table = "identity_regions"
+    public var id: String
+    public var description: String
+    public var parentRegionId: String?
 }
 
 /// A token; `id` is the SHA-256 of the token, which itself is never stored.

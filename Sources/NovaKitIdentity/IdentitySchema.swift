@@ -47,5 +47,23 @@ public enum IdentitySchema {
             }
         },
         PasswordLockout.migration,
+        // Keystone keeps a description on users too.
+        SchemaMigration("identity/003_user_descriptions") { sql, _ in
+            try await sql.alter(table: UserRecord.table).column("description", type: .text).run()
+        },
+        // Regions of their own (they were only the names endpoints carried); each region an endpoint names
+        // becomes one.
+        SchemaMigration("identity/004_regions") { sql, _ in
+            try await sql.createSoftDeletableTable(RegionRecord.table) {
+                $0.column("row_id", type: .int, .primaryKey(autoIncrement: true)).column("id", type: .text, .notNull)
+                    .column("description", type: .text, .notNull).column("parent_region_id", type: .text).unique(["id", "deleted"])
+            }
+            try await sql.raw(
+                """
+                INSERT INTO \(ident: RegionRecord.table) (id, description, created_at, deleted)
+                SELECT DISTINCT region, '', CURRENT_TIMESTAMP, 0 FROM \(ident: EndpointRecord.table) WHERE deleted = 0
+                """
+            ).run()
+        },
     ]
 }

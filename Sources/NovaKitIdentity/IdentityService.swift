@@ -54,14 +54,18 @@ public enum IdentityPolicies {
         "user": "rule:\(admin) or user_id:%(target.user.id)s",
     ]
 
+    /// Collections any authenticated caller may read (Keystone's regions).
+    static let readableByAll: Set = ["region"]
+
     /// Keystone's rule names (`identity:list_users`, `identity:get_project`, …). A user may read their own
-    /// user record and a project they are scoped to, as Keystone's defaults allow.
+    /// user record, the projects they have roles on and a project they are scoped to, as Keystone's defaults allow.
     public static let defaults: [PolicyDefault] =
         [PolicyDefault(admin, "role:admin", description: "Keystone's admin_required.")]
-        + ["domain", "project", "user", "role", "service", "endpoint"].flatMap { entity in
-            [
-                PolicyDefault(rule("list_\(entity)s"), "rule:\(admin)", description: "list \(entity)s"),
-                PolicyDefault(rule("get_\(entity)"), getRule[entity] ?? "rule:\(admin)", description: "get a \(entity)"),
+        + ["domain", "project", "user", "role", "service", "endpoint", "region"].flatMap { entity in
+            let read = readableByAll.contains(entity) ? "@" : nil
+            return [
+                PolicyDefault(rule("list_\(entity)s"), read ?? "rule:\(admin)", description: "list \(entity)s"),
+                PolicyDefault(rule("get_\(entity)"), read ?? getRule[entity] ?? "rule:\(admin)", description: "get a \(entity)"),
             ]
                 + ["create", "update", "delete"].map { verb in
                     PolicyDefault(rule("\(verb)_\(entity)"), "rule:\(admin)", description: "\(verb) a \(entity)")
@@ -72,7 +76,10 @@ public enum IdentityPolicies {
         }
         + [
             PolicyDefault(
+                rule("list_user_projects"), "rule:\(admin) or user_id:%(target.user.id)s",
+                description: "List the projects a user has roles on: admins, or the user."),
+            PolicyDefault(
                 rule("validate_token"), "rule:\(admin) or user_id:%(target.user_id)s",
-                description: "Validate, check or revoke a token: admins, or the token's own user.")
+                description: "Validate, check or revoke a token: admins, or the token's own user."),
         ]
 }

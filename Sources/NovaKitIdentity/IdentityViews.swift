@@ -26,6 +26,7 @@ enum IdentityViews {
         ]
         if let project = u.defaultProjectId { view["default_project_id"] = .string(project) }
         if let email = u.email { view["email"] = .string(email) }
+        if let description = u.description { view["description"] = .string(description) }
         return view
     }
 
@@ -37,6 +38,13 @@ enum IdentityViews {
         [
             "id": .string(s.id), "type": .string(s.type), "name": .string(s.name), "description": .string(s.description),
             "enabled": .bool(s.enabled), "links": links(base, "services", s.id),
+        ]
+    }
+
+    static func region(_ r: RegionRecord, _ base: String) -> JSON {
+        [
+            "id": .string(r.id), "description": .string(r.description), "parent_region_id": .string(r.parentRegionId),
+            "links": links(base, "regions", r.id),
         ]
     }
 
