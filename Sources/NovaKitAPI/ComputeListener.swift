@@ -84,9 +84,10 @@ public struct ComputeListener: Listener {
         }
 
         let auth = try await authenticator.authenticate(token: request.headers[.authToken])
+        try auth.refuseSystemScopedChange(method: request.method.rawValue)
         trace.projectID = auth.projectID
         trace.userID = auth.userID
-        if let urlProject = prefix.projectID, urlProject != auth.projectID {
+        if let urlProject = prefix.projectID, !auth.isSystemScoped, urlProject != auth.projectID {
             throw Fault.badRequest(
                 "Malformed request URL: URL's project_id '\(urlProject)' doesn't match Context's project_id '\(auth.projectID)'")
         }

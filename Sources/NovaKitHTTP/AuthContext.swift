@@ -7,17 +7,31 @@ public struct AuthContext: Sendable, Equatable {
     public let projectID: String
     public let roles: [String]
     public let isAdmin: Bool
+    /// A system-scoped token (`"system": {"all": true}`): no project (`projectID` is empty), roles on the
+    /// whole deployment. The service listeners let such a caller read, not change (`refuseSystemScopedChange`).
+    public let isSystemScoped: Bool
 
-    public init(userID: String, projectID: String, roles: [String], isAdmin: Bool) {
+    public init(userID: String, projectID: String, roles: [String], isAdmin: Bool, isSystemScoped: Bool = false) {
         self.userID = userID
         self.projectID = projectID
         self.roles = roles
         self.isAdmin = isAdmin
+        self.isSystemScoped = isSystemScoped
     }
 
     /// The credentials policy checks are evaluated against.
     public var credentials: PolicyCredentials {
-        PolicyCredentials(userID: userID, projectID: projectID, roles: roles, isAdmin: isAdmin)
+        PolicyCredentials(
+            userID: userID, projectID: isSystemScoped ? nil : projectID, roles: roles, isAdmin: isAdmin,
+            systemScope: isSystemScoped ? "all" : nil)
+    }
+
+    /// 403 for a system-scoped caller's request that would change something: resources belong to projects,
+    /// so creating or acting on them needs a project-scoped token.
+    public func refuseSystemScopedChange(method: String) throws {
+        guard isSystemScoped, !["GET", "HEAD", "OPTIONS"].contains(method) else { return }
+        throw Fault(
+            code: 403, message: "A system-scoped token can read this API but not change it; use a token scoped to a project.")
     }
 
     /// The default policy target: the caller's own project and user.

@@ -36,6 +36,12 @@ enum AuthRoutes {
                 let catalog = try await request.service.read { try await $0.catalog(for: caller) }
                 return .ok(["catalog": catalog, "links": ["self": .string("\(request.base)/auth/catalog"), "previous": nil, "next": nil]])
             },
+            IdentityRoute(.get, "v3/auth/system") { request in
+                let caller = try await request.caller()
+                let roles = try await request.service.read { try await $0.effectiveSystemRoles(userID: caller.user.id) }
+                let systems: JSON = roles.isEmpty ? [] : [["all": true]]
+                return .ok(["system": systems, "links": ["self": .string("\(request.base)/auth/system"), "previous": nil, "next": nil]])
+            },
             IdentityRoute(.get, "v3/auth/projects") { request in
                 let caller = try await request.caller()
                 let projects = try await request.service.read { directory in
@@ -60,7 +66,7 @@ enum AuthRoutes {
         return info
     }
 
-    /// `POST /v3/auth/tokens`: password or token method, project-scoped or unscoped.
+    /// `POST /v3/auth/tokens`: password or token method; scoped to a project, to the system, or unscoped.
     static func issue(_ request: IdentityRequest) async throws -> IdentityReply {
         do { try authSchema.validate(request.body) } catch { throw IdentityError.badRequest(error.message) }
         let identity = request.body["auth"]?["identity"]
@@ -97,8 +103,17 @@ enum AuthRoutes {
             expiresAt = info.expiresAt
         }
         var projectID: String?
-        if let scope = request.body["auth"]?["scope"], !scope.isNull {
-            guard let reference = scope["project"] else { throw IdentityError.badRequest("NovaKit supports project scope only.") }
+        var system = false
+        if let scope = request.body["auth"]?["scope"], !scope.isNull, let wanted = scope["system"] {
+            guard wanted["all"] == .bool(true) else { throw IdentityError.badRequest("Only system scope \"all\" is supported.") }
+            guard !(try await service.read { try await $0.effectiveSystemRoles(userID: user.id) }).isEmpty else {
+                throw IdentityError(401, "The request you have made requires authentication.")
+            }
+            system = true
+        } else if let scope = request.body["auth"]?["scope"], !scope.isNull {
+            guard let reference = scope["project"] else {
+                throw IdentityError.badRequest("NovaKit supports project and system scope; domain scope is not supported.")
+            }
             let project = try await service.read { try await $0.project(reference) }
             guard let project, project.enabled,
                 !(try await service.read { try await $0.effectiveRoles(userID: user.id, projectID: project.id) }).isEmpty
@@ -106,8 +121,10 @@ enum AuthRoutes {
             projectID = project.id
         }
         let (token, info) = try await service.tokens.issue(
-            userID: user.id, projectID: projectID, methods: methods.contains("password") ? ["password"] : ["token"], expiresAt: expiresAt)
-        let catalog: JSON? = projectID != nil && request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog(for: info) } : nil
+            userID: user.id, projectID: projectID, system: system, methods: methods.contains("password") ? ["password"] : ["token"],
+            expiresAt: expiresAt)
+        let catalog: JSON? =
+            (projectID != nil || system) && request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog(for: info) } : nil
         return IdentityReply(status: .created, body: info.body(catalog: catalog), headers: ["X-Subject-Token": token])
     }
 }

@@ -87,6 +87,10 @@ extension IdentityService {
                 try await directory.assignments.insert(
                     AssignmentRecord(id: newID(), userId: admin.id, projectId: project.id, roleId: adminRole), at: now)
             }
+            // As Keystone's bootstrap: the admin also holds the admin role on the system.
+            if try await directory.systemAssignments.list(["user_id": admin.id, "role_id": adminRole]).isEmpty {
+                try await directory.systemAssignments.insert(SystemAssignmentRecord(id: newID(), userId: admin.id, roleId: adminRole), at: now)
+            }
             for (type, name, url) in plan.services {
                 try await ensureService(directory, type: type, name: name, url: url, region: plan.region, now: now)
             }

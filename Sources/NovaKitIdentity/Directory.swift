@@ -14,6 +14,7 @@ struct Directory {
     var services: IdentityRepository<ServiceRecord> { .init(sql: sql) }
     var endpoints: IdentityRepository<EndpointRecord> { .init(sql: sql) }
     var regions: IdentityRepository<RegionRecord> { .init(sql: sql) }
+    var systemAssignments: IdentityRepository<SystemAssignmentRecord> { .init(sql: sql) }
 
     /// Makes region `id` when it does not exist yet (an endpoint may name a new region, as bootstrap's does).
     func ensureRegion(_ id: String, at now: Date) async throws {
@@ -26,9 +27,17 @@ struct Directory {
 
     /// The roles assigned to the user on the project, plus the roles they imply.
     func effectiveRoles(userID: String, projectID: String) async throws -> [RoleRecord] {
-        let assigned = try await assignments.list(["user_id": userID, "project_id": projectID])
+        try await withImplied(try await assignments.list(["user_id": userID, "project_id": projectID]).map(\.roleId))
+    }
+
+    /// The roles the user holds on the system, plus the roles they imply.
+    func effectiveSystemRoles(userID: String) async throws -> [RoleRecord] {
+        try await withImplied(try await systemAssignments.list(["user_id": userID]).map(\.roleId))
+    }
+
+    private func withImplied(_ roleIDs: [String]) async throws -> [RoleRecord] {
         let all = try await roles.list()
-        var names = Set(assigned.compactMap { assignment in all.first { $0.id == assignment.roleId }?.name })
+        var names = Set(roleIDs.compactMap { id in all.first { $0.id == id }?.name })
         var frontier = Array(names)
         while let name = frontier.popLast() {
             for next in Self.implied[name] ?? [] where names.insert(next).inserted { frontier.append(next) }

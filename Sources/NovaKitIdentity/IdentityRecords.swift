@@ -85,4 +85,14 @@ public struct TokenRecord: IdentityRecord {
     public var issuedAt: Date
     public var expiresAt: Date
     public var auditId: String
+    /// `all` for a system-scoped token.
+    public var system: String? = nil
+}
+
+/// A role a user holds on the whole deployment (Keystone's system role assignment).
+public struct SystemAssignmentRecord: IdentityRecord {
+    public static let table = "identity_system_assignments"
+    public var id: String
+    public var userId: String
+    public var roleId: String
 }

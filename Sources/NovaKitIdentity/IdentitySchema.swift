@@ -65,5 +65,14 @@ public enum IdentitySchema {
                 """
             ).run()
         },
+        // System scope: roles held on the whole deployment, and tokens scoped to it.
+        SchemaMigration("identity/005_system_scope") { sql, _ in
+            try await sql.createSoftDeletableTable(SystemAssignmentRecord.table) {
+                $0.column("row_id", type: .int, .primaryKey(autoIncrement: true)).column("id", type: .text, .notNull)
+                    .column("user_id", type: .text, .notNull).column("role_id", type: .text, .notNull)
+                    .unique(["id", "deleted"]).unique(["user_id", "role_id", "deleted"])
+            }
+            try await sql.alter(table: TokenRecord.table).column("system", type: .text).run()
+        },
     ]
 }

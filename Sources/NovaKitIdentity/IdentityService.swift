@@ -54,6 +54,9 @@ public enum IdentityPolicies {
         "user": "rule:\(admin) or user_id:%(target.user.id)s",
     ]
 
+    /// Keystone's system reader persona: a reader (or anyone above) on the system may read the directory.
+    static let systemReader = "(role:reader and system_scope:all)"
+
     /// Collections any authenticated caller may read (Keystone's regions).
     static let readableByAll: Set = ["region"]
 
@@ -64,20 +67,24 @@ public enum IdentityPolicies {
         + ["domain", "project", "user", "role", "service", "endpoint", "region"].flatMap { entity in
             let read = readableByAll.contains(entity) ? "@" : nil
             return [
-                PolicyDefault(rule("list_\(entity)s"), read ?? "rule:\(admin)", description: "list \(entity)s"),
-                PolicyDefault(rule("get_\(entity)"), read ?? getRule[entity] ?? "rule:\(admin)", description: "get a \(entity)"),
+                PolicyDefault(rule("list_\(entity)s"), read ?? "rule:\(admin) or \(systemReader)", description: "list \(entity)s"),
+                PolicyDefault(
+                    rule("get_\(entity)"), read ?? "\(getRule[entity] ?? "rule:\(admin)") or \(systemReader)", description: "get a \(entity)"),
             ]
                 + ["create", "update", "delete"].map { verb in
                     PolicyDefault(rule("\(verb)_\(entity)"), "rule:\(admin)", description: "\(verb) a \(entity)")
                 }
         }
-        + ["create_grant", "check_grant", "revoke_grant", "list_grants", "list_role_assignments"].map {
+        + ["create_grant", "revoke_grant", "create_system_grant_for_user", "revoke_system_grant_for_user"].map {
             PolicyDefault(rule($0), "rule:\(admin)")
+        }
+        + ["check_grant", "list_grants", "list_role_assignments", "check_system_grant_for_user", "list_system_grants_for_user"].map {
+            PolicyDefault(rule($0), "rule:\(admin) or \(systemReader)")
         }
         + [
             PolicyDefault(
-                rule("list_user_projects"), "rule:\(admin) or user_id:%(target.user.id)s",
-                description: "List the projects a user has roles on: admins, or the user."),
+                rule("list_user_projects"), "rule:\(admin) or \(systemReader) or user_id:%(target.user.id)s",
+                description: "List the projects a user has roles on: admins, system readers, or the user."),
             PolicyDefault(
                 rule("validate_token"), "rule:\(admin) or user_id:%(target.user_id)s",
                 description: "Validate, check or revoke a token: admins, or the token's own user."),

@@ -2,7 +2,8 @@ import NovaKitCore
 public import NovaKitHTTP
 
 /// Compute auth mode `keystone`: `X-Auth-Token` validated against the built-in identity service
-/// (in-process, cached). The token must be project-scoped; implied roles are already expanded.
+/// (in-process, cached). The token is project-scoped, or system-scoped (no project; the listeners let it
+/// read only); implied roles are already expanded.
 public struct KeystoneAuthenticator: Authenticator {
     let tokens: TokenService
     /// The identity URL named in `WWW-Authenticate`.
@@ -14,10 +15,12 @@ public struct KeystoneAuthenticator: Authenticator {
     }
 
     public func authenticate(token: String?) async throws -> AuthContext {
-        guard let token, !token.isEmpty, let info = try await tokens.validate(token), let project = info.project else {
+        guard let token, !token.isEmpty, let info = try await tokens.validate(token), info.project != nil || info.isSystemScoped else {
             throw Self.unauthorized(identityURL)
         }
-        return AuthContext(userID: info.user.id, projectID: project.id, roles: info.roleNames, isAdmin: info.isAdmin)
+        return AuthContext(
+            userID: info.user.id, projectID: info.project?.id ?? "", roles: info.roleNames, isAdmin: info.isAdmin,
+            isSystemScoped: info.isSystemScoped)
     }
 
     /// 401 with `WWW-Authenticate: Keystone uri="…"`, as keystonemiddleware answers.

@@ -13,13 +13,15 @@ public struct TokenInfo: Sendable {
     public let issuedAt: Date
     public let expiresAt: Date
     public let auditID: String
+    /// Scoped to the whole deployment (`"system": {"all": true}`) rather than a project.
+    public var isSystemScoped: Bool = false
 
     public var roleNames: [String] { roles.map(\.name) }
     public var isAdmin: Bool { roleNames.contains("admin") }
 
     /// Policy credentials of the token's holder.
     public var credentials: PolicyCredentials {
-        PolicyCredentials(userID: user.id, projectID: project?.id, roles: roleNames, isAdmin: isAdmin)
+        PolicyCredentials(userID: user.id, projectID: project?.id, roles: roleNames, isAdmin: isAdmin, systemScope: isSystemScoped ? "all" : nil)
     }
 
     /// Keystone's token body; `catalog` is omitted for unscoped tokens or `?nocatalog`.
@@ -39,6 +41,10 @@ public struct TokenInfo: Sendable {
                 "domain": ["id": .string(projectDomain.id), "name": .string(projectDomain.name)],
             ]
             token["is_domain"] = false
+            token["roles"] = .array(roles.map { ["id": .string($0.id), "name": .string($0.name)] })
+            if let catalog { token["catalog"] = catalog }
+        } else if isSystemScoped {
+            token["system"] = ["all": true]
             token["roles"] = .array(roles.map { ["id": .string($0.id), "name": .string($0.name)] })
             if let catalog { token["catalog"] = catalog }
         }

@@ -31,13 +31,17 @@ public struct TokenService: Sendable {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
     }
 
-    /// Issues a token for `userID`, optionally scoped to `projectID`, and returns it with what it stands for.
-    func issue(userID: String, projectID: String?, methods: [String], expiresAt: Date? = nil) async throws -> (String, TokenInfo) {
+    /// Issues a token for `userID`, scoped to `projectID`, to the system (`system`) or to nothing, and returns it
+    /// with what it stands for.
+    func issue(userID: String, projectID: String?, system: Bool = false, methods: [String], expiresAt: Date? = nil) async throws -> (
+        String, TokenInfo
+    ) {
         let token = SecretToken.random(bytes: 32)
         let now = clock.now()
         let record = TokenRecord(
             id: SecretToken.hash(token), userId: userID, projectId: projectID, methods: methods.joined(separator: ","), issuedAt: now,
-            expiresAt: min(expiresAt ?? .distantFuture, now.addingTimeInterval(lifetime)), auditId: SecretToken.random(bytes: 16))
+            expiresAt: min(expiresAt ?? .distantFuture, now.addingTimeInterval(lifetime)), auditId: SecretToken.random(bytes: 16),
+            system: system ? "all" : nil)
         try await database.withConnection { sql in try await IdentityRepository<TokenRecord>(sql: sql).insert(record, at: now) }
         guard let info = try await load(record) else { throw IdentityError.unauthorized }
         return (token, info)
@@ -85,11 +89,14 @@ public struct TokenService: Sendable {
                 guard !roles.isEmpty else { return nil }
                 project = found
                 projectDomain = domain
+            } else if record.system == "all" {
+                roles = try await directory.effectiveSystemRoles(userID: user.id)
+                guard !roles.isEmpty else { return nil }
             }
             return TokenInfo(
                 user: user, userDomain: userDomain, project: project, projectDomain: projectDomain, roles: roles,
                 methods: record.methods.split(separator: ",").map(String.init), issuedAt: record.issuedAt, expiresAt: record.expiresAt,
-                auditID: record.auditId)
+                auditID: record.auditId, isSystemScoped: record.system == "all")
         }
     }
 }

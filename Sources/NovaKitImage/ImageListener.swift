@@ -44,6 +44,7 @@ public struct ImageListener: Listener {
         }
         trace.route = "/" + route.pattern.description
         let auth = try await authenticator.authenticate(token: request.headers[.authToken])
+        try auth.refuseSystemScopedChange(method: request.method.rawValue)
         var body = JSON.null
         if let schema = route.body {
             body = try await RequestBodyReader(maxBytes: 65536).read(request)

@@ -19,12 +19,15 @@ public struct PolicyCredentials: Sendable {
     public var projectID: String?
     public var roles: [String]
     public var isAdmin: Bool
+    /// `all` for a system-scoped token (oslo.policy's `system_scope`), else `nil`.
+    public var systemScope: String?
 
-    public init(userID: String?, projectID: String?, roles: [String], isAdmin: Bool) {
+    public init(userID: String?, projectID: String?, roles: [String], isAdmin: Bool, systemScope: String? = nil) {
         self.userID = userID
         self.projectID = projectID
         self.roles = roles
         self.isAdmin = isAdmin
+        self.systemScope = systemScope
     }
 
     /// A credential value as oslo.policy's generic check sees it: a string, or a list for `roles`.
@@ -34,6 +37,7 @@ public struct PolicyCredentials: Sendable {
         case "project_id", "tenant_id", "tenant": projectID.map { [$0] }
         case "roles": roles
         case "is_admin": [isAdmin ? "True" : "False"]
+        case "system_scope": systemScope.map { [$0] }
         default: nil
         }
     }
