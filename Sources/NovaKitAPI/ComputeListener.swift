@@ -85,6 +85,7 @@ public struct ComputeListener: Listener {
 
         let auth = try await authenticator.authenticate(token: request.headers[.authToken])
         try auth.refuseSystemScopedChange(method: request.method.rawValue)
+        try auth.checkAccessRules(service: "compute", method: request.method.rawValue, path: request.uri.path)
         trace.projectID = auth.projectID
         trace.userID = auth.userID
         if let urlProject = prefix.projectID, !auth.isSystemScoped, urlProject != auth.projectID {

@@ -10,13 +10,19 @@ public struct AuthContext: Sendable, Equatable {
     /// A system-scoped token (`"system": {"all": true}`): no project (`projectID` is empty), roles on the
     /// whole deployment. The service listeners let such a caller read, not change (`refuseSystemScopedChange`).
     public let isSystemScoped: Bool
+    /// The access rules of the application credential the token was made from, if it is held to any
+    /// (`checkAccessRules`); `nil` for any other token.
+    public let accessRules: [AccessRule]?
 
-    public init(userID: String, projectID: String, roles: [String], isAdmin: Bool, isSystemScoped: Bool = false) {
+    public init(
+        userID: String, projectID: String, roles: [String], isAdmin: Bool, isSystemScoped: Bool = false, accessRules: [AccessRule]? = nil
+    ) {
         self.userID = userID
         self.projectID = projectID
         self.roles = roles
         self.isAdmin = isAdmin
         self.isSystemScoped = isSystemScoped
+        self.accessRules = accessRules
     }
 
     /// The credentials policy checks are evaluated against.

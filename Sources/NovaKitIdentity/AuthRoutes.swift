@@ -9,7 +9,11 @@ enum AuthRoutes {
     static let authSchema = Schema.object(
         [
             "auth": .object(
-                ["identity": .object(["methods": .array(.oneOf(["password", "token"]), minItems: 1)], required: ["methods"], additional: true)],
+                [
+                    "identity": .object(
+                        ["methods": .array(.oneOf(["password", "token", "application_credential"]), minItems: 1)], required: ["methods"],
+                        additional: true)
+                ],
                 required: ["identity"], additional: true)
         ],
         required: ["auth"], additional: true)
@@ -53,6 +57,32 @@ enum AuthRoutes {
         ]
     }
 
+    /// `POST /v3/auth/tokens` with the `application_credential` method: by id, or by name with its user; the
+    /// token is scoped to the credential's project with its roles (no other scope may be asked for).
+    static func issueForApplicationCredential(_ request: IdentityRequest, _ identity: JSON?) async throws -> IdentityReply {
+        let service = request.service
+        let reference = identity?["application_credential"]
+        guard let secret = reference?["secret"]?.stringValue else {
+            throw IdentityError.badRequest("Expecting to find secret in application_credential.")
+        }
+        if let scope = request.body["auth"]?["scope"], !scope.isNull {
+            throw IdentityError(401, "Application credentials cannot request a scope.")
+        }
+        let found: ApplicationCredentialRecord? = try await service.read { directory in
+            if let id = reference?["id"]?.stringValue { return try await directory.applicationCredentials.find(id) }
+            guard let name = reference?["name"]?.stringValue, let user = try await directory.user(reference?["user"]) else { return nil }
+            return try await directory.applicationCredentials.list(["user_id": user.id, "name": name]).first
+        }
+        guard let credential = found, (credential.expiresAt ?? .distantFuture) > service.clock.now(),
+            await TokenService.verify(secret, hash: credential.secretHash)
+        else { throw IdentityError.unauthorized }
+        let (token, info) = try await service.tokens.issue(
+            userID: credential.userId, projectID: credential.projectId, applicationCredentialID: credential.id,
+            methods: ["application_credential"])
+        let catalog: JSON? = request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog(for: info) } : nil
+        return IdentityReply(status: .created, body: info.body(catalog: catalog), headers: ["X-Subject-Token": token])
+    }
+
     /// The subject token of a validate/check/revoke call: 401 for a bad caller, 404 for a bad subject.
     static func subject(_ request: IdentityRequest) async throws -> TokenInfo {
         let caller = try await request.caller()
@@ -76,6 +106,7 @@ enum AuthRoutes {
                 return items.compactMap(\.stringValue)
             } ?? []
         let service = request.service
+        if methods.contains("application_credential") { return try await issueForApplicationCredential(request, identity) }
         let user: UserRecord
         var expiresAt: Date?
         if methods.contains("password") {

@@ -15,6 +15,7 @@ struct Directory {
     var endpoints: IdentityRepository<EndpointRecord> { .init(sql: sql) }
     var regions: IdentityRepository<RegionRecord> { .init(sql: sql) }
     var systemAssignments: IdentityRepository<SystemAssignmentRecord> { .init(sql: sql) }
+    var applicationCredentials: IdentityRepository<ApplicationCredentialRecord> { .init(sql: sql) }
 
     /// Makes region `id` when it does not exist yet (an endpoint may name a new region, as bootstrap's does).
     func ensureRegion(_ id: String, at now: Date) async throws {
@@ -35,7 +36,8 @@ struct Directory {
         try await withImplied(try await systemAssignments.list(["user_id": userID]).map(\.roleId))
     }
 
-    private func withImplied(_ roleIDs: [String]) async throws -> [RoleRecord] {
+    /// The roles `roleIDs` name, plus the roles they imply.
+    func withImplied(_ roleIDs: [String]) async throws -> [RoleRecord] {
         let all = try await roles.list()
         var names = Set(roleIDs.compactMap { id in all.first { $0.id == id }?.name })
         var frontier = Array(names)

@@ -20,7 +20,9 @@ public struct IdentityListener: Listener {
         self.routes = Self.allRoutes
     }
 
-    static var allRoutes: [IdentityRoute] { AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes }
+    static var allRoutes: [IdentityRoute] {
+        AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes + ApplicationCredentialRoutes.routes
+    }
 
     /// The listener's OpenAPI document, as `GET /openapi.json` serves it, with `baseURL` as its server.
     public static func openAPIDocument(baseURL: String) -> JSON { IdentityOpenAPI.document(allRoutes, baseURL: baseURL) }
@@ -68,7 +70,8 @@ public struct IdentityListener: Listener {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let identityRequest = IdentityRequest(
-            parameters: parameters, query: query, body: body, authToken: request.headers[.authToken],
+            method: request.method.rawValue, path: request.uri.path, parameters: parameters, query: query, body: body,
+            authToken: request.headers[.authToken],
             subjectToken: request.headers[HTTPField.Name("X-Subject-Token")!], service: service, base: base + "/v3", logger: trace.logger)
         trace.route = "/" + route.pattern.description
         let reply = try await route.handler(identityRequest)

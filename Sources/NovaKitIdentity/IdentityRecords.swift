@@ -87,6 +87,27 @@ public struct TokenRecord: IdentityRecord {
     public var auditId: String
     /// `all` for a system-scoped token.
     public var system: String? = nil
+    /// The application credential the token was made from.
+    public var applicationCredentialId: String? = nil
+}
+
+/// An application credential: a secret (stored only as a bcrypt hash) that authenticates as its user, on
+/// its project, with a subset of the user's roles there, and optionally only for the calls its access rules
+/// name.
+public struct ApplicationCredentialRecord: IdentityRecord {
+    public static let table = "identity_application_credentials"
+    public var id: String
+    public var name: String
+    public var description: String
+    public var userId: String
+    public var projectId: String
+    public var secretHash: String
+    public var expiresAt: Date?
+    public var unrestricted: Bool
+    /// Role ids, comma-separated.
+    public var roleIds: String
+    /// The access rules as JSON (`[{"id", "service", "method", "path"}]`), or `nil` for none.
+    public var accessRules: String?
 }
 
 /// A role a user holds on the whole deployment (Keystone's system role assignment).

@@ -2,10 +2,14 @@ import Foundation
 import HTTPTypes
 import Logging
 import NovaKitCore
+import NovaKitHTTP
 import NovaKitPolicy
 
 /// What an identity handler sees: parameters, query, body, tokens and the services.
 struct IdentityRequest: Sendable {
+    /// `GET`, `POST`, …, and the path from the listener's root (`/v3/users`), for access rules.
+    let method: String
+    let path: String
     let parameters: [String: String]
     let query: [String: String]
     let body: JSON
@@ -22,6 +26,9 @@ struct IdentityRequest: Sendable {
     /// The caller's token, validated: 401 when missing or invalid.
     func caller() async throws -> TokenInfo {
         guard let authToken, let info = try await service.tokens.validate(authToken) else { throw IdentityError.unauthorized }
+        if let rules = info.accessRules, !rules.contains(where: { $0.permits(service: "identity", method: method, path: path) }) {
+            throw IdentityError.unauthorized
+        }
         return info
     }
 

@@ -74,5 +74,17 @@ public enum IdentitySchema {
             }
             try await sql.alter(table: TokenRecord.table).column("system", type: .text).run()
         },
+        SchemaMigration("identity/006_application_credentials") { sql, _ in
+            let timestamp = SQLDataType.custom(SQLRaw(sql.dialect.name == "postgresql" ? "TIMESTAMPTZ" : "DATETIME"))
+            try await sql.createSoftDeletableTable(ApplicationCredentialRecord.table) {
+                $0.column("row_id", type: .int, .primaryKey(autoIncrement: true)).column("id", type: .text, .notNull)
+                    .column("name", type: .text, .notNull).column("description", type: .text, .notNull)
+                    .column("user_id", type: .text, .notNull).column("project_id", type: .text, .notNull)
+                    .column("secret_hash", type: .text, .notNull).column("expires_at", type: timestamp)
+                    .column("unrestricted", type: .custom(SQLRaw("BOOLEAN")), .notNull).column("role_ids", type: .text, .notNull)
+                    .column("access_rules", type: .text).unique(["id", "deleted"]).unique(["user_id", "name", "deleted"])
+            }
+            try await sql.alter(table: TokenRecord.table).column("application_credential_id", type: .text).run()
+        },
     ]
 }

@@ -83,6 +83,17 @@ public enum IdentityPolicies {
         }
         + [
             PolicyDefault(
+                rule("create_application_credential"), "user_id:%(target.user.id)s",
+                description: "Make an application credential: the user, for themselves."),
+            PolicyDefault(
+                rule("delete_application_credential"), "rule:\(admin) or user_id:%(target.user.id)s",
+                description: "Delete an application credential: admins, or its user."),
+        ]
+        + ["get_application_credential", "list_application_credentials"].map {
+            PolicyDefault(rule($0), "rule:\(admin) or \(systemReader) or user_id:%(target.user.id)s")
+        }
+        + [
+            PolicyDefault(
                 rule("list_user_projects"), "rule:\(admin) or \(systemReader) or user_id:%(target.user.id)s",
                 description: "List the projects a user has roles on: admins, system readers, or the user."),
             PolicyDefault(

@@ -20,7 +20,7 @@ public struct KeystoneAuthenticator: Authenticator {
         }
         return AuthContext(
             userID: info.user.id, projectID: info.project?.id ?? "", roles: info.roleNames, isAdmin: info.isAdmin,
-            isSystemScoped: info.isSystemScoped)
+            isSystemScoped: info.isSystemScoped, accessRules: info.accessRules)
     }
 
     /// 401 with `WWW-Authenticate: Keystone uri="…"`, as keystonemiddleware answers.

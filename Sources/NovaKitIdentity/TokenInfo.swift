@@ -1,5 +1,6 @@
 public import Foundation
 public import NovaKitCore
+public import NovaKitHTTP
 public import NovaKitPolicy
 
 /// What a valid token stands for: user, scope, roles (implied roles expanded) and lifetime.
@@ -15,6 +16,11 @@ public struct TokenInfo: Sendable {
     public let auditID: String
     /// Scoped to the whole deployment (`"system": {"all": true}`) rather than a project.
     public var isSystemScoped: Bool = false
+    /// The application credential the token was made from.
+    public var applicationCredential: ApplicationCredentialRecord? = nil
+
+    /// The calls the token may make when its application credential has access rules, else `nil`.
+    public var accessRules: [AccessRule]? { applicationCredential.flatMap { ApplicationCredentialRoutes.accessRules(of: $0) } }
 
     public var roleNames: [String] { roles.map(\.name) }
     public var isAdmin: Bool { roleNames.contains("admin") }
@@ -47,6 +53,11 @@ public struct TokenInfo: Sendable {
             token["system"] = ["all": true]
             token["roles"] = .array(roles.map { ["id": .string($0.id), "name": .string($0.name)] })
             if let catalog { token["catalog"] = catalog }
+        }
+        if let credential = applicationCredential {
+            var shown: JSON = ["id": .string(credential.id), "name": .string(credential.name), "restricted": .bool(!credential.unrestricted)]
+            if let rules = accessRules { shown["access_rules"] = .array(rules.map(\.json)) }
+            token["application_credential"] = shown
         }
         return ["token": token]
     }

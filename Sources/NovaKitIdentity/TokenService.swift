@@ -33,15 +33,16 @@ public struct TokenService: Sendable {
 
     /// Issues a token for `userID`, scoped to `projectID`, to the system (`system`) or to nothing, and returns it
     /// with what it stands for.
-    func issue(userID: String, projectID: String?, system: Bool = false, methods: [String], expiresAt: Date? = nil) async throws -> (
-        String, TokenInfo
-    ) {
+    func issue(
+        userID: String, projectID: String?, system: Bool = false, applicationCredentialID: String? = nil, methods: [String],
+        expiresAt: Date? = nil
+    ) async throws -> (String, TokenInfo) {
         let token = SecretToken.random(bytes: 32)
         let now = clock.now()
         let record = TokenRecord(
             id: SecretToken.hash(token), userId: userID, projectId: projectID, methods: methods.joined(separator: ","), issuedAt: now,
             expiresAt: min(expiresAt ?? .distantFuture, now.addingTimeInterval(lifetime)), auditId: SecretToken.random(bytes: 16),
-            system: system ? "all" : nil)
+            system: system ? "all" : nil, applicationCredentialId: applicationCredentialID)
         try await database.withConnection { sql in try await IdentityRepository<TokenRecord>(sql: sql).insert(record, at: now) }
         guard let info = try await load(record) else { throw IdentityError.unauthorized }
         return (token, info)
@@ -81,11 +82,23 @@ public struct TokenService: Sendable {
             var project: ProjectRecord?
             var projectDomain: DomainRecord?
             var roles: [RoleRecord] = []
+            var credential: ApplicationCredentialRecord?
+            if let credentialID = record.applicationCredentialId {
+                guard let found = try await directory.applicationCredentials.find(credentialID), found.userId == user.id,
+                    (found.expiresAt ?? .distantFuture) > clock.now()
+                else { return nil }
+                credential = found
+            }
             if let projectID = record.projectId {
                 guard let found = try await directory.projects.find(projectID), found.enabled,
                     let domain = try await directory.domains.find(found.domainId), domain.enabled
                 else { return nil }
                 roles = try await directory.effectiveRoles(userID: user.id, projectID: found.id)
+                if let credential {
+                    // The credential's roles (and those they imply) that the user still holds there.
+                    let granted = Set(try await directory.withImplied(credential.roleIds.split(separator: ",").map(String.init)).map(\.id))
+                    roles = roles.filter { granted.contains($0.id) }
+                }
                 guard !roles.isEmpty else { return nil }
                 project = found
                 projectDomain = domain
@@ -96,7 +109,7 @@ public struct TokenService: Sendable {
             return TokenInfo(
                 user: user, userDomain: userDomain, project: project, projectDomain: projectDomain, roles: roles,
                 methods: record.methods.split(separator: ",").map(String.init), issuedAt: record.issuedAt, expiresAt: record.expiresAt,
-                auditID: record.auditId, isSystemScoped: record.system == "all")
+                auditID: record.auditId, isSystemScoped: record.system == "all", applicationCredential: credential)
         }
     }
 }

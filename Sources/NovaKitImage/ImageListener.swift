@@ -45,6 +45,7 @@ public struct ImageListener: Listener {
         trace.route = "/" + route.pattern.description
         let auth = try await authenticator.authenticate(token: request.headers[.authToken])
         try auth.refuseSystemScopedChange(method: request.method.rawValue)
+        try auth.checkAccessRules(service: "image", method: request.method.rawValue, path: request.uri.path)
         var body = JSON.null
         if let schema = route.body {
             body = try await RequestBodyReader(maxBytes: 65536).read(request)

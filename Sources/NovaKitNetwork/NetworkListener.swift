@@ -74,6 +74,7 @@ public struct NetworkListener: Listener {
         guard segments[0] == "v2.0" else { throw NeutronError(code: 404, type: "HTTPNotFound", message: "The resource could not be found.") }
         let auth = try await authenticator.authenticate(token: request.headers[.authToken])
         try auth.refuseSystemScopedChange(method: request.method.rawValue)
+        try auth.checkAccessRules(service: "network", method: request.method.rawValue, path: request.uri.path)
         let rest = Array(segments.dropFirst())
         var query: [(String, String)] = []
         for (key, value) in request.uri.queryParameters { query.append((String(key), String(value))) }

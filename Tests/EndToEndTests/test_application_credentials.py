@@ -1,0 +1,158 @@
+"""Issue 12 (part): application credentials — what CI systems and Terraform are told to authenticate with."""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_fault
+from identity import ADMIN_PASSWORD, Identity, assert_keystone_error
+
+OPENSTACK = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "openstack"
+
+
+@pytest.fixture
+def keystone(novakit):
+    server = novakit(auth="keystone", admin_password=ADMIN_PASSWORD)
+    return server, Identity(server)
+
+
+def credential_auth(secret, id=None, name=None, user=None):
+    reference = {"secret": secret}
+    if id:
+        reference["id"] = id
+    else:
+        reference.update(name=name, user=user)
+    return {"auth": {"identity": {"methods": ["application_credential"], "application_credential": reference}}}
+
+
+def test_application_credentials_with_access_rules(keystone):
+    server, identity = keystone
+    admin = identity.token()
+    project, olga = identity.make_user(admin, "olga", "olga-pw", "olgas")
+    token = identity.token("olga", "olga-pw", "olgas")
+    base = f"/users/{olga['id']}/application_credentials"
+    rules = [{"service": "compute", "method": "GET", "path": "/v2.1/servers"},
+             {"service": "compute", "method": "GET", "path": "/v2.1/servers/*"}]
+    created = identity.call("POST", base, token, json={"application_credential": {
+        "name": "ci", "description": "pipeline", "access_rules": rules}})
+    assert created.status_code == 201, created.text
+    ci = created.json()["application_credential"]
+    assert ci["project_id"] == project["id"] and ci["unrestricted"] is False and ci["description"] == "pipeline"
+    assert {r["name"] for r in ci["roles"]} >= {"member"} and len(ci["secret"]) >= 32
+    assert [(r["service"], r["method"], r["path"]) for r in ci["access_rules"]] == [(r["service"], r["method"], r["path"]) for r in rules]
+    # The secret is shown once.
+    assert "secret" not in identity.call("GET", f"{base}/{ci['id']}", token).json()["application_credential"]
+    listed = identity.call("GET", base, token).json()["application_credentials"]
+    assert [c["name"] for c in listed] == ["ci"] and "secret" not in listed[0]
+    assert [c["id"] for c in identity.call("GET", f"{base}?name=ci", admin).json()["application_credentials"]] == [ci["id"]]
+    assert_keystone_error(identity.call("POST", base, token, json={"application_credential": {"name": "ci"}}), 409)
+
+    issued = identity.issue(credential_auth(ci["secret"], id=ci["id"]))
+    assert issued.status_code == 201, issued.text
+    body = issued.json()["token"]
+    assert body["methods"] == ["application_credential"] and body["project"]["id"] == project["id"]
+    assert body["application_credential"]["id"] == ci["id"] and body["application_credential"]["restricted"] is True
+    assert {"compute"} <= {s["type"] for s in body["catalog"]}
+    ci_token = issued.headers["X-Subject-Token"]
+    # The access rules let it list and show servers, nothing else, on any service.
+    assert server.request("GET", "/v2.1/servers", token=ci_token).status_code == 200
+    assert server.request("GET", "/v2.1/servers/detail", token=ci_token).status_code == 200
+    assert_fault(server.request("GET", "/v2.1/os-keypairs", token=ci_token), 401)
+    created_doc = server.request("POST", "/v2.1/os-documents", token=token, json={"name": "d"})
+    assert created_doc.status_code == 202
+    assert_fault(server.request("POST", "/v2.1/os-documents", token=ci_token, json={"name": "x"}), 401)
+    assert_fault(server.request("DELETE", "/v2.1/servers/00000000-0000-4000-8000-000000000000", token=ci_token), 401)
+    assert_keystone_error(identity.call("GET", f"/users/{olga['id']}", ci_token), 401)
+    assert server.request("GET", "/v2.1/servers/00000000-0000-4000-8000-000000000000", token=ci_token).status_code == 404
+    # A wrong secret, a scope, or no secret are refused.
+    assert_keystone_error(identity.issue(credential_auth("wrong", id=ci["id"])), 401)
+    scoped = credential_auth(ci["secret"], id=ci["id"])
+    scoped["auth"]["scope"] = {"project": {"id": project["id"]}}
+    assert_keystone_error(identity.issue(scoped), 401)
+    assert_keystone_error(identity.issue({"auth": {"identity": {"methods": ["application_credential"],
+                                                               "application_credential": {"id": ci["id"]}}}}), 400)
+
+    # Deleting the credential ends its tokens.
+    assert identity.call("DELETE", f"{base}/{ci['id']}", token).status_code == 204
+    assert_fault(server.request("GET", "/v2.1/servers", token=ci_token), 401)
+    assert_keystone_error(identity.issue(credential_auth(ci["secret"], id=ci["id"])), 401)
+    assert_keystone_error(identity.call("GET", f"{base}/{ci['id']}", token), 404)
+
+
+def test_roles_restriction_names_and_ownership(keystone):
+    server, identity = keystone
+    admin = identity.token()
+    project, olga = identity.make_user(admin, "olga", "olga-pw", "olgas")
+    _, pete = identity.make_user(admin, "pete", "pete-pw", "petes")
+    token = identity.token("olga", "olga-pw", "olgas")
+    base = f"/users/{olga['id']}/application_credentials"
+    reader = identity.call("POST", base, token, json={"application_credential": {
+        "name": "read-only", "roles": [{"name": "reader"}], "secret": "Sup3r-s3cret-value"}})
+    assert reader.status_code == 201, reader.text
+    assert [r["name"] for r in reader.json()["application_credential"]["roles"]] == ["reader"]
+    by_name = identity.issue(credential_auth("Sup3r-s3cret-value", name="read-only",
+                                             user={"name": "olga", "domain": {"id": "default"}}))
+    assert by_name.status_code == 201, by_name.text
+    assert [r["name"] for r in by_name.json()["token"]["roles"]] == ["reader"]
+    read_token = by_name.headers["X-Subject-Token"]
+    # Unrestricted by rules, but a restricted credential cannot make others.
+    assert server.request("GET", "/v2.1/servers/detail", token=read_token).status_code == 200
+    assert_keystone_error(identity.call("POST", base, read_token, json={"application_credential": {"name": "more"}}), 403)
+    # Only roles the user holds on the project; an expiry in the past is refused.
+    assert_keystone_error(identity.call("POST", base, token, json={"application_credential": {
+        "name": "x", "roles": [{"name": "admin"}]}}), 404)
+    assert_keystone_error(identity.call("POST", base, token, json={"application_credential": {
+        "name": "x", "expires_at": "2001-01-01T00:00:00Z"}}), 400)
+    later = identity.call("POST", base, token, json={"application_credential": {"name": "later", "expires_at": "2099-01-01T00:00:00Z"}})
+    assert later.json()["application_credential"]["expires_at"].startswith("2099-01-01T00:00:00")
+    # Another user neither reads nor makes olga's credentials; an admin reads them; unscoped tokens cannot make one.
+    pete_token = identity.token("pete", "pete-pw", "petes")
+    assert_keystone_error(identity.call("GET", base, pete_token), 403)
+    assert_keystone_error(identity.call("POST", base, pete_token, json={"application_credential": {"name": "x"}}), 403)
+    assert len(identity.call("GET", base, admin).json()["application_credentials"]) == 2
+    unscoped = identity.issue({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "olga", "domain": {"id": "default"}, "password": "olga-pw"}}}}}).headers["X-Subject-Token"]
+    assert_keystone_error(identity.call("POST", base, unscoped, json={"application_credential": {"name": "y"}}), 400)
+    assert_keystone_error(identity.call("POST", base, token, json={"application_credential": {
+        "name": "z", "access_rules": [{"service": "compute", "method": "FETCH", "path": "/"}]}}), 400)
+    del pete
+
+
+def test_openstackclient_makes_and_uses_an_application_credential(keystone, tmp_path):
+    server, identity = keystone
+    admin = identity.token()
+    identity.make_user(admin, "olga", "olga-pw", "olgas")
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(f"""clouds:
+  olga:
+    auth:
+      auth_url: {server.identity}/v3
+      username: olga
+      password: olga-pw
+      project_name: olgas
+      user_domain_name: Default
+      project_domain_name: Default
+""")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["OS_CLIENT_CONFIG_FILE"] = str(clouds)
+
+    def osc(*args, cloud="olga"):
+        result = subprocess.run([str(OPENSTACK), "--os-cloud", cloud, *args], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    credential_id = osc("application", "credential", "create", "--secret", "Terraform-s3cret", "terraform", "-f", "value", "-c", "id").strip()
+    assert osc("application", "credential", "list", "-f", "value", "-c", "Name").split() == ["terraform"]
+    with open(clouds, "a") as f:
+        f.write(f"""  terraform:
+    auth_type: v3applicationcredential
+    auth:
+      auth_url: {server.identity}/v3
+      application_credential_id: {credential_id}
+      application_credential_secret: Terraform-s3cret
+""")
+    assert osc("server", "list", "-f", "value", cloud="terraform") == ""
+    assert osc("flavor", "list", "-f", "value", "-c", "Name", cloud="terraform").split()[0].startswith("m1.")
+    osc("application", "credential", "delete", "terraform")
+    assert osc("application", "credential", "list", "-f", "value") == ""
