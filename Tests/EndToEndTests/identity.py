@@ -1,4 +1,8 @@
 """Helpers for talking to NovaKit's identity API as a Keystone client would."""
+import os
+import subprocess
+from pathlib import Path
+
 import requests
 
 ADMIN_PASSWORD = "Adm1n-secret"
@@ -49,3 +53,36 @@ def assert_keystone_error(response, code):
     error = response.json()["error"]
     assert error["code"] == code and error["title"] and error["message"]
     return error
+
+
+OPENSTACK = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "openstack"
+
+
+def password_cloud(server, user, password, project=None):
+    """A clouds.yaml entry that logs `user` in with a password, scoped to `project` (by name) if given."""
+    lines = [f"auth_url: {server.identity}/v3", f"username: {user}", f"password: {password}", "user_domain_name: Default"]
+    if project:
+        lines += [f"project_name: {project}", "project_domain_name: Default"]
+    return {"auth": lines}
+
+
+def openstack_cli(path, clouds):
+    """Writes `clouds` ({name: {"auth": [yaml lines], "auth_type": ...}}) to `path` and returns a runner of
+    python-openstackclient against them: run(*args, cloud=name) -> stdout, failing the test on a non-zero exit."""
+    text = ["clouds:"]
+    for name, entry in clouds.items():
+        text.append(f"  {name}:")
+        if "auth_type" in entry:
+            text.append(f"    auth_type: {entry['auth_type']}")
+        text.append("    auth:")
+        text += [f"      {line}" for line in entry["auth"]]
+    Path(path).write_text("\n".join(text) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["OS_CLIENT_CONFIG_FILE"] = str(path)
+
+    def run(*args, cloud):
+        result = subprocess.run([str(OPENSTACK), "--os-cloud", cloud, *args], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    return run

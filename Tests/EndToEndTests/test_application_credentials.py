@@ -1,14 +1,8 @@
 """Issue 12 (part): application credentials — what CI systems and Terraform are told to authenticate with."""
-import os
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from conftest import assert_fault
-from identity import ADMIN_PASSWORD, Identity, assert_keystone_error
-
-OPENSTACK = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "openstack"
+from identity import ADMIN_PASSWORD, Identity, assert_keystone_error, openstack_cli, password_cloud
 
 
 @pytest.fixture
@@ -84,7 +78,7 @@ def test_roles_restriction_names_and_ownership(keystone):
     server, identity = keystone
     admin = identity.token()
     project, olga = identity.make_user(admin, "olga", "olga-pw", "olgas")
-    _, pete = identity.make_user(admin, "pete", "pete-pw", "petes")
+    identity.make_user(admin, "pete", "pete-pw", "petes")
     token = identity.token("olga", "olga-pw", "olgas")
     base = f"/users/{olga['id']}/application_credentials"
     reader = identity.call("POST", base, token, json={"application_credential": {
@@ -116,42 +110,24 @@ def test_roles_restriction_names_and_ownership(keystone):
     assert_keystone_error(identity.call("POST", base, unscoped, json={"application_credential": {"name": "y"}}), 400)
     assert_keystone_error(identity.call("POST", base, token, json={"application_credential": {
         "name": "z", "access_rules": [{"service": "compute", "method": "FETCH", "path": "/"}]}}), 400)
-    del pete
 
 
 def test_openstackclient_makes_and_uses_an_application_credential(keystone, tmp_path):
     server, identity = keystone
     admin = identity.token()
     identity.make_user(admin, "olga", "olga-pw", "olgas")
-    clouds = tmp_path / "clouds.yaml"
-    clouds.write_text(f"""clouds:
-  olga:
-    auth:
-      auth_url: {server.identity}/v3
-      username: olga
-      password: olga-pw
-      project_name: olgas
-      user_domain_name: Default
-      project_domain_name: Default
-""")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env["OS_CLIENT_CONFIG_FILE"] = str(clouds)
+    clouds = {"olga": password_cloud(server, "olga", "olga-pw", "olgas")}
+    run = openstack_cli(tmp_path / "clouds.yaml", clouds)
 
     def osc(*args, cloud="olga"):
-        result = subprocess.run([str(OPENSTACK), "--os-cloud", cloud, *args], capture_output=True, text=True, env=env, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return run(*args, cloud=cloud)
 
     credential_id = osc("application", "credential", "create", "--secret", "Terraform-s3cret", "terraform", "-f", "value", "-c", "id").strip()
     assert osc("application", "credential", "list", "-f", "value", "-c", "Name").split() == ["terraform"]
-    with open(clouds, "a") as f:
-        f.write(f"""  terraform:
-    auth_type: v3applicationcredential
-    auth:
-      auth_url: {server.identity}/v3
-      application_credential_id: {credential_id}
-      application_credential_secret: Terraform-s3cret
-""")
+    clouds["terraform"] = {"auth_type": "v3applicationcredential", "auth": [
+        f"auth_url: {server.identity}/v3", f"application_credential_id: {credential_id}",
+        "application_credential_secret: Terraform-s3cret"]}
+    run = openstack_cli(tmp_path / "clouds.yaml", clouds)
     assert osc("server", "list", "-f", "value", cloud="terraform") == ""
     assert osc("flavor", "list", "-f", "value", "-c", "Name", cloud="terraform").split()[0].startswith("m1.")
     osc("application", "credential", "delete", "terraform")

@@ -1,14 +1,8 @@
 """Issue 12 (part): the identity surface clients touch beyond tokens — endpoint URL templates filled in token
 catalogs, descriptions on users, services and domains, a user's projects, and regions as Keystone keeps them."""
-import os
-import subprocess
-from pathlib import Path
-
 import pytest
 
-from identity import ADMIN_PASSWORD, Identity, assert_keystone_error
-
-OPENSTACK = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "openstack"
+from identity import ADMIN_PASSWORD, Identity, assert_keystone_error, openstack_cli, password_cloud
 
 
 @pytest.fixture
@@ -140,24 +134,10 @@ def test_regions_crud_hierarchy_and_endpoints(keystone):
 
 def test_openstackclient_regions_descriptions_and_user_projects(keystone, tmp_path):
     server, identity = keystone
-    clouds = tmp_path / "clouds.yaml"
-    clouds.write_text(f"""clouds:
-  novakit:
-    auth:
-      auth_url: {server.identity}/v3
-      username: admin
-      password: {ADMIN_PASSWORD}
-      project_name: admin
-      user_domain_name: Default
-      project_domain_name: Default
-""")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env["OS_CLIENT_CONFIG_FILE"] = str(clouds)
+    run = openstack_cli(tmp_path / "clouds.yaml", {"novakit": password_cloud(server, "admin", ADMIN_PASSWORD, "admin")})
 
     def osc(*args):
-        result = subprocess.run([str(OPENSTACK), "--os-cloud", "novakit", *args], capture_output=True, text=True, env=env, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return run(*args, cloud="novakit")
 
     osc("region", "create", "--description", "west coast", "RegionWest")
     osc("region", "create", "--parent-region", "RegionWest", "RegionWestA")

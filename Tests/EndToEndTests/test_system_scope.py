@@ -1,15 +1,9 @@
 """Issue 12 (part): system-scoped tokens, as standard deployments' system-admin cloud entries ask for them."""
-import os
-import subprocess
-from pathlib import Path
-
 import openstack
 import pytest
 
 from conftest import assert_fault
-from identity import ADMIN_PASSWORD, Identity, assert_keystone_error
-
-OPENSTACK = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "openstack"
+from identity import ADMIN_PASSWORD, Identity, assert_keystone_error, openstack_cli, password_cloud
 
 
 def system_auth(user, password):
@@ -90,22 +84,12 @@ def test_system_roles_are_granted_listed_and_required(keystone):
 def test_openstack_clients_with_a_system_scoped_cloud(keystone, tmp_path):
     server, _ = keystone
     clouds = tmp_path / "clouds.yaml"
-    clouds.write_text(f"""clouds:
-  system-admin:
-    auth:
-      auth_url: {server.identity}/v3
-      username: admin
-      password: {ADMIN_PASSWORD}
-      user_domain_name: Default
-      system_scope: all
-""")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env["OS_CLIENT_CONFIG_FILE"] = str(clouds)
+    cloud = password_cloud(server, "admin", ADMIN_PASSWORD)
+    cloud["auth"].append("system_scope: all")
+    run = openstack_cli(clouds, {"system-admin": cloud})
 
     def osc(*args):
-        result = subprocess.run([str(OPENSTACK), "--os-cloud", "system-admin", *args], capture_output=True, text=True, env=env, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return run(*args, cloud="system-admin")
 
     assert "admin" in osc("project", "list", "-f", "value", "-c", "Name").split()
     assert "nova-compute" in osc("compute", "service", "list", "-f", "value", "-c", "Binary").split()
