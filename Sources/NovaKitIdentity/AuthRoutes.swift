@@ -78,7 +78,7 @@ enum AuthRoutes {
         else { throw IdentityError.unauthorized }
         let (token, info) = try await service.tokens.issue(
             userID: credential.userId, projectID: credential.projectId, applicationCredentialID: credential.id,
-            methods: ["application_credential"])
+            methods: ["application_credential"], expiresAt: credential.expiresAt)
         let catalog: JSON? = request.query["nocatalog"] == nil ? try await service.read { try await $0.catalog(for: info) } : nil
         return IdentityReply(status: .created, body: info.body(catalog: catalog), headers: ["X-Subject-Token": token])
     }
@@ -129,6 +129,11 @@ enum AuthRoutes {
         } else {
             guard let token = identity?["token"]?["id"]?.stringValue, let info = try await service.tokens.validate(token) else {
                 throw IdentityError.unauthorized
+            }
+            // A token made from an application credential stays within it: it cannot be traded for a new,
+            // unrestricted or differently scoped token.
+            guard info.applicationCredential == nil else {
+                throw IdentityError(403, "A token made from an application credential cannot be used to get another token.")
             }
             user = info.user
             expiresAt = info.expiresAt

@@ -1,4 +1,6 @@
 """Issue 12 (part): application credentials — what CI systems and Terraform are told to authenticate with."""
+import datetime
+
 import pytest
 
 from conftest import assert_fault
@@ -59,6 +61,9 @@ def test_application_credentials_with_access_rules(keystone):
     assert_fault(server.request("DELETE", "/v2.1/servers/00000000-0000-4000-8000-000000000000", token=ci_token), 401)
     assert_keystone_error(identity.call("GET", f"/users/{olga['id']}", ci_token), 401)
     assert server.request("GET", "/v2.1/servers/00000000-0000-4000-8000-000000000000", token=ci_token).status_code == 404
+    # Its tokens cannot be traded for others (which would escape the rules).
+    assert_keystone_error(identity.issue({"auth": {"identity": {"methods": ["token"], "token": {"id": ci_token}},
+                                                   "scope": {"project": {"id": project["id"]}}}}), 403)
     # A wrong secret, a scope, or no secret are refused.
     assert_keystone_error(identity.issue(credential_auth("wrong", id=ci["id"])), 401)
     scoped = credential_auth(ci["secret"], id=ci["id"])
@@ -100,6 +105,13 @@ def test_roles_restriction_names_and_ownership(keystone):
         "name": "x", "expires_at": "2001-01-01T00:00:00Z"}}), 400)
     later = identity.call("POST", base, token, json={"application_credential": {"name": "later", "expires_at": "2099-01-01T00:00:00Z"}})
     assert later.json()["application_credential"]["expires_at"].startswith("2099-01-01T00:00:00")
+    # A token from an expiring credential expires no later than the credential.
+    in_ten_minutes = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    soon = identity.call("POST", base, token, json={"application_credential": {
+        "name": "soon", "expires_at": in_ten_minutes, "secret": "Soon-s3cret-value"}}).json()["application_credential"]
+    soon_token = identity.issue(credential_auth("Soon-s3cret-value", id=soon["id"])).json()["token"]
+    assert soon_token["expires_at"].startswith(in_ten_minutes[:-1])
+    identity.call("DELETE", f"{base}/{soon['id']}", token)
     # Another user neither reads nor makes olga's credentials; an admin reads them; unscoped tokens cannot make one.
     pete_token = identity.token("pete", "pete-pw", "petes")
     assert_keystone_error(identity.call("GET", base, pete_token), 403)
