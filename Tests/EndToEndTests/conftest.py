@@ -128,7 +128,8 @@ class NovaKit:
             try:
                 requests.get(self.base + "/", timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or listening but slow to answer on a loaded machine: ask again.
                 time.sleep(0.05)
         raise RuntimeError("novakit did not start: " + self.logs())
 
