@@ -33,9 +33,10 @@ public struct RandomIDGenerator: IDGenerator {
         let low = (generator.next() as UInt64) & ~(0xC000 << 48) | (0x8000 << 48)
         var text: [UInt8] = []
         text.reserveCapacity(36)
-        for (index, nibble) in (0..<32).map({ $0 < 16 ? high >> (60 - 4 * $0) : low >> (60 - 4 * ($0 - 16)) }).enumerated() {
-            if [8, 12, 16, 20].contains(index) { text.append(UInt8(ascii: "-")) }
-            text.append(Self.hexDigits[Int(nibble & 0xF)])
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 { text.append(UInt8(ascii: "-")) }
+            let word = nibble < 16 ? high : low
+            text.append(Self.hexDigits[Int(word >> (60 - 4 * UInt64(nibble % 16)) & 0xF)])
         }
         return String(decoding: text, as: UTF8.self)
     }

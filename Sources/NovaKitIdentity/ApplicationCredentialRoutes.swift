@@ -119,13 +119,8 @@ enum ApplicationCredentialRoutes {
         return (found, roles)
     }
 
-    static func accessRules(of credential: ApplicationCredentialRecord) -> [AccessRule]? {
-        guard let text = credential.accessRules else { return nil }
-        return (try? JSONDecoder().decode([AccessRule].self, from: Data(text.utf8))) ?? []
-    }
-
     static func view(_ credential: ApplicationCredentialRecord, roles: [RoleRecord], _ base: String) -> JSON {
-        let ids = credential.roleIds.split(separator: ",").map(String.init)
+        let ids = credential.roleIDList
         var view: JSON = [
             "id": .string(credential.id), "name": .string(credential.name), "description": .string(credential.description),
             "user_id": .string(credential.userId), "project_id": .string(credential.projectId),
@@ -134,7 +129,7 @@ enum ApplicationCredentialRoutes {
                 roles.filter { ids.contains($0.id) }.map { ["id": .string($0.id), "name": .string($0.name), "domain_id": .null] }),
             "links": ["self": .string("\(base)/users/\(credential.userId)/application_credentials/\(credential.id)")],
         ]
-        view["access_rules"] = .array((accessRules(of: credential) ?? []).map(\.json))
+        view["access_rules"] = .array((credential.accessRuleList ?? []).map(\.json))
         return view
     }
 }

@@ -140,21 +140,23 @@ enum AuthRoutes {
         }
         var projectID: String?
         var system = false
-        if let scope = request.body["auth"]?["scope"], !scope.isNull, let wanted = scope["system"] {
-            guard wanted["all"] == .bool(true) else { throw IdentityError.badRequest("Only system scope \"all\" is supported.") }
-            guard !(try await service.read { try await $0.effectiveSystemRoles(userID: user.id) }).isEmpty else {
-                throw IdentityError(401, "The request you have made requires authentication.")
+        if let scope = request.body["auth"]?["scope"], !scope.isNull {
+            if let wanted = scope["system"] {
+                guard wanted["all"] == .bool(true) else { throw IdentityError.badRequest("Only system scope \"all\" is supported.") }
+                guard !(try await service.read { try await $0.effectiveSystemRoles(userID: user.id) }).isEmpty else {
+                    throw IdentityError(401, "The request you have made requires authentication.")
+                }
+                system = true
+            } else {
+                guard let reference = scope["project"] else {
+                    throw IdentityError.badRequest("NovaKit supports project and system scope; domain scope is not supported.")
+                }
+                let project = try await service.read { try await $0.project(reference) }
+                guard let project, project.enabled,
+                    !(try await service.read { try await $0.effectiveRoles(userID: user.id, projectID: project.id) }).isEmpty
+                else { throw IdentityError(401, "The request you have made requires authentication.") }
+                projectID = project.id
             }
-            system = true
-        } else if let scope = request.body["auth"]?["scope"], !scope.isNull {
-            guard let reference = scope["project"] else {
-                throw IdentityError.badRequest("NovaKit supports project and system scope; domain scope is not supported.")
-            }
-            let project = try await service.read { try await $0.project(reference) }
-            guard let project, project.enabled,
-                !(try await service.read { try await $0.effectiveRoles(userID: user.id, projectID: project.id) }).isEmpty
-            else { throw IdentityError(401, "The request you have made requires authentication.") }
-            projectID = project.id
         }
         let (token, info) = try await service.tokens.issue(
             userID: user.id, projectID: projectID, system: system, methods: methods.contains("password") ? ["password"] : ["token"],

@@ -1,4 +1,5 @@
 public import Foundation
+import NovaKitHTTP
 
 /// A row of an identity table; `id` is the public (Keystone) id, the integer row id stays internal.
 public protocol IdentityRecord: Codable, Sendable {
@@ -108,6 +109,14 @@ public struct ApplicationCredentialRecord: IdentityRecord {
     public var roleIds: String
     /// The access rules as JSON (`[{"id", "service", "method", "path"}]`), or `nil` for none.
     public var accessRules: String?
+
+    /// `roleIds` as a list.
+    var roleIDList: [String] { roleIds.split(separator: ",").map(String.init) }
+
+    /// `accessRules` decoded; `nil` when the credential has none.
+    var accessRuleList: [AccessRule]? {
+        accessRules.map { (try? JSONDecoder().decode([AccessRule].self, from: Data($0.utf8))) ?? [] }
+    }
 }
 
 /// A role a user holds on the whole deployment (Keystone's system role assignment).

@@ -26,9 +26,7 @@ struct IdentityRequest: Sendable {
     /// The caller's token, validated: 401 when missing or invalid.
     func caller() async throws -> TokenInfo {
         guard let authToken, let info = try await service.tokens.validate(authToken) else { throw IdentityError.unauthorized }
-        if let rules = info.accessRules, !rules.contains(where: { $0.permits(service: "identity", method: method, path: path) }) {
-            throw IdentityError.unauthorized
-        }
+        guard AccessRule.allow(info.accessRules, service: "identity", method: method, path: path) else { throw IdentityError.unauthorized }
         return info
     }
 

@@ -19,8 +19,9 @@ public struct TokenInfo: Sendable {
     /// The application credential the token was made from.
     public var applicationCredential: ApplicationCredentialRecord? = nil
 
-    /// The calls the token may make when its application credential has access rules, else `nil`.
-    public var accessRules: [AccessRule]? { applicationCredential.flatMap { ApplicationCredentialRoutes.accessRules(of: $0) } }
+    /// The calls the token may make when its application credential has access rules, else `nil` (decoded once,
+    /// when the token is loaded, since every request made with it checks them).
+    public var accessRules: [AccessRule]? = nil
 
     public var roleNames: [String] { roles.map(\.name) }
     public var isAdmin: Bool { roleNames.contains("admin") }
@@ -47,10 +48,10 @@ public struct TokenInfo: Sendable {
                 "domain": ["id": .string(projectDomain.id), "name": .string(projectDomain.name)],
             ]
             token["is_domain"] = false
-            token["roles"] = .array(roles.map { ["id": .string($0.id), "name": .string($0.name)] })
-            if let catalog { token["catalog"] = catalog }
         } else if isSystemScoped {
             token["system"] = ["all": true]
+        }
+        if project != nil || isSystemScoped {
             token["roles"] = .array(roles.map { ["id": .string($0.id), "name": .string($0.name)] })
             if let catalog { token["catalog"] = catalog }
         }

@@ -96,7 +96,7 @@ public struct TokenService: Sendable {
                 roles = try await directory.effectiveRoles(userID: user.id, projectID: found.id)
                 if let credential {
                     // The credential's roles (and those they imply) that the user still holds there.
-                    let granted = Set(try await directory.withImplied(credential.roleIds.split(separator: ",").map(String.init)).map(\.id))
+                    let granted = Set(try await directory.withImplied(credential.roleIDList).map(\.id))
                     roles = roles.filter { granted.contains($0.id) }
                 }
                 guard !roles.isEmpty else { return nil }
@@ -109,7 +109,8 @@ public struct TokenService: Sendable {
             return TokenInfo(
                 user: user, userDomain: userDomain, project: project, projectDomain: projectDomain, roles: roles,
                 methods: record.methods.split(separator: ",").map(String.init), issuedAt: record.issuedAt, expiresAt: record.expiresAt,
-                auditID: record.auditId, isSystemScoped: record.system == "all", applicationCredential: credential)
+                auditID: record.auditId, isSystemScoped: record.system == "all", applicationCredential: credential,
+                accessRules: credential?.accessRuleList)
         }
     }
 }

@@ -51,6 +51,13 @@ public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: 
         return loaded
     }
 
+    /// Runs a write, then drops every kept value (whether or not the write succeeded): how a store's writes
+    /// keep the cache honest.
+    public func invalidating<T>(after write: () async throws -> T) async throws -> T {
+        defer { invalidate() }
+        return try await write()
+    }
+
     /// Drops every kept value; the next reads load them again.
     public func invalidate() {
         state.withLock { state in

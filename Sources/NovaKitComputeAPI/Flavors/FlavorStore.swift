@@ -69,10 +69,9 @@ public struct FlavorStore: Sendable {
         }
     }
 
-    /// Runs a write, then drops the cached catalogue (whether or not the write succeeded).
-    func changing<T: Sendable>(_ write: () async throws -> T) async throws -> T {
-        defer { catalogCache.invalidate() }
-        return try await write()
+    /// Runs a write, then drops the cached catalogue.
+    func changing<T>(_ write: () async throws -> T) async throws -> T {
+        try await catalogCache.invalidating(after: write)
     }
 
     static let migration = SchemaMigration("flavors/001_create_flavors") { sql, _ in

@@ -76,25 +76,27 @@ struct KeypairStore: Sendable {
     /// Inserts the pair under the `key_pairs` quota (409 for a duplicate name).
     func create(_ pair: Keypair, project: String) async throws -> Keypair {
         let now = clock.now()
-        try await quotas.withQuota("key_pairs", project: project, used: { sql in try await Self.count(user: pair.userID, sql) }) { sql in
-            let existing = try await sql.select().column("id").from("key_pairs").where("user_id", .equal, SQLBind(pair.userID))
-                .where("name", .equal, SQLBind(pair.name)).readDeleted(.no).first()
-            guard existing == nil else { throw Fault.conflict("Key pair '\(pair.name)' already exists.") }
-            try await sql.insert(into: "key_pairs").columns("name", "user_id", "fingerprint", "public_key", "type", "created_at", "deleted")
-                .values(
-                    SQLBind(pair.name), SQLBind(pair.userID), SQLBind(pair.fingerprint), SQLBind(pair.publicKey), SQLBind(pair.type),
-                    SQLBind(now), SQLBind(0)
-                ).run()
+        try await byUser.invalidating {
+            try await quotas.withQuota("key_pairs", project: project, used: { sql in try await Self.count(user: pair.userID, sql) }) { sql in
+                let existing = try await sql.select().column("id").from("key_pairs").where("user_id", .equal, SQLBind(pair.userID))
+                    .where("name", .equal, SQLBind(pair.name)).readDeleted(.no).first()
+                guard existing == nil else { throw Fault.conflict("Key pair '\(pair.name)' already exists.") }
+                try await sql.insert(into: "key_pairs").columns("name", "user_id", "fingerprint", "public_key", "type", "created_at", "deleted")
+                    .values(
+                        SQLBind(pair.name), SQLBind(pair.userID), SQLBind(pair.fingerprint), SQLBind(pair.publicKey), SQLBind(pair.type),
+                        SQLBind(now), SQLBind(0)
+                    ).run()
+            }
         }
-        byUser.invalidate()
         return try await get(pair.name, user: pair.userID)
     }
 
     func delete(_ name: String, user: String) async throws {
         let now = clock.now()
-        defer { byUser.invalidate() }
-        let removed = try await database.withConnection { sql in
-            try await sql.softDelete(from: "key_pairs", matching: [("user_id", user), ("name", name)], at: now)
+        let removed = try await byUser.invalidating {
+            try await database.withConnection { sql in
+                try await sql.softDelete(from: "key_pairs", matching: [("user_id", user), ("name", name)], at: now)
+            }
         }
         guard removed > 0 else { throw KeypairNotFound(name: name, user: user) }
     }
