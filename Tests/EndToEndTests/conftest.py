@@ -53,6 +53,24 @@ def free_ports(count):
     return ports
 
 
+def wait_for_answer(urls, check=lambda: None, seconds=30):
+    """Polls until every URL answers a GET (any status); False when `seconds` pass first.
+
+    A refused connection means not listening yet; a read timeout means listening but slow to answer
+    on a loaded machine. Both are asked again. `check` runs before each round and may raise (e.g.
+    when the server process has exited)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        check()
+        try:
+            for url in urls:
+                requests.get(url, timeout=2)
+            return True
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.05)
+    return False
+
+
 def free_port():
     return free_ports(1)[0]
 
@@ -121,17 +139,11 @@ class NovaKit:
                 self.log.close()
 
     def _wait(self):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        def exited():
             if self.process.poll() is not None:
                 raise RuntimeError(f"novakit exited with {self.process.returncode}: {self.logs()}")
-            try:
-                requests.get(self.base + "/", timeout=1)
-                return
-            except (requests.ConnectionError, requests.Timeout):
-                # Not listening yet, or listening but slow to answer on a loaded machine: ask again.
-                time.sleep(0.05)
-        raise RuntimeError("novakit did not start: " + self.logs())
+        if not wait_for_answer([self.base + "/"], exited, seconds=30):
+            raise RuntimeError("novakit did not start: " + self.logs())
 
     def logs(self):
         self.log.flush()

@@ -1,11 +1,10 @@
 """Issue 2 (foundation): the CLI, configuration precedence, and migrations."""
 import re
 import subprocess
-import time
 
 import requests
 
-from conftest import BINARY, POSTGRES_URL, Database, clean_env, free_port, run_cli
+from conftest import BINARY, POSTGRES_URL, Database, clean_env, free_port, run_cli, wait_for_answer
 
 
 def test_help_documents_every_option():
@@ -102,15 +101,9 @@ def test_configuration_precedence(tmp_path):
 
 
 def wait_until_listening(port, process):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def running():
         assert process.poll() is None, "novakit exited"
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
+    assert wait_for_answer([f"http://127.0.0.1:{port}/"], running), f"nothing answers on {port}"
 
 
 def test_env_database_url(tmp_path):

@@ -3,12 +3,11 @@ import os
 import re
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import requests
 
-from conftest import ROOT
+from conftest import ROOT, wait_for_answer
 from identity import password_auth
 
 
@@ -32,15 +31,10 @@ def test_readme_start_command_gives_a_usable_cloud(tmp_path):
     process = subprocess.Popen(serve, shell=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert process.poll() is None and time.monotonic() < deadline, "the README's serve command did not start"
-            try:
-                requests.get("http://127.0.0.1:5000/v3", timeout=1)
-                requests.get("http://127.0.0.1:8774/", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        def running():
+            assert process.poll() is None, "the README's serve command exited"
+        assert wait_for_answer(["http://127.0.0.1:5000/v3", "http://127.0.0.1:8774/"], running, seconds=300), \
+            "the README's serve command did not start"
         issued = requests.post("http://127.0.0.1:5000/v3/auth/tokens", json=password_auth("admin", password, "admin"), timeout=30)
         assert issued.status_code == 201
         token = issued.headers["X-Subject-Token"]
