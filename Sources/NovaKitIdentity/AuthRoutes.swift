@@ -49,7 +49,7 @@ enum AuthRoutes {
             IdentityRoute(.get, "v3/auth/projects") { request in
                 let caller = try await request.caller()
                 let projects = try await request.service.read { directory in
-                    let mine = Set(try await directory.assignments.list(["user_id": caller.user.id]).map(\.projectId))
+                    let mine = try await directory.projectIDs(of: caller.user.id)
                     return try await directory.projects.list().filter { mine.contains($0.id) && $0.enabled }
                 }
                 return .ok(IdentityViews.list("projects", projects.map { IdentityViews.project($0, request.base) }, request.base))

@@ -16,6 +16,11 @@ struct Directory {
     var regions: IdentityRepository<RegionRecord> { .init(sql: sql) }
     var systemAssignments: IdentityRepository<SystemAssignmentRecord> { .init(sql: sql) }
     var applicationCredentials: IdentityRepository<ApplicationCredentialRecord> { .init(sql: sql) }
+    var groups: IdentityRepository<GroupRecord> { .init(sql: sql) }
+    var memberships: IdentityRepository<GroupMembershipRecord> { .init(sql: sql) }
+    var groupAssignments: IdentityRepository<GroupAssignmentRecord> { .init(sql: sql) }
+    var registeredLimits: IdentityRepository<RegisteredLimitRecord> { .init(sql: sql) }
+    var limits: IdentityRepository<LimitRecord> { .init(sql: sql) }
 
     /// Makes region `id` when it does not exist yet (an endpoint may name a new region, as bootstrap's does).
     func ensureRegion(_ id: String, at now: Date) async throws {
@@ -26,9 +31,27 @@ struct Directory {
     /// Roles that imply others, as Keystone's bootstrap sets them: admin ⇒ manager ⇒ member ⇒ reader.
     static let implied = ["admin": ["manager"], "manager": ["member"], "member": ["reader"]]
 
-    /// The roles assigned to the user on the project, plus the roles they imply.
+    /// The roles assigned to the user on the project, directly or through their groups, plus the roles they imply.
     func effectiveRoles(userID: String, projectID: String) async throws -> [RoleRecord] {
-        try await withImplied(try await assignments.list(["user_id": userID, "project_id": projectID]).map(\.roleId))
+        let direct = try await assignments.list(["user_id": userID, "project_id": projectID]).map(\.roleId)
+        let groupIDs = try await groupIDs(of: userID)
+        let inherited =
+            groupIDs.isEmpty
+            ? [] : try await groupAssignments.list(["project_id": projectID]).filter { groupIDs.contains($0.groupId) }.map(\.roleId)
+        return try await withImplied(direct + inherited)
+    }
+
+    /// The groups the user is a member of.
+    func groupIDs(of userID: String) async throws -> Set<String> {
+        Set(try await memberships.list(["user_id": userID]).map(\.groupId))
+    }
+
+    /// The projects the user has a role on, directly or through their groups.
+    func projectIDs(of userID: String) async throws -> Set<String> {
+        let direct = try await assignments.list(["user_id": userID]).map(\.projectId)
+        let groupIDs = try await groupIDs(of: userID)
+        let inherited = groupIDs.isEmpty ? [] : try await groupAssignments.list().filter { groupIDs.contains($0.groupId) }.map(\.projectId)
+        return Set(direct + inherited)
     }
 
     /// The roles the user holds on the system, plus the roles they imply.

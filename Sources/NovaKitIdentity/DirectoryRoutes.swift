@@ -26,7 +26,10 @@ enum DirectoryRoutes {
         },
         view: IdentityViews.project,
         unique: { ["domain_id": $0.domainId, "name": $0.name] },
-        cascade: { directory, record, now in try await directory.assignments.delete(where: "project_id", equals: record.id, at: now) })
+        cascade: { directory, record, now in
+            try await directory.assignments.delete(where: "project_id", equals: record.id, at: now)
+            try await directory.groupAssignments.delete(where: "project_id", equals: record.id, at: now)
+        })
 
     static let users = IdentityCRUD<UserRecord>(
         collection: "users", member: "user", filters: ["name", "domain_id"],
@@ -64,7 +67,10 @@ enum DirectoryRoutes {
         },
         view: IdentityViews.user,
         unique: { ["domain_id": $0.domainId, "name": $0.name] },
-        cascade: { directory, record, now in try await directory.assignments.delete(where: "user_id", equals: record.id, at: now) })
+        cascade: { directory, record, now in
+            try await directory.assignments.delete(where: "user_id", equals: record.id, at: now)
+            try await directory.memberships.delete(where: "user_id", equals: record.id, at: now)
+        })
 
     static let roles = IdentityCRUD<RoleRecord>(
         collection: "roles", member: "role", filters: ["name"],
@@ -73,7 +79,10 @@ enum DirectoryRoutes {
         apply: { record, body, _ in if let name = body["name"]?.stringValue { record.name = name } },
         view: IdentityViews.role,
         unique: { ["name": $0.name] },
-        cascade: { directory, record, now in try await directory.assignments.delete(where: "role_id", equals: record.id, at: now) })
+        cascade: { directory, record, now in
+            try await directory.assignments.delete(where: "role_id", equals: record.id, at: now)
+            try await directory.groupAssignments.delete(where: "role_id", equals: record.id, at: now)
+        })
 
     static let domains = IdentityCRUD<DomainRecord>(
         collection: "domains", member: "domain", filters: ["name"],

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import NovaKitCore
 
-/// Role grants on projects (`/v3/projects/{p}/users/{u}/roles/{r}`), `/v3/role_assignments`, a user's projects.
+/// Role grants to users on projects (`/v3/projects/{p}/users/{u}/roles/{r}`) and on the system, a user's projects.
 enum GrantRoutes {
     static let grant = "v3/projects/{project_id}/users/{user_id}/roles/{role_id}"
     static let systemGrant = "v3/system/users/{user_id}/roles/{role_id}"
@@ -69,7 +69,7 @@ enum GrantRoutes {
                 }
                 return .ok(IdentityViews.list("roles", roles.map { IdentityViews.role($0, request.base) }, request.base))
             },
-            IdentityRoute(.get, "v3/role_assignments", assignments),
+            IdentityRoute(.get, "v3/role_assignments", RoleAssignments.list),
             IdentityRoute(.put, systemGrant) { request in
                 try await request.authorize(IdentityPolicies.rule("create_system_grant_for_user"))
                 let (user, role) = try await systemParts(request)
@@ -108,7 +108,7 @@ enum GrantRoutes {
                 try await request.authorize(IdentityPolicies.rule("list_user_projects"), target: ["target.user.id": user])
                 let projects = try await request.service.read { directory in
                     guard try await directory.users.find(user) != nil else { throw IdentityError.notFound("user", user) }
-                    let assigned = Set(try await directory.assignments.list(["user_id": user]).map(\.projectId))
+                    let assigned = try await directory.projectIDs(of: user)
                     return try await directory.projects.list().filter { assigned.contains($0.id) }
                 }
                 return .ok(IdentityViews.list("projects", projects.map { IdentityViews.project($0, request.base) }, request.base))
@@ -127,56 +127,5 @@ enum GrantRoutes {
             guard try await directory.roles.find(role) != nil else { throw IdentityError.notFound("role", role) }
         }
         return (project, user, role)
-    }
-
-    /// `GET /v3/role_assignments` with `user.id`, `scope.project.id`, `role.id` filters and `include_names`.
-    static func assignments(_ request: IdentityRequest) async throws -> IdentityReply {
-        try await request.authorize(IdentityPolicies.rule("list_role_assignments"))
-        var filter: [String: String] = [:]
-        for (query, column) in [("user.id", "user_id"), ("scope.project.id", "project_id"), ("role.id", "role_id")] {
-            if let value = request.query[query] { filter[column] = value }
-        }
-        // `scope.system=all` asks for system assignments only, a project scope for project ones only.
-        let systemOnly = request.query["scope.system"] != nil
-        let projectOnly = request.query["scope.project.id"] != nil
-        let names = request.query["include_names"].map { $0 != "0" && $0.lowercased() != "false" } ?? false
-        let chosen = filter
-        let items: [JSON] = try await request.service.read { directory in
-            let roles = try await directory.roles.list()
-            let users = names ? try await directory.users.list() : []
-            let projects = names ? try await directory.projects.list() : []
-            func named(_ id: String, _ name: String?) -> JSON {
-                var reference: JSON = ["id": .string(id)]
-                if names { reference["name"] = .string(name) }
-                return reference
-            }
-            let onProjects: [JSON] =
-                systemOnly
-                ? []
-                : try await directory.assignments.list(chosen).map { a in
-                    let link = "\(request.base)/projects/\(a.projectId)/users/\(a.userId)/roles/\(a.roleId)"
-                    return [
-                        "role": named(a.roleId, roles.first { $0.id == a.roleId }?.name),
-                        "user": named(a.userId, users.first { $0.id == a.userId }?.name),
-                        "scope": ["project": named(a.projectId, projects.first { $0.id == a.projectId }?.name)],
-                        "links": ["assignment": .string(link)],
-                    ]
-                }
-            var systemFilter = chosen
-            systemFilter["project_id"] = nil
-            let onSystem: [JSON] =
-                projectOnly
-                ? []
-                : try await directory.systemAssignments.list(systemFilter).map { a in
-                    [
-                        "role": named(a.roleId, roles.first { $0.id == a.roleId }?.name),
-                        "user": named(a.userId, users.first { $0.id == a.userId }?.name),
-                        "scope": ["system": ["all": true]],
-                        "links": ["assignment": .string("\(request.base)/system/users/\(a.userId)/roles/\(a.roleId)")],
-                    ]
-                }
-            return onProjects + onSystem
-        }
-        return .ok(IdentityViews.list("role_assignments", items, request.base))
     }
 }

@@ -19,8 +19,12 @@ struct IdentityCRUD<Record: IdentityRecord> {
     let view: @Sendable (Record, String) -> JSON
     /// The columns whose values must be unique among live records (`["domain_id", "name"]`), as the table's constraint.
     var unique: @Sendable (Record) -> [String: String]? = { _ in nil }
-    /// Runs after a delete in the same transaction (e.g. drop a role's assignments).
+    /// Runs after a delete in the same transaction (e.g. drop a role's assignments); may refuse by throwing.
     var cascade: @Sendable (Directory, Record, Date) async throws -> Void = { _, _, _ in }
+    /// Whether the caller may see the record once the read rule let them in (a project's own limits).
+    var visible: @Sendable (Record, TokenInfo) -> Bool = { _, _ in true }
+    /// `POST` takes `{"<collection>": [<member>, …]}` and stores them all or none (Keystone's limits).
+    var createsMany = false
 
     /// `{"<member>": schema}`, as the handlers read it (`IdentityRequest.entity`).
     private func wrapped(_ schema: Schema) -> Schema { .object([member: schema], required: [member], additional: true) }
@@ -29,21 +33,19 @@ struct IdentityCRUD<Record: IdentityRecord> {
         let crud = self
         return [
             IdentityRoute(.get, "v3/\(collection)") { request in
-                try await request.authorize(IdentityPolicies.rule("list_\(crud.collection)"))
+                let caller = try await request.authorize(IdentityPolicies.rule("list_\(crud.collection)"))
                 let filter = request.query.filter { crud.filters.contains($0.key) }
                 let records = try await request.service.read { try await IdentityRepository<Record>(sql: $0.sql).list(filter) }
-                return .ok(IdentityViews.list(crud.collection, records.map { crud.view($0, request.base) }, request.base))
+                let shown = records.filter { crud.visible($0, caller) }
+                return .ok(IdentityViews.list(crud.collection, shown.map { crud.view($0, request.base) }, request.base))
             },
-            IdentityRoute(.post, "v3/\(collection)", body: wrapped(createSchema)) { request in
-                try await request.authorize(IdentityPolicies.rule("create_\(crud.member)"))
-                let record = try await crud.make(try request.entity(crud.member, crud.createSchema), request)
-                try await crud.store(record, request)
-                return .created([crud.member: crud.view(record, request.base)])
-            },
+            crud.createsMany ? createManyRoute : createRoute,
             IdentityRoute(.get, "v3/\(collection)/{id}") { request in
-                try await request.authorize(
+                let caller = try await request.authorize(
                     IdentityPolicies.rule("get_\(crud.member)"), target: ["target.\(crud.member).id": request.parameter("id")])
-                return .ok([crud.member: crud.view(try await crud.find(request), request.base)])
+                let record = try await crud.find(request)
+                guard crud.visible(record, caller) else { throw IdentityError.notFound(crud.member, record.id) }
+                return .ok([crud.member: crud.view(record, request.base)])
             },
             IdentityRoute(.patch, "v3/\(collection)/{id}", body: wrapped(updateSchema)) { request in
                 try await request.authorize(IdentityPolicies.rule("update_\(crud.member)"))
@@ -69,6 +71,30 @@ struct IdentityCRUD<Record: IdentityRecord> {
         ]
     }
 
+    private var createRoute: IdentityRoute {
+        let crud = self
+        return IdentityRoute(.post, "v3/\(collection)", body: wrapped(createSchema)) { request in
+            try await request.authorize(IdentityPolicies.rule("create_\(crud.member)"))
+            let record = try await crud.make(try request.entity(crud.member, crud.createSchema), request)
+            try await crud.store([record], request)
+            return .created([crud.member: crud.view(record, request.base)])
+        }
+    }
+
+    private var createManyRoute: IdentityRoute {
+        let crud = self
+        let many = Schema.array(createSchema, minItems: 1)
+        let body = Schema.object([collection: many], required: [collection], additional: true)
+        return IdentityRoute(.post, "v3/\(collection)", body: body) { request in
+            try await request.authorize(IdentityPolicies.rule("create_\(crud.member)"))
+            let items = try request.entity(crud.collection, many).arrayValue ?? []
+            var records: [Record] = []
+            for item in items { records.append(try await crud.make(item, request)) }
+            try await crud.store(records, request)
+            return .created([crud.collection: .array(records.map { crud.view($0, request.base) })])
+        }
+    }
+
     func find(_ request: IdentityRequest) async throws -> Record {
         let id = request.parameter("id")
         guard let record = try await request.service.read({ try await IdentityRepository<Record>(sql: $0.sql).find(id) }) else {
@@ -77,11 +103,14 @@ struct IdentityCRUD<Record: IdentityRecord> {
         return record
     }
 
-    func store(_ record: Record, _ request: IdentityRequest) async throws {
+    /// Stores the records in one transaction: all of them, or none when one clashes.
+    func store(_ records: [Record], _ request: IdentityRequest) async throws {
         try await request.service.change { directory, now in
             let repository = IdentityRepository<Record>(sql: directory.sql)
-            try await checkUnique(record, repository)
-            try await repository.insert(record, at: now)
+            for record in records {
+                try await checkUnique(record, repository)
+                try await repository.insert(record, at: now)
+            }
         }
     }
 

@@ -21,7 +21,8 @@ public struct IdentityListener: Listener {
     }
 
     static var allRoutes: [IdentityRoute] {
-        AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes + ApplicationCredentialRoutes.routes
+        AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes + GroupRoutes.routes + LimitRoutes.routes + DomainConfigRoutes.routes
+            + ApplicationCredentialRoutes.routes
     }
 
     /// The listener's OpenAPI document, as `GET /openapi.json` serves it, with `baseURL` as its server.

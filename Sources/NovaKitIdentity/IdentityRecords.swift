@@ -126,3 +126,53 @@ public struct SystemAssignmentRecord: IdentityRecord {
     public var userId: String
     public var roleId: String
 }
+
+/// A group of users in a domain; roles granted to it count for each member.
+public struct GroupRecord: IdentityRecord {
+    public static let table = "identity_groups"
+    public var id: String
+    public var name: String
+    public var domainId: String
+    public var description: String
+}
+
+/// A user's membership of a group.
+public struct GroupMembershipRecord: IdentityRecord {
+    public static let table = "identity_group_memberships"
+    public var id: String
+    public var groupId: String
+    public var userId: String
+}
+
+/// A role a group holds on a project, which each of its members holds there too.
+public struct GroupAssignmentRecord: IdentityRecord {
+    public static let table = "identity_group_assignments"
+    public var id: String
+    public var groupId: String
+    public var projectId: String
+    public var roleId: String
+}
+
+/// A resource's default limit for every project (Keystone's unified limits); `regionId` is `""` when the
+/// limit holds in every region, so the unique constraint sees it.
+public struct RegisteredLimitRecord: IdentityRecord {
+    public static let table = "identity_registered_limits"
+    public var id: String
+    public var serviceId: String
+    public var regionId: String
+    public var resourceName: String
+    public var defaultLimit: Int
+    public var description: String
+}
+
+/// A project's own limit for a resource that has a registered limit; `regionId` as there.
+public struct LimitRecord: IdentityRecord {
+    public static let table = "identity_limits"
+    public var id: String
+    public var projectId: String
+    public var serviceId: String
+    public var regionId: String
+    public var resourceName: String
+    public var resourceLimit: Int
+    public var description: String
+}

@@ -86,5 +86,39 @@ public enum IdentitySchema {
             }
             try await sql.alter(table: TokenRecord.table).column("application_credential_id", type: .text).run()
         },
+        // Groups, their members, and the roles they hold on projects.
+        SchemaMigration("identity/007_groups") { sql, _ in
+            func table(_ name: String, unique: [String], _ columns: (SQLCreateTableBuilder) -> SQLCreateTableBuilder) async throws {
+                try await sql.createSoftDeletableTable(name) {
+                    columns($0.column("row_id", type: .int, .primaryKey(autoIncrement: true)).column("id", type: .text, .notNull))
+                        .unique(["id", "deleted"]).unique(unique + ["deleted"])
+                }
+            }
+            try await table(GroupRecord.table, unique: ["domain_id", "name"]) {
+                $0.column("name", type: .text, .notNull).column("domain_id", type: .text, .notNull).column("description", type: .text, .notNull)
+            }
+            try await table(GroupMembershipRecord.table, unique: ["group_id", "user_id"]) {
+                $0.column("group_id", type: .text, .notNull).column("user_id", type: .text, .notNull)
+            }
+            try await table(GroupAssignmentRecord.table, unique: ["group_id", "project_id", "role_id"]) {
+                $0.column("group_id", type: .text, .notNull).column("project_id", type: .text, .notNull).column("role_id", type: .text, .notNull)
+            }
+        },
+        // Unified limits: registered (default) limits per service, region and resource, and projects' own.
+        SchemaMigration("identity/008_limits") { sql, _ in
+            func table(_ name: String, unique: [String], _ columns: (SQLCreateTableBuilder) -> SQLCreateTableBuilder) async throws {
+                try await sql.createSoftDeletableTable(name) {
+                    columns(
+                        $0.column("row_id", type: .int, .primaryKey(autoIncrement: true)).column("id", type: .text, .notNull)
+                            .column("service_id", type: .text, .notNull).column("region_id", type: .text, .notNull)
+                            .column("resource_name", type: .text, .notNull).column("description", type: .text, .notNull)
+                    ).unique(["id", "deleted"]).unique(unique + ["service_id", "region_id", "resource_name", "deleted"])
+                }
+            }
+            try await table(RegisteredLimitRecord.table, unique: []) { $0.column("default_limit", type: .bigint, .notNull) }
+            try await table(LimitRecord.table, unique: ["project_id"]) {
+                $0.column("project_id", type: .text, .notNull).column("resource_limit", type: .bigint, .notNull)
+            }
+        },
     ]
 }

@@ -64,7 +64,7 @@ public enum IdentityPolicies {
     /// user record, the projects they have roles on and a project they are scoped to, as Keystone's defaults allow.
     public static let defaults: [PolicyDefault] =
         [PolicyDefault(admin, "role:admin", description: "Keystone's admin_required.")]
-        + ["domain", "project", "user", "role", "service", "endpoint", "region"].flatMap { entity in
+        + ["domain", "project", "user", "group", "role", "service", "endpoint", "region"].flatMap { entity in
             let read = readableByAll.contains(entity) ? "@" : nil
             return [
                 PolicyDefault(rule("list_\(entity)s"), read ?? "rule:\(admin) or \(systemReader)", description: "list \(entity)s"),
@@ -75,10 +75,17 @@ public enum IdentityPolicies {
                     PolicyDefault(rule("\(verb)_\(entity)"), "rule:\(admin)", description: "\(verb) a \(entity)")
                 }
         }
-        + ["create_grant", "revoke_grant", "create_system_grant_for_user", "revoke_system_grant_for_user"].map {
+        + [
+            "create_registered_limit", "update_registered_limit", "delete_registered_limit", "create_limit", "update_limit", "delete_limit",
+            "create_grant", "revoke_grant", "create_system_grant_for_user", "revoke_system_grant_for_user", "add_user_to_group",
+            "remove_user_from_group",
+        ].map {
             PolicyDefault(rule($0), "rule:\(admin)")
         }
-        + ["check_grant", "list_grants", "list_role_assignments", "check_system_grant_for_user", "list_system_grants_for_user"].map {
+        + [
+            "check_grant", "list_grants", "list_role_assignments", "check_system_grant_for_user", "list_system_grants_for_user",
+            "list_users_in_group", "check_user_in_group", "get_domain_config", "get_domain_config_default",
+        ].map {
             PolicyDefault(rule($0), "rule:\(admin) or \(systemReader)")
         }
         + [
@@ -93,6 +100,15 @@ public enum IdentityPolicies {
             PolicyDefault(rule($0), "rule:\(admin) or \(systemReader) or user_id:%(target.user.id)s")
         }
         + [
+            PolicyDefault(rule("list_registered_limits"), "@", description: "List registered limits: anyone with a token."),
+            PolicyDefault(rule("get_registered_limit"), "@", description: "Show a registered limit: anyone with a token."),
+            PolicyDefault(
+                rule("list_limits"), "@", description: "List project limits: anyone; a project's members see their project's only."),
+            PolicyDefault(
+                rule("get_limit"), "@", description: "Show a project limit: anyone; a project's members see their project's only."),
+            PolicyDefault(
+                rule("list_groups_for_user"), "rule:\(admin) or \(systemReader) or user_id:%(target.user.id)s",
+                description: "List the groups a user is in: admins, system readers, or the user."),
             PolicyDefault(
                 rule("list_user_projects"), "rule:\(admin) or \(systemReader) or user_id:%(target.user.id)s",
                 description: "List the projects a user has roles on: admins, system readers, or the user."),

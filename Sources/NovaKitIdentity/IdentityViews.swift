@@ -34,6 +34,13 @@ enum IdentityViews {
         ["id": .string(r.id), "name": .string(r.name), "domain_id": nil, "description": nil, "options": [:], "links": links(base, "roles", r.id)]
     }
 
+    static func group(_ g: GroupRecord, _ base: String) -> JSON {
+        [
+            "id": .string(g.id), "name": .string(g.name), "domain_id": .string(g.domainId), "description": .string(g.description),
+            "links": links(base, "groups", g.id),
+        ]
+    }
+
     static func service(_ s: ServiceRecord, _ base: String) -> JSON {
         [
             "id": .string(s.id), "type": .string(s.type), "name": .string(s.name), "description": .string(s.description),
