@@ -47,7 +47,7 @@ fuzz() {
     .venv-fuzz/bin/python -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))' \
         "$work/$name.json"
     echo "   the document is valid OpenAPI $(.venv-fuzz/bin/python -c 'import json, sys; print(json.load(open(sys.argv[1]))["openapi"])' "$work/$name.json")"
-    .venv-fuzz/bin/schemathesis run "$url" -H "X-Auth-Token: $(token)" "$@" \
+    SCHEMATHESIS_HOOKS="$root/scripts/fuzz_hooks.py" .venv-fuzz/bin/schemathesis run "$url" -H "X-Auth-Token: $(token)" "$@" \
         --phases examples,coverage,fuzzing --max-examples "$examples" --seed 20261127 --workers 1 --request-timeout 20 \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --warnings off > "$work/$name.txt" 2>&1 || { cat "$work/$name.txt"; tail -50 "$work/novakit.log"; return 1; }

@@ -44,7 +44,10 @@ public struct ImagesProxy: APIExtension {
     }
 
     func list(_ request: APIRequest, detail: Bool) async throws -> Reply {
-        var images = try await store.all().filter { $0.visible(to: request.auth.projectID, isAdmin: request.auth.isAdmin) }
+        let memberships = try await store.members.memberships(of: request.auth.projectID)
+        var images = try await store.all().filter {
+            $0.listed(to: request.auth.projectID, isAdmin: request.auth.isAdmin, membership: memberships[$0.id])
+        }
         if let name = request.queryValue("name") { images = images.filter { $0.name == name } }
         if let status = request.queryValue("status") { images = images.filter { Self.statusName($0.status) == status.uppercased() } }
         // `server` (an id or a server URL) and `type` (snapshot, backup) filter on the properties a snapshot carries.

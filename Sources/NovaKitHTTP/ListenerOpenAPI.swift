@@ -9,12 +9,15 @@ public struct DeclaredRoute: Sendable {
     public let body: Schema?
     /// The success statuses; empty: any 2xx.
     public let success: [Int]
+    /// The media type the body comes as.
+    public let mediaType: String
 
-    public init(method: HTTPRequest.Method, pattern: PathPattern, body: Schema?, success: [Int] = []) {
+    public init(method: HTTPRequest.Method, pattern: PathPattern, body: Schema?, success: [Int] = [], mediaType: String = "application/json") {
         self.method = method
         self.pattern = pattern
         self.body = body
         self.success = success
+        self.mediaType = mediaType
     }
 }
 
@@ -43,7 +46,7 @@ public enum ListenerOpenAPI {
             ]
             if let parameters = pathParameters(route.pattern) { operation["parameters"] = parameters }
             if let body = route.body {
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body.jsonSchema]]]
+                operation["requestBody"] = ["required": true, "content": .object([route.mediaType: ["schema": body.jsonSchema]])]
             }
             item[method] = .object(operation)
             paths[path] = .object(item)

@@ -8,12 +8,22 @@ public import NovaKitCore
 /// (compute, identity, image) reads bodies through it.
 public struct RequestBodyReader: Sendable {
     let maxBytes: Int
+    /// The media types taken as JSON; an empty or `text/plain` type is taken as JSON too when `untyped` is set.
+    let acceptedTypes: [String]
+    let untyped: Bool
 
+    /// A reader of JSON bodies (`application/json` and the compute API's own type, or none at all).
     public init(maxBytes: Int) {
-        self.maxBytes = maxBytes
+        self.init(maxBytes: maxBytes, acceptedTypes: ["application/json", "application/vnd.openstack.compute+json"], untyped: true)
     }
 
-    private static let acceptedTypes = ["application/json", "application/vnd.openstack.compute+json"]
+    /// A reader of bodies whose JSON comes with one of `acceptedTypes` only (Glance's JSON-patch types).
+    public init(maxBytes: Int, acceptedTypes: [String], untyped: Bool = false) {
+        self.maxBytes = maxBytes
+        self.acceptedTypes = acceptedTypes
+        self.untyped = untyped
+    }
+
     private static let untypedTypes = ["", "text/plain"]
 
     /// The body as JSON; an empty body is `null`.
@@ -40,7 +50,7 @@ public struct RequestBodyReader: Sendable {
 
     private func checkMediaType(_ header: String?) throws(Fault) {
         let type = (header ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard Self.acceptedTypes.contains(type) || Self.untypedTypes.contains(type) else {
+        guard acceptedTypes.contains(type) || untyped && Self.untypedTypes.contains(type) else {
             throw Fault(code: 415, message: "Unsupported Content-Type")
         }
     }

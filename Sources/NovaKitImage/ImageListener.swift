@@ -39,7 +39,10 @@ public struct ImageListener: Listener {
         let segments = path.split(separator: "/")
         let candidates = Self.routes.compactMap { route in route.pattern.match(segments).map { (route, $0) } }
         guard !candidates.isEmpty else { throw Fault.notFound("The resource could not be found.") }
-        guard let (route, parameters) = candidates.first(where: { $0.0.method == request.method }) else {
+        guard
+            let (route, parameters) = candidates.filter({ $0.0.method == request.method })
+                .max(by: { $0.0.pattern.specificity < $1.0.pattern.specificity })
+        else {
             throw Fault(code: 405, message: "The method is not allowed for this resource.")
         }
         trace.route = "/" + route.pattern.description
@@ -48,10 +51,10 @@ public struct ImageListener: Listener {
         try auth.checkAccessRules(service: "image", method: request.method.rawValue, path: request.uri.path)
         var body = JSON.null
         if let schema = route.body {
-            body = try await RequestBodyReader(maxBytes: 65536).read(request)
+            body = try await route.bodyReader.read(request)
             do { body = try schema.validate(body) } catch { throw Fault.badRequest(error.message) }
         }
-        return try await route.handler(self, ImageRequest(http: request, auth: auth, id: parameters["image_id"] ?? "", body: body, base: base))
+        return try await route.handler(self, ImageRequest(http: request, auth: auth, parameters: parameters, body: body, base: base))
     }
 
     /// Glance's error body: `{"code", "title", "message"}`; anything unexpected is a logged 500.
@@ -65,51 +68,60 @@ public struct ImageListener: Listener {
     }
 
     /// The Glance v2 routes NovaKit serves, with the bodies they validate.
-    static let routes: [ImageRoute] = [
-        ImageRoute(.get, "v2/images", success: [200]) { listener, request in try await listener.list(request.http, request.auth, request.base) },
-        ImageRoute(.post, "v2/images", body: createSchema, success: [201]) { listener, request in
-            .json(try await listener.create(request.body, request.auth), status: .created)
-        },
-        ImageRoute(.get, "v2/images/{image_id}", success: [200]) { listener, request in
-            .json(
-                ImageViews.glance(try await listener.store.get(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)),
-                status: .ok)
-        },
-        ImageRoute(.delete, "v2/images/{image_id}", success: [204]) { listener, request in
-            try await listener.store.delete(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)
-            listener.data.delete(request.id)
-            return Response(status: .noContent)
-        },
-        ImageRoute(.put, "v2/images/{image_id}/file", success: [204]) { listener, request in
-            try await listener.upload(request.id, request.http, request.auth)
-            return Response(status: .noContent)
-        },
-        ImageRoute(.get, "v2/images/{image_id}/file", success: [200, 204]) { listener, request in
-            try await listener.download(request.id, request.auth)
-        },
-        // Image tasks (Glance 2.12): NovaKit runs no asynchronous import or location tasks.
-        ImageRoute(.get, "v2/images/{image_id}/tasks", success: [200]) { listener, request in
-            _ = try await listener.store.get(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)
-            return .json(["tasks": []], status: .ok)
-        },
-    ]
-
-    /// Glance's image-create body: its core fields typed as Glance's schema types them; any other key is an
-    /// additional property, which must be a string.
-    static let createSchema = Schema.object(
+    static let routes: [ImageRoute] =
         [
-            "id": .string(minLength: 1, maxLength: 36), "name": Schema.string(maxLength: 255).nullable,
-            "visibility": .oneOf(["public", "private", "shared", "community"]),
-            "container_format": Schema.string(maxLength: 255).nullable, "disk_format": Schema.string(maxLength: 255).nullable,
-            "min_disk": .integer(minimum: 0), "min_ram": .integer(minimum: 0), "protected": .boolean, "os_hidden": .boolean,
-            "tags": .array(.string(maxLength: 255)),
-        ], additional: true)
+            ImageRoute(.get, "v2/images", success: [200]) { listener, request in try await listener.list(request.http, request.auth, request.base) },
+            ImageRoute(.post, "v2/images", body: createSchema, success: [201]) { listener, request in
+                .json(try await listener.create(request.body, request.auth), status: .created)
+            },
+            ImageRoute(.get, "v2/images/{image_id}", success: [200]) { listener, request in
+                .json(
+                    ImageViews.glance(try await listener.store.get(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)),
+                    status: .ok)
+            },
+            ImageRoute(.delete, "v2/images/{image_id}", success: [204]) { listener, request in
+                try await listener.store.delete(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)
+                listener.data.delete(request.id)
+                return Response(status: .noContent)
+            },
+            ImageRoute(.put, "v2/images/{image_id}/file", success: [204]) { listener, request in
+                try await listener.upload(request.id, request.http, request.auth)
+                return Response(status: .noContent)
+            },
+            ImageRoute(.get, "v2/images/{image_id}/file", success: [200, 204]) { listener, request in
+                try await listener.download(request.id, request.auth)
+            },
+            ImageRoute(.patch, "v2/images/{image_id}", body: ImagePatch.schema, mediaTypes: ImagePatch.mediaTypes, success: [200]) {
+                listener, request in
+                .json(ImageViews.glance(try await listener.patch(request.id, request.body, request.auth)), status: .ok)
+            },
+            ImageRoute(.put, "v2/images/{image_id}/tags/{tag}", success: [204]) { listener, request in
+                try await listener.changeTag(request.id, request.parameter("tag"), add: true, request.auth)
+                return Response(status: .noContent)
+            },
+            ImageRoute(.delete, "v2/images/{image_id}/tags/{tag}", success: [204]) { listener, request in
+                try await listener.changeTag(request.id, request.parameter("tag"), add: false, request.auth)
+                return Response(status: .noContent)
+            },
+            // Image tasks (Glance 2.12): NovaKit runs no asynchronous import or location tasks.
+            ImageRoute(.get, "v2/images/{image_id}/tasks", success: [200]) { listener, request in
+                _ = try await listener.store.get(request.id, project: request.auth.projectID, isAdmin: request.auth.isAdmin)
+                return .json(["tasks": []], status: .ok)
+            },
+        ] + memberRoutes + ImageSchemas.routes + MetadefSchemas.routes + MetadefRoutes.routes
+
+    /// Glance's image-create body: the fields a client may set, typed as the image schema types them; any
+    /// other key is an additional property, which must be a string.
+    static let createSchema = ImageSchemas.createBody
 
     /// The listener's OpenAPI document, as `GET /openapi.json` serves it.
     public static func openAPIDocument(baseURL: String) -> JSON {
         ListenerOpenAPI.document(
             title: "NovaKit Image API (Glance v2 subset)", version: "2.16", baseURL: baseURL,
-            routes: routes.map { DeclaredRoute(method: $0.method, pattern: $0.pattern, body: $0.body, success: $0.success) },
+            routes: routes.map {
+                DeclaredRoute(
+                    method: $0.method, pattern: $0.pattern, body: $0.body, success: $0.success, mediaType: $0.mediaTypes?.first ?? "application/json")
+            },
             errorSchema: [
                 "type": "object", "required": ["code", "title", "message"],
                 "properties": ["code": ["type": "integer"], "title": ["type": "string"], "message": ["type": "string"]],
@@ -156,12 +168,21 @@ public struct ImageListener: Listener {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let visibility = query["visibility"]
+        if let visibility, !["public", "private", "shared", "community", "all"].contains(visibility) {
+            throw Fault.badRequest("Invalid visibility value: \(visibility)")
+        }
+        let memberStatus = query["member_status"] ?? "accepted"
+        guard (ImageMember.statuses + ["all"]).contains(memberStatus) else { throw Fault.badRequest("Invalid status value: \(memberStatus)") }
         let filters = query.filter { !Self.controlParameters.contains($0.key) }
+        let memberships = try await store.members.memberships(of: auth.projectID)
         var images = try await store.all().filter { image in
-            guard image.visible(to: auth.projectID, isAdmin: auth.isAdmin) || visibility == "all" && auth.isAdmin else { return false }
-            if let visibility, visibility != "all", image.visibility != visibility { return false }
-            // Every other parameter filters on a field or, as Glance flattens them, an additional property.
-            return filters.allSatisfy { key, value in image.field(key) == value }
+            guard
+                image.listed(
+                    to: auth.projectID, isAdmin: auth.isAdmin, membership: memberships[image.id], visibility: visibility, memberStatus: memberStatus)
+            else { return false }
+            // `tag` (repeatable in Glance; one here) matches a tag; every other parameter a field or, as Glance
+            // flattens them, an additional property.
+            return filters.allSatisfy { key, value in key == "tag" ? image.tags.contains(value) : image.field(key) == value }
         }
         // Each image's sort values are rendered once, not at every comparison.
         let order = try Self.sortOrder(query)
@@ -239,12 +260,13 @@ public struct ImageListener: Listener {
             guard let text = value.stringValue else { throw Fault.badRequest("Property \(key) must be a string.") }
             properties[key] = text
         }
-        let image = Image(
+        var image = Image(
             id: fields["id"]?.stringValue ?? ids.uuid(), name: fields["name"]?.stringValue, status: "queued", visibility: visibility,
             containerFormat: fields["container_format"]?.stringValue, diskFormat: fields["disk_format"]?.stringValue,
             minDisk: fields["min_disk"]?.intValue ?? 0, minRam: fields["min_ram"]?.intValue ?? 0, size: nil, checksum: nil, owner: auth.projectID,
             protected: fields["protected"] == .bool(true), hidden: fields["os_hidden"] == .bool(true), properties: properties,
             createdAt: store.clock.now(), updatedAt: nil)
+        image.tags = ImagePatch.unique(fields["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if try await store.all().contains(where: { $0.id == image.id }) { throw Fault.conflict("Image with identifier \(image.id) already exists!") }
         try await store.create(image)
         return ImageViews.glance(image)
@@ -261,7 +283,7 @@ public enum ImageViews {
             "min_ram": .int(image.minRam), "size": .int(image.size), "virtual_size": nil, "checksum": .string(image.checksum),
             "os_hash_algo": image.osHashValue == nil ? nil : "sha512", "os_hash_value": .string(image.osHashValue), "owner": .string(image.owner),
             "protected": .bool(image.protected),
-            "os_hidden": .bool(image.hidden), "tags": [], "created_at": .string(Timestamp.zulu(image.createdAt)),
+            "os_hidden": .bool(image.hidden), "tags": .array(image.tags.map(JSON.string)), "created_at": .string(Timestamp.zulu(image.createdAt)),
             "updated_at": .string(Timestamp.zulu(image.updatedAt ?? image.createdAt)), "self": .string("/v2/images/\(image.id)"),
             "file": .string("/v2/images/\(image.id)/file"), "schema": "/v2/schemas/image",
         ]

@@ -7,10 +7,16 @@ import NovaKitHTTP
 struct ImageRequest: Sendable {
     let http: Request
     let auth: AuthContext
-    let id: String
+    /// The path's parameters (`image_id`, `member_id`, `tag`).
+    let parameters: [String: String]
     let body: JSON
     /// `http://host:port`
     let base: String
+
+    /// The image id from the path.
+    var id: String { parameters["image_id"] ?? "" }
+
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
 }
 
 /// One route of the image listener: method, path, the body it validates, its success statuses and handler.
@@ -18,17 +24,26 @@ struct ImageRoute: Sendable {
     let method: HTTPRequest.Method
     let pattern: PathPattern
     let body: Schema?
+    /// The media types the body must come as; `nil`: JSON, as every other listener reads it.
+    let mediaTypes: [String]?
     let success: [Int]
     let handler: @Sendable (ImageListener, ImageRequest) async throws -> Response
 
     init(
-        _ method: HTTPRequest.Method, _ path: String, body: Schema? = nil, success: [Int],
+        _ method: HTTPRequest.Method, _ path: String, body: Schema? = nil, mediaTypes: [String]? = nil, success: [Int],
         _ handler: @escaping @Sendable (ImageListener, ImageRequest) async throws -> Response
     ) {
         self.method = method
         self.pattern = PathPattern(path)
         self.body = body
+        self.mediaTypes = mediaTypes
         self.success = success
         self.handler = handler
+    }
+
+    /// The reader of this route's body.
+    var bodyReader: RequestBodyReader {
+        guard let mediaTypes else { return RequestBodyReader(maxBytes: 65536) }
+        return RequestBodyReader(maxBytes: 65536, acceptedTypes: mediaTypes)
     }
 }

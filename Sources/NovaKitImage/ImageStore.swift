@@ -27,8 +27,9 @@ public struct Image: VersionedObject {
     public var updatedAt: Date?
     /// SHA-512 of the uploaded data (Glance's `os_hash_value`, algorithm `sha512`); `nil` before an upload.
     public var osHashValue: String?
+    /// Glance's image tags, in the order they were added.
+    public var tags: [String] = []
 
-    /// Whether `project` may see it: public or community images, its own, or any for admins.
     public init(
         id: String, name: String?, status: String, visibility: String, containerFormat: String?, diskFormat: String?, minDisk: Int,
         minRam: Int, size: Int?, checksum: String?, owner: String?, protected: Bool, hidden: Bool, properties: [String: String],
@@ -86,8 +87,26 @@ public struct Image: VersionedObject {
         }
     }
 
-    public func visible(to project: String, isAdmin: Bool) -> Bool {
-        isAdmin || visibility == "public" || visibility == "community" || owner == project
+    /// Whether a list shows it to `project`, as Glance's default list does: admins see every image; others their
+    /// own, public ones, shared ones whose membership has `memberStatus` (`accepted` unless asked; `all`), and
+    /// community ones only when they ask for `visibility=community` (or `all`). `visibility` narrows to one kind.
+    public func listed(
+        to project: String, isAdmin: Bool, membership: ImageMember?, visibility filter: String? = nil, memberStatus: String = "accepted"
+    ) -> Bool {
+        if let filter, filter != "all", visibility != filter { return false }
+        if isAdmin || owner == project { return true }
+        switch visibility {
+        case "public": return true
+        case "community": return filter == "community" || filter == "all"
+        case "shared": return membership.map { memberStatus == "all" || $0.status == memberStatus } ?? false
+        default: return false
+        }
+    }
+
+    /// Whether `project` may see it: public or community images, its own, a shared one it is a member of
+    /// (`isMember`, whatever its membership's status), or any for admins.
+    public func visible(to project: String, isAdmin: Bool, isMember: Bool = false) -> Bool {
+        isAdmin || visibility == "public" || visibility == "community" || owner == project || visibility == "shared" && isMember
     }
 }
 
@@ -113,7 +132,7 @@ public struct ImageStore: Sendable {
     }
 
     /// The image service's tables, in order.
-    public static let migrations = [migration, hashMigration, snapshotMigration]
+    public static let migrations = [migration, hashMigration, snapshotMigration, ImageMemberStore.migration, MetadefStore.migration]
 
     /// The instance a snapshot image is being written from: set while the image is `saving`.
     public static let snapshotMigration = SchemaMigration("images/003_snapshot_of") { sql, _ in
@@ -134,7 +153,7 @@ public struct ImageStore: Sendable {
 
     private static let columns = [
         "uuid", "name", "status", "visibility", "container_format", "disk_format", "min_disk", "min_ram", "size", "checksum", "owner",
-        "protected", "os_hidden", "properties", "created_at", "updated_at", "os_hash_value",
+        "protected", "os_hidden", "properties", "created_at", "updated_at", "os_hash_value", "tags",
     ]
 
     private static func image(_ row: any SQLRow) throws -> Image {
@@ -149,6 +168,9 @@ public struct ImageStore: Sendable {
             protected: try row.decode(column: "protected"), hidden: try row.decode(column: "os_hidden"), properties: decoded,
             createdAt: try row.decode(column: "created_at"), updatedAt: try row.decode(column: "updated_at", as: Date?.self))
         image.osHashValue = try row.decode(column: "os_hash_value", as: String?.self)
+        if let tags = try row.decode(column: "tags", as: String?.self) {
+            image.tags = (try? JSON.parse(Data(tags.utf8)).arrayValue?.compactMap(\.stringValue)) ?? []
+        }
         return image
     }
 
@@ -160,26 +182,48 @@ public struct ImageStore: Sendable {
         }
     }
 
-    /// The live image `id` if `project` may see it; 404 otherwise.
+    /// The live image `id` if `project` may see it (as a member too); 404 otherwise.
     public func get(_ id: String, project: String, isAdmin: Bool) async throws -> Image {
         let row = try await database.withConnection { sql in
             try await sql.select().columns(Self.columns.map { SQLColumn($0) }).from("images").where("uuid", .equal, SQLBind(id)).readDeleted(.no)
                 .first()
         }
-        guard let row, case let image = try Self.image(row), image.visible(to: project, isAdmin: isAdmin) else { throw ImageNotFound(id: id) }
+        guard let row else { throw ImageNotFound(id: id) }
+        let image = try Self.image(row)
+        if image.visible(to: project, isAdmin: isAdmin) { return image }
+        guard image.visibility == "shared", try await members.find(image: id, member: project) != nil else { throw ImageNotFound(id: id) }
         return image
+    }
+
+    /// The image's members.
+    public var members: ImageMemberStore { ImageMemberStore(database: database, clock: clock) }
+
+    /// Writes the fields an image-update changes: name, visibility, formats, minimums, flags, tags and properties.
+    public func update(_ image: Image) async throws {
+        let properties = String(decoding: JSON.object(image.properties.mapValues(JSON.string)).encoded(), as: UTF8.self)
+        let tags = String(decoding: JSON.array(image.tags.map(JSON.string)).encoded(), as: UTF8.self)
+        let now = clock.now()
+        try await database.withConnection { sql in
+            try await sql.update("images").set("name", to: SQLBind(image.name)).set("visibility", to: SQLBind(image.visibility))
+                .set("container_format", to: SQLBind(image.containerFormat)).set("disk_format", to: SQLBind(image.diskFormat))
+                .set("min_disk", to: SQLBind(image.minDisk)).set("min_ram", to: SQLBind(image.minRam))
+                .set("protected", to: SQLBind(image.protected)).set("os_hidden", to: SQLBind(image.hidden))
+                .set("properties", to: SQLBind(properties)).set("tags", to: SQLBind(tags)).set("updated_at", to: SQLBind(now))
+                .where("uuid", .equal, SQLBind(image.id)).readDeleted(.no).run()
+        }
     }
 
     /// Inserts `image`; `snapshotOf` names the instance a `saving` snapshot is being written from, until the
     /// snapshot task ends (`finishSnapshots`).
     public func create(_ image: Image, snapshotOf instance: String? = nil) async throws {
         let properties = String(decoding: JSON.object(image.properties.mapValues(JSON.string)).encoded(), as: UTF8.self)
+        let tags = String(decoding: JSON.array(image.tags.map(JSON.string)).encoded(), as: UTF8.self)
         try await database.withConnection { sql in
             let values: [any SQLExpression] = [
                 SQLBind(image.id), SQLBind(image.name), SQLBind(image.status), SQLBind(image.visibility), SQLBind(image.containerFormat),
                 SQLBind(image.diskFormat), SQLBind(image.minDisk), SQLBind(image.minRam), SQLBind(image.size), SQLBind(image.checksum),
                 SQLBind(image.owner), SQLBind(image.protected), SQLBind(image.hidden), SQLBind(properties), SQLBind(image.createdAt),
-                SQLBind(image.updatedAt), SQLBind(image.osHashValue), SQLBind(0), SQLBind(instance),
+                SQLBind(image.updatedAt), SQLBind(image.osHashValue), SQLBind(tags), SQLBind(0), SQLBind(instance),
             ]
             try await sql.insert(into: "images").columns(Self.columns + ["deleted", "snapshot_of"]).values(values).run()
         }
