@@ -74,9 +74,15 @@ enum DirectoryRoutes {
 
     static let roles = IdentityCRUD<RoleRecord>(
         collection: "roles", member: "role", filters: ["name"],
-        createSchema: .object(["name": name], required: ["name"], additional: true), updateSchema: .object(["name": name], additional: true),
-        make: { body, request in RoleRecord(id: request.service.newID(), name: body["name"]?.stringValue ?? "") },
-        apply: { record, body, _ in if let name = body["name"]?.stringValue { record.name = name } },
+        createSchema: .object(["name": name, "description": text], required: ["name"], additional: true),
+        updateSchema: .object(["name": name, "description": text], additional: true),
+        make: { body, request in
+            RoleRecord(id: request.service.newID(), name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue)
+        },
+        apply: { record, body, _ in
+            if let name = body["name"]?.stringValue { record.name = name }
+            if let description = body["description"] { record.description = description.stringValue }
+        },
         view: IdentityViews.role,
         unique: { ["name": $0.name] },
         cascade: { directory, record, now in

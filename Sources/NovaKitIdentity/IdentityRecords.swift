@@ -40,6 +40,7 @@ public struct RoleRecord: IdentityRecord {
     public static let table = "identity_roles"
     public var id: String
     public var name: String
+    public var description: String? = nil
 }
 
 public struct AssignmentRecord: IdentityRecord {

@@ -120,5 +120,9 @@ public enum IdentitySchema {
                 $0.column("project_id", type: .text, .notNull).column("resource_limit", type: .bigint, .notNull)
             }
         },
+        // Keystone keeps a description on roles too.
+        SchemaMigration("identity/009_role_descriptions") { sql, _ in
+            try await sql.alter(table: RoleRecord.table).column("description", type: .text).run()
+        },
     ]
 }

@@ -31,7 +31,10 @@ enum IdentityViews {
     }
 
     static func role(_ r: RoleRecord, _ base: String) -> JSON {
-        ["id": .string(r.id), "name": .string(r.name), "domain_id": nil, "description": nil, "options": [:], "links": links(base, "roles", r.id)]
+        [
+            "id": .string(r.id), "name": .string(r.name), "domain_id": nil, "description": .string(r.description), "options": [:],
+            "links": links(base, "roles", r.id),
+        ]
     }
 
     static func group(_ g: GroupRecord, _ base: String) -> JSON {

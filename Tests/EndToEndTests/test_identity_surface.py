@@ -1,5 +1,5 @@
 """Issue 12 (part): the identity surface clients touch beyond tokens — endpoint URL templates filled in token
-catalogs, descriptions on users, services and domains, a user's projects, and regions as Keystone keeps them."""
+catalogs, descriptions on users, services, domains and roles, a user's projects, and regions as Keystone keeps them."""
 import pytest
 
 from identity import ADMIN_PASSWORD, Identity, assert_keystone_error, openstack_cli, password_cloud
@@ -69,6 +69,10 @@ def test_descriptions_are_kept_on_users_services_domains_and_projects(keystone):
     cleared = identity.call("PATCH", f"/projects/{project['id']}", admin, json={"project": {"description": None}}).json()["project"]
     assert cleared["description"] == ""
     assert_keystone_error(identity.call("PATCH", f"/users/{user['id']}", admin, json={"user": {"description": 7}}), 400)
+    role = identity.create(admin, "roles", "role", name="auditor", description="reads the books")
+    assert identity.call("GET", f"/roles/{role['id']}", admin).json()["role"]["description"] == "reads the books"
+    assert identity.call("PATCH", f"/roles/{role['id']}", admin, json={"role": {"description": None}}).json()["role"]["description"] is None
+    assert identity.call("GET", "/roles?name=admin", admin).json()["roles"][0]["description"] is None
 
 
 def test_a_users_projects(keystone):
