@@ -5,8 +5,8 @@ import json
 
 import jsonschema
 import pytest
-import requests
 
+from glance import assert_glance_error as error, glance
 from identity import ADMIN_PASSWORD, Identity, openstack_cli, password_cloud
 
 BASE = "/v2/metadefs/namespaces"
@@ -18,19 +18,9 @@ def keystone(novakit):
     return server, Identity(server)
 
 
-def glance(server, method, path, token, **kwargs):
-    headers = {"X-Auth-Token": token, **kwargs.pop("headers", {})}
-    return requests.request(method, server.image + path, headers=headers, timeout=30, **kwargs)
-
-
 def ok(response, code=200):
     assert response.status_code == code, response.text
     return response.json() if response.text else None
-
-
-def error(response, code):
-    assert response.status_code == code, response.text
-    assert response.json()["code"] == code
 
 
 def test_namespaces_with_their_definitions(keystone):

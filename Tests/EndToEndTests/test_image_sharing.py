@@ -5,8 +5,8 @@ import json
 
 import jsonschema
 import pytest
-import requests
 
+from glance import assert_glance_error, glance
 from identity import ADMIN_PASSWORD, Identity, openstack_cli, password_cloud
 
 PATCH = "application/openstack-images-v2.1-json-patch"
@@ -18,20 +18,9 @@ def keystone(novakit):
     return server, Identity(server)
 
 
-def glance(server, method, path, token, **kwargs):
-    headers = {"X-Auth-Token": token, **kwargs.pop("headers", {})}
-    return requests.request(method, server.image + path, headers=headers, timeout=30, **kwargs)
-
-
 def patch(server, image_id, token, operations, content_type=PATCH):
     return glance(server, "PATCH", f"/v2/images/{image_id}", token, data=json.dumps(operations),
                   headers={"Content-Type": content_type})
-
-
-def assert_glance_error(response, code):
-    assert response.status_code == code, response.text
-    body = response.json()
-    assert body["code"] == code and body["message"]
 
 
 def schema(server, token, name):
