@@ -247,23 +247,29 @@ public struct ImageListener: Listener {
 
     func create(_ body: JSON, _ auth: AuthContext) async throws -> JSON {
         guard case .object(let fields) = body else { throw Fault.badRequest("Malformed request body") }
-        let core: Set<String> = [
-            "id", "name", "visibility", "container_format", "disk_format", "min_disk", "min_ram", "protected", "os_hidden", "tags",
-        ]
+        // The service's own fields are not taken from clients (403, as Glance); other keys are properties.
+        for key in fields.keys {
+            if ImagePatch.reserved.contains(key) { throw Fault.forbidden("Attribute '\(key)' is reserved.") }
+            if ImageSchemas.fields[key]?.readOnly == true { throw Fault.forbidden("Attribute '\(key)' is read-only.") }
+        }
+        let owner = fields["owner"].map { $0.stringValue } ?? auth.projectID
+        guard owner == auth.projectID || auth.isAdmin else {
+            throw Fault.forbidden("You are not permitted to create images owned by '\(owner ?? "")'.")
+        }
         let visibility = fields["visibility"]?.stringValue ?? "shared"
         guard ["public", "private", "shared", "community"].contains(visibility) else {
             throw Fault.badRequest("Invalid visibility value: \(visibility)")
         }
         guard visibility != "public" || auth.isAdmin else { throw Fault.forbidden("You are not authorized to publicize images.") }
         var properties: [String: String] = [:]
-        for (key, value) in fields where !core.contains(key) {
+        for (key, value) in fields where ImageSchemas.fields[key] == nil {
             guard let text = value.stringValue else { throw Fault.badRequest("Property \(key) must be a string.") }
             properties[key] = text
         }
         var image = Image(
             id: fields["id"]?.stringValue ?? ids.uuid(), name: fields["name"]?.stringValue, status: "queued", visibility: visibility,
             containerFormat: fields["container_format"]?.stringValue, diskFormat: fields["disk_format"]?.stringValue,
-            minDisk: fields["min_disk"]?.intValue ?? 0, minRam: fields["min_ram"]?.intValue ?? 0, size: nil, checksum: nil, owner: auth.projectID,
+            minDisk: fields["min_disk"]?.intValue ?? 0, minRam: fields["min_ram"]?.intValue ?? 0, size: nil, checksum: nil, owner: owner,
             protected: fields["protected"] == .bool(true), hidden: fields["os_hidden"] == .bool(true), properties: properties,
             createdAt: store.clock.now(), updatedAt: nil)
         image.tags = ImagePatch.unique(fields["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [])

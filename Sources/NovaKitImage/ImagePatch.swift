@@ -5,7 +5,7 @@ import NovaKitHTTP
 /// `PATCH /v2/images/{id}` as Glance takes it: a JSON patch (`application/openstack-images-v2.1-json-patch`)
 /// of `add`, `replace` and `remove` operations on the image's fields, tags and string properties. The
 /// owner (or an admin) may change an image; the service's own fields are read-only, formats change only
-/// while nothing has been uploaded, and only admins make an image public.
+/// while nothing has been uploaded, and only admins make an image public or give it to another project.
 enum ImagePatch {
     static let mediaTypes = ["application/openstack-images-v2.1-json-patch"]
 
@@ -47,6 +47,9 @@ enum ImagePatch {
                 throw Fault.forbidden("You are not authorized to publicize images.")
             }
             image.visibility = visibility
+        case "owner":
+            guard isAdmin else { throw Fault.forbidden("Only admins give an image to another project.") }
+            image.owner = checked.stringValue
         case "protected": image.protected = checked == .bool(true)
         case "os_hidden": image.hidden = checked == .bool(true)
         case "min_ram": image.minRam = checked.intValue ?? image.minRam

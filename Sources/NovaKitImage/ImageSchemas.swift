@@ -35,7 +35,9 @@ enum ImageSchemas {
         "checksum": Field(schema: Schema.string(maxLength: 32).nullable, readOnly: true, description: "MD5 of the image's data."),
         "os_hash_algo": Field(schema: Schema.string(maxLength: 64).nullable, readOnly: true, description: "The algorithm of os_hash_value."),
         "os_hash_value": Field(schema: Schema.string(maxLength: 128).nullable, readOnly: true, description: "SHA-512 of the image's data."),
-        "owner": Field(schema: Schema.string(maxLength: 255).nullable, readOnly: true, description: "The project that owns the image."),
+        "owner": Field(
+            schema: Schema.string(maxLength: 255).nullable, readOnly: false,
+            description: "The project that owns the image; only admins give an image to another project."),
         "size": Field(schema: Schema(types: [.integer, .null]), readOnly: true, description: "Bytes of data uploaded."),
         "virtual_size": Field(schema: Schema(types: [.integer, .null]), readOnly: true, description: "Not tracked: always null."),
         "container_format": Field(

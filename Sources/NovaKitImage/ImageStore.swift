@@ -198,13 +198,14 @@ public struct ImageStore: Sendable {
     /// The image's members.
     public var members: ImageMemberStore { ImageMemberStore(database: database, clock: clock) }
 
-    /// Writes the fields an image-update changes: name, visibility, formats, minimums, flags, tags and properties.
+    /// Writes the fields an image-update changes: name, visibility, owner, formats, minimums, flags, tags and properties.
     public func update(_ image: Image) async throws {
         let properties = String(decoding: JSON.object(image.properties.mapValues(JSON.string)).encoded(), as: UTF8.self)
         let tags = String(decoding: JSON.array(image.tags.map(JSON.string)).encoded(), as: UTF8.self)
         let now = clock.now()
         try await database.withConnection { sql in
             try await sql.update("images").set("name", to: SQLBind(image.name)).set("visibility", to: SQLBind(image.visibility))
+                .set("owner", to: SQLBind(image.owner))
                 .set("container_format", to: SQLBind(image.containerFormat)).set("disk_format", to: SQLBind(image.diskFormat))
                 .set("min_disk", to: SQLBind(image.minDisk)).set("min_ram", to: SQLBind(image.minRam))
                 .set("protected", to: SQLBind(image.protected)).set("os_hidden", to: SQLBind(image.hidden))

@@ -80,6 +80,8 @@ def test_image_updates_by_json_patch_and_tags(keystone):
                              ([{"op": "remove", "path": "/nope"}], 409),
                              ([{"op": "replace", "path": "/status", "value": "active"}], 403),
                              ([{"op": "replace", "path": "/owner", "value": "someone"}], 403),
+                             ([{"op": "replace", "path": "/checksum", "value": "abc"}], 403),
+                             ([{"op": "add", "path": "/locations", "value": []}], 403),
                              ([{"op": "remove", "path": "/name"}], 403),
                              ([{"op": "replace", "path": "/visibility", "value": "public"}], 403),
                              ([{"op": "replace", "path": "/min_disk", "value": "big"}], 400),
@@ -90,6 +92,17 @@ def test_image_updates_by_json_patch_and_tags(keystone):
         assert_glance_error(patch(server, image["id"], nina, operations), code)
     assert glance(server, "GET", f"/v2/images/{image['id']}", nina).json()["name"] == "base-2"
     assert_glance_error(patch(server, image["id"], nina, [{"op": "replace", "path": "/name", "value": "x"}], "application/json"), 415)
+    # The service's own fields are not taken at creation either; only admins create images for another project.
+    for field, value in [("status", "active"), ("size", 5), ("checksum", "abc"), ("deleted", True)]:
+        assert_glance_error(glance(server, "POST", "/v2/images", nina, json={"name": "x", field: value}), 403)
+    ottos = identity.call("GET", "/projects?name=ottos", admin).json()["projects"][0]["id"]
+    assert_glance_error(glance(server, "POST", "/v2/images", nina, json={"name": "x", "owner": ottos}), 403)
+    given = glance(server, "POST", "/v2/images", admin, json={"name": "for-otto", "owner": ottos, "visibility": "private"}).json()
+    assert given["owner"] == ottos and glance(server, "GET", f"/v2/images/{given['id']}", otto).status_code == 200
+    moved = patch(server, given["id"], admin, [{"op": "replace", "path": "/owner", "value": identity.call(
+        "GET", "/projects?name=ninas", admin).json()["projects"][0]["id"]}]).json()
+    assert glance(server, "GET", f"/v2/images/{moved['id']}", nina).status_code == 200
+    assert_glance_error(glance(server, "GET", f"/v2/images/{moved['id']}", otto), 404)
     assert_glance_error(patch(server, image["id"], otto, [{"op": "replace", "path": "/name", "value": "x"}]), 404)
     assert patch(server, image["id"], admin, [{"op": "replace", "path": "/visibility", "value": "public"}]).json()["visibility"] == "public"
     assert_glance_error(patch(server, image["id"], otto, [{"op": "replace", "path": "/name", "value": "x"}]), 403)
