@@ -17,6 +17,13 @@ enum RoleAssignments {
         case system
     }
 
+    /// Who holds which role where: what makes two assignments the same.
+    struct Grant: Hashable {
+        var roleID: String
+        var actor: Actor
+        var scope: Scope
+    }
+
     /// One assignment before it is rendered; `links` are Keystone's (`assignment`, and for effective ones
     /// `membership` and `prior_role`).
     struct Entry {
@@ -24,6 +31,8 @@ enum RoleAssignments {
         var actor: Actor
         var scope: Scope
         var links: [String: String]
+
+        var grant: Grant { Grant(roleID: roleID, actor: actor, scope: scope) }
     }
 
     static func list(_ request: IdentityRequest) async throws -> IdentityReply {
@@ -117,13 +126,12 @@ enum RoleAssignments {
         }
         let byName = Dictionary(roles.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
         let nameOf = Dictionary(roles.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var seen: Set<[String]> = []
+        var seen: Set<Grant> = []
         var result: [Entry] = []
-        func key(_ e: Entry) -> [String] { ["\(e.actor)", "\(e.scope)", e.roleID] }
         for entry in perUser {
             var frontier = [entry]
             while let next = frontier.popLast() {
-                guard seen.insert(key(next)).inserted else { continue }
+                guard seen.insert(next.grant).inserted else { continue }
                 result.append(next)
                 for impliedName in Directory.implied[nameOf[next.roleID] ?? ""] ?? [] {
                     guard let impliedID = byName[impliedName] else { continue }

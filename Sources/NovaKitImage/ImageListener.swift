@@ -70,7 +70,7 @@ public struct ImageListener: Listener {
     /// The Glance v2 routes NovaKit serves, with the bodies they validate.
     static let routes: [ImageRoute] =
         [
-            ImageRoute(.get, "v2/images", success: [200]) { listener, request in try await listener.list(request.http, request.auth, request.base) },
+            ImageRoute(.get, "v2/images", success: [200]) { listener, request in try await listener.list(request.query, request.auth) },
             ImageRoute(.post, "v2/images", body: createSchema, success: [201]) { listener, request in
                 .json(try await listener.create(request.body, request.auth), status: .created)
             },
@@ -164,9 +164,7 @@ public struct ImageListener: Listener {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    func list(_ request: Request, _ auth: AuthContext, _ base: String) async throws -> Response {
-        var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+    func list(_ query: [String: String], _ auth: AuthContext) async throws -> Response {
         let visibility = query["visibility"]
         if let visibility, !["public", "private", "shared", "community", "all"].contains(visibility) {
             throw Fault.badRequest("Invalid visibility value: \(visibility)")
@@ -194,19 +192,9 @@ public struct ImageListener: Listener {
                 return false
             }
             .map(\.0)
-        if let marker = query["marker"] {
-            guard let index = images.firstIndex(where: { $0.id == marker }) else { throw Fault.badRequest("marker [\(marker)] not found") }
-            images = Array(images[(index + 1)...])
-        }
-        var body: JSON = ["first": "/v2/images", "schema": "/v2/schemas/images"]
-        if let text = query["limit"] {
-            guard let limit = Int(text), limit >= 0 else { throw Fault.badRequest("limit param must be an integer") }
-            if images.count > limit, let last = images.prefix(limit).last {
-                body["next"] = .string("/v2/images?limit=\(limit)&marker=\(last.id)")
-            }
-            images = Array(images.prefix(limit))
-        }
-        body["images"] = .array(images.map(ImageViews.glance))
+        let page = try ListPage(images, query, base: "/v2/images", key: \.id)
+        var body: JSON = ["first": "/v2/images", "schema": "/v2/schemas/images", "images": .array(page.items.map(ImageViews.glance))]
+        if let next = page.next { body["next"] = .string(next) }
         return .json(body, status: .ok)
     }
 

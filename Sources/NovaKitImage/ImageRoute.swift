@@ -17,6 +17,13 @@ struct ImageRequest: Sendable {
     var id: String { parameters["image_id"] ?? "" }
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    /// The query string's parameters.
+    var query: [String: String] {
+        var query: [String: String] = [:]
+        for (key, value) in http.uri.queryParameters { query[String(key)] = String(value) }
+        return query
+    }
 }
 
 /// One route of the image listener: method, path, the body it validates, its success statuses and handler.

@@ -29,7 +29,7 @@ enum MetadefRoutes {
             if let types = query["resource_types"].map({ Set($0.split(separator: ",").map(String.init)) }) {
                 found = found.filter { namespace in (associations[namespace.namespace] ?? []).contains { types.contains($0.name) } }
             }
-            let page = try paged(found, query, base: "/" + namespaces, key: \.namespace)
+            let page = try ListPage(found, query, base: "/" + namespaces, key: \.namespace)
             var body: JSON = [
                 "namespaces": .array(page.items.map { view($0, associations: associations[$0.namespace] ?? []) }),
                 "first": .string("/" + namespaces), "schema": "/v2/schemas/metadefs/namespaces",
@@ -322,30 +322,8 @@ enum MetadefRoutes {
         if !tags.isEmpty { json["tags"] = .array(tags.map(view)) }
         return json
     }
-
-    /// `limit` and `marker` over items ordered by `key`.
-    static func paged<T>(_ items: [T], _ query: [String: String], base: String, key: KeyPath<T, String>) throws -> (items: [T], next: String?) {
-        var items = items
-        if let marker = query["marker"] {
-            guard let index = items.firstIndex(where: { $0[keyPath: key] == marker }) else { throw Fault.badRequest("marker [\(marker)] not found") }
-            items = Array(items[(index + 1)...])
-        }
-        guard let text = query["limit"] else { return (items, nil) }
-        guard let limit = Int(text), limit >= 0 else { throw Fault.badRequest("limit param must be an integer") }
-        let next = items.count > limit ? items.prefix(limit).last.map { "\(base)?limit=\(limit)&marker=\($0[keyPath: key])" } : nil
-        return (Array(items.prefix(limit)), next)
-    }
 }
 
 extension ImageListener {
     var metadefs: MetadefStore { MetadefStore(database: store.database, clock: store.clock) }
-}
-
-extension ImageRequest {
-    /// The query string's parameters.
-    var query: [String: String] {
-        var query: [String: String] = [:]
-        for (key, value) in http.uri.queryParameters { query[String(key)] = String(value) }
-        return query
-    }
 }

@@ -93,9 +93,7 @@ struct MetadefStore: Sendable {
     /// Stores a new namespace with its first entries, in one transaction; 409 when the name is taken.
     func create(_ namespace: MetadefNamespace, entries: [MetadefEntry]) async throws {
         try await database.transaction { sql in
-            let taken = try await sql.select().column("id").from("metadef_namespaces").where("namespace", .equal, SQLBind(namespace.namespace))
-                .readDeleted(.no).first()
-            guard taken == nil else { throw Fault.conflict("A metadata definition namespace with name=\(namespace.namespace) already exists.") }
+            try await Self.checkFree(namespace: namespace.namespace, sql)
             try await sql.insert(into: "metadef_namespaces").columns(Self.namespaceColumns + ["deleted"])
                 .values(
                     SQLBind(namespace.namespace), SQLBind(namespace.displayName), SQLBind(namespace.description), SQLBind(namespace.visibility),
@@ -110,11 +108,7 @@ struct MetadefStore: Sendable {
         let now = clock.now()
         try await database.transaction { sql in
             if old != namespace.namespace {
-                let taken = try await sql.select().column("id").from("metadef_namespaces")
-                    .where("namespace", .equal, SQLBind(namespace.namespace)).readDeleted(.no).first()
-                guard taken == nil else {
-                    throw Fault.conflict("A metadata definition namespace with name=\(namespace.namespace) already exists.")
-                }
+                try await Self.checkFree(namespace: namespace.namespace, sql)
                 try await sql.update("metadef_entries").set("namespace", to: SQLBind(namespace.namespace))
                     .where("namespace", .equal, SQLBind(old)).readDeleted(.no).run()
             }
@@ -136,25 +130,42 @@ struct MetadefStore: Sendable {
 
     /// The namespace's entries of `kind`, oldest first; all of `kind` across namespaces when `namespace` is `nil`.
     func entries(_ kind: MetadefEntry.Kind, in namespace: String?) async throws -> [MetadefEntry] {
+        try await entries(kind, in: namespace, named: nil)
+    }
+
+    func entry(_ kind: MetadefEntry.Kind, _ name: String, in namespace: String) async throws -> MetadefEntry? {
+        try await entries(kind, in: namespace, named: name).first
+    }
+
+    private func entries(_ kind: MetadefEntry.Kind, in namespace: String?, named name: String?) async throws -> [MetadefEntry] {
         try await database.withConnection { sql in
             var query = sql.select().columns("namespace", "kind", "name", "body", "created_at", "updated_at").from("metadef_entries")
                 .where("kind", .equal, SQLBind(kind.rawValue)).readDeleted(.no)
             if let namespace { query = query.where("namespace", .equal, SQLBind(namespace)) }
+            if let name { query = query.where("name", .equal, SQLBind(name)) }
             return try await query.orderBy("id").all().map(Self.entry)
         }
     }
 
-    func entry(_ kind: MetadefEntry.Kind, _ name: String, in namespace: String) async throws -> MetadefEntry? {
-        try await entries(kind, in: namespace).first { $0.name == name }
+    /// 409 when a live namespace is called `namespace`.
+    private static func checkFree(namespace: String, _ sql: any SQLDatabase) async throws {
+        let taken = try await sql.select().column("id").from("metadef_namespaces").where("namespace", .equal, SQLBind(namespace))
+            .readDeleted(.no).first()
+        guard taken == nil else { throw Fault.conflict("A metadata definition namespace with name=\(namespace) already exists.") }
     }
 
-    private static func insert(_ entry: MetadefEntry, _ sql: any SQLDatabase) async throws {
+    /// 409 when `entry`'s namespace already has a live entry of its kind and name.
+    private static func checkFree(_ entry: MetadefEntry, _ sql: any SQLDatabase) async throws {
         let taken = try await sql.select().column("id").from("metadef_entries").where("namespace", .equal, SQLBind(entry.namespace))
             .where("kind", .equal, SQLBind(entry.kind.rawValue)).where("name", .equal, SQLBind(entry.name)).readDeleted(.no).first()
         guard taken == nil else {
             throw Fault.conflict(
                 "A metadata definition \(entry.kind.rawValue) with name=\(entry.name) already exists in namespace=\(entry.namespace).")
         }
+    }
+
+    private static func insert(_ entry: MetadefEntry, _ sql: any SQLDatabase) async throws {
+        try await checkFree(entry, sql)
         let body = String(decoding: entry.body.encoded(), as: UTF8.self)
         try await sql.insert(into: "metadef_entries").columns("namespace", "kind", "name", "body", "created_at", "updated_at", "deleted")
             .values(
@@ -182,14 +193,7 @@ struct MetadefStore: Sendable {
         let now = clock.now()
         let body = String(decoding: entry.body.encoded(), as: UTF8.self)
         try await database.transaction { sql in
-            if name != entry.name,
-                try await sql.select().column("id").from("metadef_entries")
-                    .where("namespace", .equal, SQLBind(entry.namespace)).where("kind", .equal, SQLBind(entry.kind.rawValue))
-                    .where("name", .equal, SQLBind(entry.name)).readDeleted(.no).first() != nil
-            {
-                throw Fault.conflict(
-                    "A metadata definition \(entry.kind.rawValue) with name=\(entry.name) already exists in namespace=\(entry.namespace).")
-            }
+            if name != entry.name { try await Self.checkFree(entry, sql) }
             try await sql.update("metadef_entries").set("name", to: SQLBind(entry.name)).set("body", to: SQLBind(body))
                 .set("updated_at", to: SQLBind(now)).where("namespace", .equal, SQLBind(entry.namespace))
                 .where("kind", .equal, SQLBind(entry.kind.rawValue)).where("name", .equal, SQLBind(name)).readDeleted(.no).run()
