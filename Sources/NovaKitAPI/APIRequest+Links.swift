@@ -18,6 +18,24 @@ extension APIRequest {
         ]
     }
 
+    /// `links(collection, id)` written by `writer`.
+    public func writeLinks(_ collection: String, _ id: String, into writer: inout JSONWriter) {
+        writer.array { writer in
+            writer.object { link in
+                link.key("href")
+                link.string("\(versionedBase)/\(collection)/\(id)")
+                link.key("rel")
+                link.string("self")
+            }
+            writer.object { link in
+                link.key("href")
+                link.string("\(bookmarkBase)/\(collection)/\(id)")
+                link.key("rel")
+                link.string("bookmark")
+            }
+        }
+    }
+
     /// `[{"rel": "next", "href": …?limit=…&marker=…}]` when a page came back full, else `nil`.
     public func nextLinks(_ collection: String, page: Int, limit: Int, lastMarker: String?) -> JSON? {
         guard page > 0, page == limit, let lastMarker else { return nil }

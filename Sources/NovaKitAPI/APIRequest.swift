@@ -80,12 +80,22 @@ public struct APIRequest: Sendable {
 /// What a handler returns: an optional JSON body and extra headers; the status comes from the declaration.
 public struct Reply: Sendable {
     public var body: JSON?
+    /// A body already written as JSON text (views rendered in bulk with `JSONWriter`), sent as it is unless a
+    /// response extension needs it as a tree.
+    public var encodedBody: [UInt8]?
     public var headers: [String: String]
     /// Overrides the declared status, for operations Nova answers two ways (a tag PUT: 201 new, 204 present).
     public var status: HTTPResponse.Status?
 
     public init(_ body: JSON? = nil, headers: [String: String] = [:], status: HTTPResponse.Status? = nil) {
         self.body = body
+        self.headers = headers
+        self.status = status
+    }
+
+    /// A reply whose body `JSONWriter` wrote.
+    public init(encoded: [UInt8], headers: [String: String] = [:], status: HTTPResponse.Status? = nil) {
+        self.encodedBody = encoded
         self.headers = headers
         self.status = status
     }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NovaKitCore
@@ -62,6 +63,7 @@ extension ComputeListener {
         let extensions = (registry.responseExtensions[route.resourcePath] ?? []).reversed().filter {
             $0.operations.contains(operation) && $0.versions.contains(request.isLegacy ? .minimum : request.version)
         }
+        if body == nil, !extensions.isEmpty, let encoded = reply.encodedBody { body = try JSON.parse(Data(encoded)) }
         if var json = body, !extensions.isEmpty {
             for extensionDeclaration in extensions { try await extensionDeclaration.transform(request, &json) }
             body = json
@@ -70,7 +72,8 @@ extension ComputeListener {
         for (name, value) in reply.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        guard let body else { return Response(status: status, headers: headers) }
-        return .json(body, status: status, headers: headers)
+        if let body { return .json(body, status: status, headers: headers) }
+        if let encoded = reply.encodedBody { return .json(encoded: encoded, status: status, headers: headers) }
+        return Response(status: status, headers: headers)
     }
 }

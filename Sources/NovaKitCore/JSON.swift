@@ -146,7 +146,7 @@ extension JSON {
         return bytes
     }
 
-    private func write(into bytes: inout [UInt8]) {
+    func write(into bytes: inout [UInt8]) {
         switch self {
         case .null: bytes.append(contentsOf: "null".utf8)
         case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
@@ -179,7 +179,7 @@ extension JSON {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A quoted, escaped string. Runs of bytes that need no escape (almost all of them) are copied whole.
-    private static func write(string: String, into bytes: inout [UInt8]) {
+    static func write(string: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in

@@ -101,6 +101,8 @@ public struct TestReply: Sendable {
     public let status: Int
     public let headers: HTTPFields
     public let body: JSON?
+    /// The body's bytes as sent.
+    public var raw = Data()
 
     public func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
 
@@ -132,7 +134,8 @@ public struct TestClient: Sendable {
         let body = bytes.map { ByteBuffer(bytes: $0) }
         return try await client.execute(uri: path, method: method, headers: fields, body: body) { response in
             let data = Data(response.body.readableBytesView)
-            return TestReply(status: Int(response.status.code), headers: response.headers, body: data.isEmpty ? JSON?.none : try JSON.parse(data))
+            return TestReply(
+                status: Int(response.status.code), headers: response.headers, body: data.isEmpty ? JSON?.none : try JSON.parse(data), raw: data)
         }
     }
 }

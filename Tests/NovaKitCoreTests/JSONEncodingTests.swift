@@ -53,3 +53,70 @@ struct JSONEncodingTests {
         }
     }
 }
+
+@Suite("JSONWriter")
+struct JSONWriterTests {
+    /// Writes `value` with the writer, object keys in sorted order, as a view does.
+    static func write(_ value: JSON, into writer: inout JSONWriter) {
+        switch value {
+        case .null: writer.null()
+        case .bool(let flag): writer.bool(flag)
+        case .int(let number): writer.int(number)
+        case .string(let text): writer.string(text)
+        case .double: writer.value(value)
+        case .array(let elements):
+            writer.array { writer in
+                for element in elements { write(element, into: &writer) }
+            }
+        case .object(let members):
+            writer.object { writer in
+                for key in members.keys.sorted() {
+                    writer.key(key)
+                    write(members[key]!, into: &writer)
+                }
+            }
+        }
+    }
+
+    @Test("writing a value member by member gives the bytes its tree encodes to", arguments: JSONEncodingTests.samples)
+    func matchesTree(value: JSON) {
+        var writer = JSONWriter()
+        Self.write(value, into: &writer)
+        #expect(writer.bytes == value.encodedBytes())
+        var inArray = JSONWriter()
+        inArray.array { writer in
+            Self.write(value, into: &writer)
+            writer.value(value)
+            writer.string(nil)
+        }
+        #expect(inArray.bytes == JSON.array([value, value, .null]).encodedBytes())
+    }
+
+    @Test("string maps and lists are written sorted and in order")
+    func stringHelpers() {
+        var writer = JSONWriter()
+        writer.object { object in
+            object.key("list")
+            object.array(strings: ["b", "a", "\"q\""])
+            object.key("map")
+            object.object(strings: ["z": "1", "B": "2", "a": "\n"])
+        }
+        let expected: JSON = ["list": ["b", "a", "\"q\""], "map": ["z": "1", "B": "2", "a": "\n"]]
+        #expect(writer.bytes == expected.encodedBytes())
+    }
+
+    #if DEBUG
+        @Test("a key out of order stops a debug build")
+        func refusesDisorder() async {
+            await #expect(processExitsWith: .failure) {
+                var writer = JSONWriter()
+                writer.object { object in
+                    object.key("name")
+                    object.int(1)
+                    object.key("id")
+                    object.int(2)
+                }
+            }
+        }
+    #endif
+}

@@ -50,12 +50,24 @@ extension ServerContext {
         let query = try ServerQuery(request, isAdminFilterer: request.allows(ServerRules.allowAllFilters, target: [:]), allTenants: allTenants)
         let page = try await servers.list(query, details: detail)
         let data = detail ? try await viewData(of: page, request) : ServerViewData()
-        var body: JSON = [
-            "servers": .array(page.map { detail ? ServerViews.detail($0, request, data: data, listing: true) : ServerViews.summary($0, request) })
-        ]
-        if let next = request.nextLinks(detail ? "servers/detail" : "servers", page: page.count, limit: query.limit, lastMarker: page.last?.id) {
-            body["servers_links"] = next
+        let next = request.nextLinks(detail ? "servers/detail" : "servers", page: page.count, limit: query.limit, lastMarker: page.last?.id)
+        var writer = JSONWriter(capacity: 256 + page.count * (detail ? 2048 : 320))
+        writer.object { body in
+            body.key("servers")
+            body.array { views in
+                for server in page {
+                    if detail {
+                        ServerViews.writeDetail(server, request, data: data, listing: true, into: &views)
+                    } else {
+                        ServerViews.writeSummary(server, request, into: &views)
+                    }
+                }
+            }
+            if let next {
+                body.key("servers_links")
+                body.value(next)
+            }
         }
-        return Reply(body)
+        return Reply(encoded: writer.bytes)
     }
 }

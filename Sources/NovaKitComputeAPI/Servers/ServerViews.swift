@@ -10,69 +10,200 @@ import NovaKitPolicy
 import NovaKitStorage
 import SQLKit
 
-/// Nova's server views, field by field as each microversion adds them.
+/// Nova's server views, field by field as each microversion adds them. Views are written straight into JSON
+/// text (`JSONWriter`), members in sorted key order, since a page of 100 detailed servers is most of what a
+/// busy list request does; update and rebuild read the text back as a tree to trim it.
 enum ServerViews {
-    /// `{"id", "name", "links"}` for `GET /servers`.
-    static func summary(_ server: Server, _ request: APIRequest) -> JSON {
-        ["id": .string(server.id), "name": .string(server.name), "links": request.links("servers", server.id)]
+    /// `{"id", "links", "name"}` for `GET /servers`.
+    static func writeSummary(_ server: Server, _ request: APIRequest, into writer: inout JSONWriter) {
+        writer.object { view in
+            view.key("id")
+            view.string(server.id)
+            view.key("links")
+            request.writeLinks("servers", server.id, into: &view)
+            view.key("name")
+            view.string(server.name)
+        }
     }
 
-    /// The full view of `GET /servers/{id}`, `/servers/detail` (`listing`: without server_groups) and (2.75+) update and rebuild.
-    static func detail(_ server: Server, _ request: APIRequest, data: ServerViewData = ServerViewData(), listing: Bool = false) -> JSON {
+    /// `{"server": <the full view>}` for `GET /servers/{id}`.
+    static func show(_ server: Server, _ request: APIRequest, data: ServerViewData) -> Reply {
+        var writer = JSONWriter(capacity: 2048)
+        writer.object { body in
+            body.key("server")
+            writeDetail(server, request, data: data, into: &body)
+        }
+        return Reply(encoded: writer.bytes)
+    }
+
+    /// The full view as a tree (what update and rebuild trim).
+    static func detail(_ server: Server, _ request: APIRequest, data: ServerViewData) -> JSON {
+        var writer = JSONWriter(capacity: 2048)
+        writeDetail(server, request, data: data, into: &writer)
+        return tree(writer)
+    }
+
+    /// The full view of `GET /servers/{id}`, `/servers/detail` (`listing`: without server_groups) and (2.75+)
+    /// update and rebuild. Keys are written in sorted order, whatever microversion added them.
+    static func writeDetail(
+        _ server: Server, _ request: APIRequest, data: ServerViewData, listing: Bool = false, into writer: inout JSONWriter
+    ) {
         let version = request.version
         let target = ["project_id": server.projectID, "user_id": server.userID]
-        var view: JSON = [
-            "id": .string(server.id), "name": .string(server.name), "status": .string(server.status), "tenant_id": .string(server.projectID),
-            "user_id": .string(server.userID), "metadata": .object(server.metadata.mapValues(JSON.string)),
-            "hostId": .string(hostID(server)), "image": image(server, request, images: data.images), "flavor": flavor(server, request),
-            "created": .string(Timestamp.zulu(server.createdAt)), "updated": .string(Timestamp.zulu(server.updatedAt ?? server.createdAt)),
-            "addresses": addresses(server, floating: data.floating[server.id] ?? []), "accessIPv4": .string(server.accessIPv4),
-            "accessIPv6": .string(server.accessIPv6),
-            "links": request.links("servers", server.id), "OS-DCF:diskConfig": server.diskConfig,
-            "OS-EXT-AZ:availability_zone": .string(data.zone(of: server)), "config_drive": .string(server.configDrive ? "True" : ""),
-            "key_name": server.keyName.map(JSON.string) ?? .null,
-            "OS-SRV-USG:launched_at": server.launchedAt.map { .string(Timestamp.naive($0)) } ?? .null,
-            "OS-SRV-USG:terminated_at": server.terminatedAt.map { .string(Timestamp.naive($0)) } ?? .null,
-            "OS-EXT-STS:vm_state": .string(server.deleted ? "deleted" : server.state.vm.rawValue),
-            "OS-EXT-STS:task_state": server.state.task.map { .string($0.rawValue) } ?? .null,
-            "OS-EXT-STS:power_state": .int(server.state.power.rawValue),
-            "os-extended-volumes:volumes_attached": [],
-        ]
-        if let progress = progress(server) { view["progress"] = .int(progress) }
-        if !server.securityGroups.isEmpty { view["security_groups"] = .array(server.securityGroups.map { ["name": .string($0)] }) }
-        if request.allows(ServerRules.extendedAttributes, target: target) {
-            view["OS-EXT-SRV-ATTR:host"] = server.host.map(JSON.string) ?? .null
-            view["OS-EXT-SRV-ATTR:hypervisor_hostname"] = server.host.map(JSON.string) ?? .null
-            view["OS-EXT-SRV-ATTR:instance_name"] = .string(server.instanceName)
-            if version >= APIVersion(2, 3) {
-                view["OS-EXT-SRV-ATTR:reservation_id"] = .string(server.reservationID)
-                view["OS-EXT-SRV-ATTR:launch_index"] = .int(server.launchIndex)
-                view["OS-EXT-SRV-ATTR:hostname"] = .string(server.hostname ?? "")
-                view["OS-EXT-SRV-ATTR:kernel_id"] = ""
-                view["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
-                view["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
-                view["OS-EXT-SRV-ATTR:user_data"] = server.userData.map(JSON.string) ?? .null
+        let extended = request.allows(ServerRules.extendedAttributes, target: target)
+        let since3 = version >= APIVersion(2, 3)
+        writer.object { view in
+            view.key("OS-DCF:diskConfig")
+            view.string(server.autoDiskConfig ? "AUTO" : "MANUAL")
+            view.key("OS-EXT-AZ:availability_zone")
+            view.string(data.zone(of: server))
+            if extended {
+                view.key("OS-EXT-SRV-ATTR:host")
+                view.string(server.host)
             }
+            if (extended && since3) || version >= APIVersion(2, 90) {
+                view.key("OS-EXT-SRV-ATTR:hostname")
+                view.string(server.hostname ?? "")
+            }
+            if extended {
+                view.key("OS-EXT-SRV-ATTR:hypervisor_hostname")
+                view.string(server.host)
+                view.key("OS-EXT-SRV-ATTR:instance_name")
+                view.string(server.instanceName)
+            }
+            if extended && since3 {
+                view.key("OS-EXT-SRV-ATTR:kernel_id")
+                view.string("")
+                view.key("OS-EXT-SRV-ATTR:launch_index")
+                view.int(server.launchIndex)
+                view.key("OS-EXT-SRV-ATTR:ramdisk_id")
+                view.string("")
+                view.key("OS-EXT-SRV-ATTR:reservation_id")
+                view.string(server.reservationID)
+                view.key("OS-EXT-SRV-ATTR:root_device_name")
+                view.string("/dev/vda")
+                view.key("OS-EXT-SRV-ATTR:user_data")
+                view.string(server.userData)
+            }
+            view.key("OS-EXT-STS:power_state")
+            view.int(server.state.power.rawValue)
+            view.key("OS-EXT-STS:task_state")
+            view.string(server.state.task?.rawValue)
+            view.key("OS-EXT-STS:vm_state")
+            view.string(server.deleted ? "deleted" : server.state.vm.rawValue)
+            view.key("OS-SRV-USG:launched_at")
+            view.string(server.launchedAt.map(Timestamp.naive))
+            view.key("OS-SRV-USG:terminated_at")
+            view.string(server.terminatedAt.map(Timestamp.naive))
+            view.key("accessIPv4")
+            view.string(server.accessIPv4)
+            view.key("accessIPv6")
+            view.string(server.accessIPv6)
+            view.key("addresses")
+            writeAddresses(server, floating: data.floating[server.id] ?? [], into: &view)
+            view.key("config_drive")
+            view.string(server.configDrive ? "True" : "")
+            view.key("created")
+            view.string(Timestamp.zulu(server.createdAt))
+            if version >= APIVersion(2, 19) {
+                view.key("description")
+                view.string(server.description)
+            }
+            if let fault = server.fault, server.status == "ERROR" || server.status == "DELETED" {
+                view.key("fault")
+                view.object { shown in
+                    shown.key("code")
+                    shown.int(fault.code)
+                    shown.key("created")
+                    shown.string(Timestamp.zulu(fault.created))
+                    if request.auth.isAdmin || fault.code != 500 {
+                        shown.key("details")
+                        shown.string(fault.details ?? "")
+                    }
+                    shown.key("message")
+                    shown.string(fault.message)
+                }
+            }
+            view.key("flavor")
+            writeFlavor(server, request, into: &view)
+            view.key("hostId")
+            view.string(hostID(server))
+            if version >= APIVersion(2, 16), request.allows(ServerRules.hostStatus, target: target) {
+                view.key("host_status")
+                view.string(server.host == nil ? "" : "UP")
+            }
+            view.key("id")
+            view.string(server.id)
+            view.key("image")
+            writeImage(server, request, images: data.images, into: &view)
+            view.key("key_name")
+            view.string(server.keyName)
+            view.key("links")
+            request.writeLinks("servers", server.id, into: &view)
+            if version >= APIVersion(2, 9) {
+                view.key("locked")
+                view.bool(server.locked)
+            }
+            if version >= APIVersion(2, 73) {
+                view.key("locked_reason")
+                view.string(server.lockedReason)
+            }
+            view.key("metadata")
+            view.object(strings: server.metadata)
+            view.key("name")
+            view.string(server.name)
+            view.key("os-extended-volumes:volumes_attached")
+            view.array { _ in }
+            if version >= APIVersion(2, 96) {
+                view.key("pinned_availability_zone")
+                view.string(server.availabilityZone)
+            }
+            if let progress = progress(server) {
+                view.key("progress")
+                view.int(progress)
+            }
+            if version >= APIVersion(2, 100) {
+                view.key("scheduler_hints")
+                view.object { _ in }
+            }
+            if !server.securityGroups.isEmpty {
+                view.key("security_groups")
+                view.array { groups in
+                    for name in server.securityGroups {
+                        groups.object { group in
+                            group.key("name")
+                            group.string(name)
+                        }
+                    }
+                }
+            }
+            if version >= APIVersion(2, 71), !listing {
+                view.key("server_groups")
+                view.array(strings: data.groups[server.id] ?? [])
+            }
+            view.key("status")
+            view.string(server.status)
+            if version >= APIVersion(2, 26) {
+                view.key("tags")
+                view.array(strings: server.tags)
+            }
+            view.key("tenant_id")
+            view.string(server.projectID)
+            if version >= APIVersion(2, 63) {
+                view.key("trusted_image_certificates")
+                view.null()
+            }
+            view.key("updated")
+            view.string(Timestamp.zulu(server.updatedAt ?? server.createdAt))
+            view.key("user_id")
+            view.string(server.userID)
         }
-        if version >= APIVersion(2, 3) { view["os-extended-volumes:volumes_attached"] = [] }
-        if version >= APIVersion(2, 9) { view["locked"] = .bool(server.locked) }
-        if version >= APIVersion(2, 16), request.allows(ServerRules.hostStatus, target: target) {
-            view["host_status"] = server.host == nil ? "" : "UP"
-        }
-        if version >= APIVersion(2, 19) { view["description"] = server.description.map(JSON.string) ?? .null }
-        if version >= APIVersion(2, 26) { view["tags"] = .array(server.tags.map(JSON.string)) }
-        if version >= APIVersion(2, 63) { view["trusted_image_certificates"] = .null }
-        if version >= APIVersion(2, 71), !listing { view["server_groups"] = .array((data.groups[server.id] ?? []).map(JSON.string)) }
-        if version >= APIVersion(2, 73) { view["locked_reason"] = server.lockedReason.map(JSON.string) ?? .null }
-        if version >= APIVersion(2, 90) { view["OS-EXT-SRV-ATTR:hostname"] = .string(server.hostname ?? "") }
-        if version >= APIVersion(2, 96) { view["pinned_availability_zone"] = server.availabilityZone.map(JSON.string) ?? .null }
-        if version >= APIVersion(2, 100) { view["scheduler_hints"] = [:] }
-        if let fault = server.fault, server.status == "ERROR" || server.status == "DELETED" {
-            var shown: JSON = ["code": .int(fault.code), "message": .string(fault.message), "created": .string(Timestamp.zulu(fault.created))]
-            if request.auth.isAdmin || fault.code != 500 { shown["details"] = .string(fault.details ?? "") }
-            view["fault"] = shown
-        }
-        return view
+    }
+
+    /// What `writer` wrote, as a tree.
+    private static func tree(_ writer: JSONWriter) -> JSON {
+        // The writer's output is well-formed JSON by construction.
+        (try? JSON.parse(Data(writer.bytes))) ?? [:]
     }
 
     /// The view update and rebuild answer with: before 2.75 only the basic fields (plus key_name from 2.54
@@ -117,43 +248,93 @@ enum ServerViews {
         }
     }
 
-    static func image(_ server: Server, _ request: APIRequest, images: [String: Image]) -> JSON {
-        guard let ref = server.imageRef, !ref.isEmpty else { return "" }
-        let bookmark = "\(request.bookmarkBase)/images/\(ref)"
-        var image: JSON = ["id": .string(ref), "links": [["rel": "bookmark", "href": .string(bookmark)]]]
-        if request.version >= APIVersion(2, 98) { image["properties"] = .object((images[ref]?.properties ?? [:]).mapValues(JSON.string)) }
-        return image
+    static func writeImage(_ server: Server, _ request: APIRequest, images: [String: Image], into writer: inout JSONWriter) {
+        guard let ref = server.imageRef, !ref.isEmpty else { return writer.string("") }
+        writer.object { image in
+            image.key("id")
+            image.string(ref)
+            image.key("links")
+            writeBookmark("\(request.bookmarkBase)/images/\(ref)", into: &image)
+            if request.version >= APIVersion(2, 98) {
+                image.key("properties")
+                image.object(strings: images[ref]?.properties ?? [:])
+            }
+        }
     }
 
-    static func flavor(_ server: Server, _ request: APIRequest) -> JSON {
+    static func writeFlavor(_ server: Server, _ request: APIRequest, into writer: inout JSONWriter) {
         let flavor = server.flavor
         guard request.version >= APIVersion(2, 47) else {
-            let bookmark = "\(request.bookmarkBase)/flavors/\(flavor.id)"
-            return ["id": .string(flavor.id), "links": [["rel": "bookmark", "href": .string(bookmark)]]]
+            return writer.object { view in
+                view.key("id")
+                view.string(flavor.id)
+                view.key("links")
+                writeBookmark("\(request.bookmarkBase)/flavors/\(flavor.id)", into: &view)
+            }
         }
-        var view: JSON = [
-            "original_name": .string(flavor.name), "vcpus": .int(flavor.vcpus), "ram": .int(flavor.ram), "disk": .int(flavor.disk),
-            "ephemeral": .int(flavor.ephemeral), "swap": .int(flavor.swap),
-        ]
-        if request.allows(FlavorExtraSpecs.Rules.index, target: ["project_id": server.projectID]) {
-            view["extra_specs"] = .object(flavor.extraSpecs.mapValues(JSON.string))
+        writer.object { view in
+            view.key("disk")
+            view.int(flavor.disk)
+            view.key("ephemeral")
+            view.int(flavor.ephemeral)
+            if request.allows(FlavorExtraSpecs.Rules.index, target: ["project_id": server.projectID]) {
+                view.key("extra_specs")
+                view.object(strings: flavor.extraSpecs)
+            }
+            view.key("original_name")
+            view.string(flavor.name)
+            view.key("ram")
+            view.int(flavor.ram)
+            view.key("swap")
+            view.int(flavor.swap)
+            view.key("vcpus")
+            view.int(flavor.vcpus)
         }
-        return view
     }
 
-    /// Addresses by network; `extended` adds the type and MAC (`OS-EXT-IPS`), which the basic view of an
-    /// update or rebuild before 2.75 leaves out.
-    static func addresses(_ server: Server, extended: Bool = true, floating: [FloatingAddress] = []) -> JSON {
-        var networks: [String: [JSON]] = [:]
-        let all = server.addresses.map { ($0.network, $0.address, $0.mac, "fixed") } + floating.map { ($0.network, $0.address, $0.mac, "floating") }
-        for (network, address, mac, type) in all {
-            var view: JSON = ["version": .int(address.contains(":") ? 6 : 4), "addr": .string(address)]
-            if extended {
-                view["OS-EXT-IPS:type"] = .string(type)
-                view["OS-EXT-IPS-MAC:mac_addr"] = .string(mac)
+    /// `[{"href": …, "rel": "bookmark"}]`
+    private static func writeBookmark(_ href: String, into writer: inout JSONWriter) {
+        writer.array { links in
+            links.object { link in
+                link.key("href")
+                link.string(href)
+                link.key("rel")
+                link.string("bookmark")
             }
-            networks[network, default: []].append(view)
         }
-        return .object(networks.mapValues(JSON.array))
+    }
+
+    /// `writeAddresses` as a tree (`/servers/{id}/ips`, the basic view of update and rebuild).
+    static func addresses(_ server: Server, extended: Bool, floating: [FloatingAddress]) -> JSON {
+        var writer = JSONWriter(capacity: 256)
+        writeAddresses(server, extended: extended, floating: floating, into: &writer)
+        return tree(writer)
+    }
+
+    /// Addresses by network (fixed ones first, then floating); `extended` adds the type and MAC (`OS-EXT-IPS`),
+    /// which the basic view of an update or rebuild before 2.75 leaves out.
+    static func writeAddresses(_ server: Server, extended: Bool = true, floating: [FloatingAddress] = [], into writer: inout JSONWriter) {
+        let all = server.addresses.map { ($0.network, $0.address, $0.mac, "fixed") } + floating.map { ($0.network, $0.address, $0.mac, "floating") }
+        writer.object { networks in
+            for network in Set(all.map(\.0)).sorted() {
+                networks.key(network)
+                networks.array { entries in
+                    for (_, address, mac, type) in all.filter({ $0.0 == network }) {
+                        entries.object { entry in
+                            if extended {
+                                entry.key("OS-EXT-IPS-MAC:mac_addr")
+                                entry.string(mac)
+                                entry.key("OS-EXT-IPS:type")
+                                entry.string(type)
+                            }
+                            entry.key("addr")
+                            entry.string(address)
+                            entry.key("version")
+                            entry.int(address.contains(":") ? 6 : 4)
+                        }
+                    }
+                }
+            }
+        }
     }
 }

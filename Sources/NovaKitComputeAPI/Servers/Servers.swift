@@ -34,7 +34,7 @@ public struct Servers: APIExtension {
                 try await context.create(body, request)
             }
             Show(policy: ServerRules.show) { server, request in
-                Reply(["server": ServerViews.detail(server, request, data: try await context.viewData(of: [server], request, groups: true))])
+                ServerViews.show(server, request, data: try await context.viewData(of: [server], request, groups: true))
             }
             Update(body: ServerUpdateBody.self, policy: ServerRules.update) { server, body, request in
                 try await context.update(server, body, request)

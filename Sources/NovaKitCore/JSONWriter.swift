@@ -1,0 +1,119 @@
+/// Writes JSON text straight into bytes, for views rendered in bulk (a page of servers): no tree, no
+/// dictionaries, no sorting. The caller writes each object's keys in ascending order — the order
+/// `JSON.encoded()` sorts them into — so the bytes are exactly those of encoding the equivalent `JSON`.
+/// Debug builds (every test run) check that order on every key written.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// Whether the next key or element needs a comma before it.
+    private var needsComma = false
+    #if DEBUG
+        /// The last key written in each open object (`nil` in an array or before the first key).
+        private var lastKeys: [String?] = []
+    #endif
+
+    public init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// `{ … }`: `body` writes the members, keys ascending.
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        open(UInt8(ascii: "{"))
+        body(&self)
+        close(UInt8(ascii: "}"))
+    }
+
+    /// `[ … ]`: `body` writes the elements.
+    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+        open(UInt8(ascii: "["))
+        body(&self)
+        close(UInt8(ascii: "]"))
+    }
+
+    /// An object member's key; its value follows.
+    public mutating func key(_ key: String) {
+        #if DEBUG
+            if let last = lastKeys.last, let previous = last {
+                precondition(previous < key, "JSONWriter: key \"\(key)\" written after \"\(previous)\"")
+            }
+            if !lastKeys.isEmpty { lastKeys[lastKeys.count - 1] = key }
+        #endif
+        separate()
+        JSON.write(string: key, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func string(_ value: String) {
+        separate()
+        JSON.write(string: value, into: &bytes)
+        needsComma = true
+    }
+
+    /// The string, or `null`.
+    public mutating func string(_ value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
+    public mutating func int(_ value: Int) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
+
+    /// A value held as a tree (written as `encoded()` writes it).
+    public mutating func value(_ value: JSON) {
+        separate()
+        value.write(into: &bytes)
+        needsComma = true
+    }
+
+    /// An object of strings, keys sorted here (metadata, extra specs).
+    public mutating func object(strings: [String: String]) {
+        object { writer in
+            for (key, value) in strings.sorted(by: { $0.key < $1.key }) {
+                writer.key(key)
+                writer.string(value)
+            }
+        }
+    }
+
+    /// An array of strings.
+    public mutating func array(strings: [String]) {
+        array { writer in
+            for value in strings { writer.string(value) }
+        }
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func open(_ byte: UInt8) {
+        separate()
+        bytes.append(byte)
+        needsComma = false
+        #if DEBUG
+            lastKeys.append(nil)
+        #endif
+    }
+
+    private mutating func close(_ byte: UInt8) {
+        bytes.append(byte)
+        needsComma = true
+        #if DEBUG
+            lastKeys.removeLast()
+        #endif
+    }
+}
