@@ -32,6 +32,10 @@ struct ServerListingPropertyTests {
                 do {
                     let listed = try await store.list(query)
                     #expect(listed.map(\.id) == expected?.map(\.id), "round \(round): \(QueryGenerator.describe(query))")
+                    // The summary page reads only ids and names, unless a regular expression needs whole rows.
+                    let summarized = try await store.summaries(query)
+                    #expect(summarized.map(\.id) == expected?.map(\.id), "round \(round): \(QueryGenerator.describe(query))")
+                    #expect(summarized.map(\.name) == expected?.map(\.name))
                 } catch let fault as Fault {
                     #expect(expected == nil && fault.code == 400, "round \(round): \(fault) for \(QueryGenerator.describe(query))")
                 }

@@ -48,20 +48,30 @@ extension ServerContext {
         let allTenants = try bare || (request.queryBool("all_tenants") ?? false)
         if allTenants { try request.authorize(detail ? ServerRules.detailAllTenants : ServerRules.indexAllTenants, target: [:]) }
         let query = try ServerQuery(request, isAdminFilterer: request.allows(ServerRules.allowAllFilters, target: [:]), allTenants: allTenants)
-        let page = try await servers.list(query, details: detail)
-        let data = detail ? try await viewData(of: page, request) : ServerViewData()
-        let next = request.nextLinks(detail ? "servers/detail" : "servers", page: page.count, limit: query.limit, lastMarker: page.last?.id)
-        var writer = JSONWriter(capacity: 256 + page.count * (detail ? 2048 : 320))
+        guard detail else {
+            let page = try await servers.summaries(query)
+            return Self.reply(page, request, collection: "servers", limit: query.limit, lastMarker: page.last?.id) { server, writer in
+                ServerViews.writeSummary(server, request, into: &writer)
+            }
+        }
+        let page = try await servers.list(query)
+        let data = try await viewData(of: page, request)
+        return Self.reply(page, request, collection: "servers/detail", limit: query.limit, lastMarker: page.last?.id) { server, writer in
+            ServerViews.writeDetail(server, request, data: data, listing: true, into: &writer)
+        }
+    }
+
+    /// `{"servers": [views], "servers_links": [next]}`, written as text.
+    private static func reply<Item>(
+        _ page: [Item], _ request: APIRequest, collection: String, limit: Int, lastMarker: String?,
+        view: (Item, inout JSONWriter) -> Void
+    ) -> Reply {
+        let next = request.nextLinks(collection, page: page.count, limit: limit, lastMarker: lastMarker)
+        var writer = JSONWriter(capacity: 256 + page.count * 2048)
         writer.object { body in
             body.key("servers")
             body.array { views in
-                for server in page {
-                    if detail {
-                        ServerViews.writeDetail(server, request, data: data, listing: true, into: &views)
-                    } else {
-                        ServerViews.writeSummary(server, request, into: &views)
-                    }
-                }
+                for item in page { view(item, &views) }
             }
             if let next {
                 body.key("servers_links")

@@ -9,30 +9,48 @@ extension ServerStore {
     /// sort values, never an offset); regular-expression filters are checked here on bounded batches until
     /// the page is full. With `details`, metadata, tags and faults come in one query per table for the whole page.
     func list(_ query: ServerQuery, details: Bool = true) async throws -> [Server] {
+        let matches = query.swiftFilter()
+        let page = try await self.page(query, InstanceRow.self, rowID: { $0.id }) { row in
+            let server = Server(row)
+            return matches(server) ? server : nil
+        }
+        return details ? try await withDetails(page) : page
+    }
+
+    /// One page of `query` as `GET /servers` shows it: only the id and name are read, unless a regular
+    /// expression needs whole rows.
+    func summaries(_ query: ServerQuery) async throws -> [ServerSummary] {
+        if query.hasSwiftFilters { return try await list(query, details: false).map { ServerSummary(id: $0.id, name: $0.name) } }
+        return try await page(query, ServerSummaryRow.self, rowID: { $0.rowID }) { ServerSummary(id: $0.id, name: $0.name) }
+    }
+
+    /// The rows of one page, read in batches of `Row` until `limit` of them make an item.
+    private func page<Row: StoredRow, Item: Sendable>(
+        _ query: ServerQuery, _: Row.Type, rowID: @escaping @Sendable (Row) -> Int, item: @escaping @Sendable (Row) -> Item?
+    ) async throws -> [Item] {
         guard query.limit > 0 else { return [] }
         let engine = database.kind
         let terms = Self.orderTerms(query, engine)
         let filters = Self.conditions(query, engine)
-        let matches = query.swiftFilter()
         let batchSize = query.hasSwiftFilters ? max(query.limit, 200) : query.limit
-        let page = try await database.read { sql in
+        return try await database.read { sql in
             var after = try await Self.markerRowID(query, sql)
-            var page: [Server] = []
+            var page: [Item] = []
             while true {
-                var select = InstanceRow.select(on: sql, readDeleted: .yes)
+                var select = Row.select(on: sql, readDeleted: .yes)
                 for condition in filters { select = select.where(condition) }
                 if let after { select = select.where(Self.keyset(after: after, terms)) }
                 for term in terms { select = select.orderBy(SQLRaw(term.expression + (term.descending ? " DESC" : " ASC"))) }
-                let batch = try await select.limit(batchSize).all(InstanceRow.self).map(Server.init)
-                for server in batch where matches(server) {
-                    page.append(server)
+                let batch = try await select.limit(batchSize).all(Row.self)
+                for row in batch {
+                    guard let item = item(row) else { continue }
+                    page.append(item)
                     if page.count == query.limit { return page }
                 }
                 guard batch.count == batchSize, let last = batch.last else { return page }
-                after = last.rowID
+                after = rowID(last)
             }
         }
-        return details ? try await withDetails(page) : page
     }
 
     /// The marker's row among the servers the query may list (its project; deleted ones when it reads them);

@@ -14,6 +14,14 @@ struct ServerViewData: Sendable {
     /// Floating addresses mapped to the servers' ports, by server.
     var floating: [String: [FloatingAddress]] = [:]
 
+    /// What the caller may see of each owner's servers, by `ServerFieldRules.owner(of:)`.
+    var fieldRules: [String: ServerFieldRules] = [:]
+
+    /// The optional fields the caller may see on `server`: worked out once per owner of a page.
+    func rules(for server: Server, _ request: APIRequest) -> ServerFieldRules {
+        fieldRules[ServerFieldRules.owner(of: server)] ?? ServerFieldRules(request, server)
+    }
+
     /// The zone a server shows: the one it was pinned to, else its host's.
     func zone(of server: Server) -> String {
         server.availabilityZone ?? server.host.flatMap { zones[$0] } ?? AvailabilityZones.zone
@@ -24,6 +32,9 @@ extension ServerContext {
     /// The view data for `servers`; `groups` only for a single server's view (show, update, rebuild) from 2.71.
     func viewData(of servers: [Server], _ request: APIRequest, groups: Bool = false) async throws -> ServerViewData {
         var data = ServerViewData(images: try await images(of: servers, request))
+        for server in servers where data.fieldRules[ServerFieldRules.owner(of: server)] == nil {
+            data.fieldRules[ServerFieldRules.owner(of: server)] = ServerFieldRules(request, server)
+        }
         if servers.contains(where: { $0.availabilityZone == nil && $0.host != nil }) {
             data.zones = try await AggregateStore.zonesByHost(in: database)
         }
@@ -37,4 +48,24 @@ extension ServerContext {
         }
         return data
     }
+}
+
+/// The policy-gated parts of a server's view. They depend on the caller and the server's owner only, so a page
+/// checks them once per owner instead of once per server.
+struct ServerFieldRules: Sendable {
+    /// `OS-EXT-SRV-ATTR:*`
+    var extendedAttributes: Bool
+    /// `host_status` (2.16+)
+    var hostStatus: Bool
+    /// The flavor's `extra_specs` (2.47+)
+    var flavorExtraSpecs: Bool
+
+    init(_ request: APIRequest, _ server: Server) {
+        let target = ["project_id": server.projectID, "user_id": server.userID]
+        extendedAttributes = request.allows(ServerRules.extendedAttributes, target: target)
+        hostStatus = request.allows(ServerRules.hostStatus, target: target)
+        flavorExtraSpecs = request.allows(FlavorExtraSpecs.Rules.index, target: ["project_id": server.projectID])
+    }
+
+    static func owner(of server: Server) -> String { server.projectID + "\u{0}" + server.userID }
 }

@@ -15,7 +15,7 @@ import SQLKit
 /// busy list request does; update and rebuild read the text back as a tree to trim it.
 enum ServerViews {
     /// `{"id", "links", "name"}` for `GET /servers`.
-    static func writeSummary(_ server: Server, _ request: APIRequest, into writer: inout JSONWriter) {
+    static func writeSummary(_ server: ServerSummary, _ request: APIRequest, into writer: inout JSONWriter) {
         writer.object { view in
             view.key("id")
             view.string(server.id)
@@ -49,8 +49,8 @@ enum ServerViews {
         _ server: Server, _ request: APIRequest, data: ServerViewData, listing: Bool = false, into writer: inout JSONWriter
     ) {
         let version = request.version
-        let target = ["project_id": server.projectID, "user_id": server.userID]
-        let extended = request.allows(ServerRules.extendedAttributes, target: target)
+        let rules = data.rules(for: server, request)
+        let extended = rules.extendedAttributes
         let since3 = version >= APIVersion(2, 3)
         writer.object { view in
             view.key("OS-DCF:diskConfig")
@@ -125,10 +125,10 @@ enum ServerViews {
                 }
             }
             view.key("flavor")
-            writeFlavor(server, request, into: &view)
+            writeFlavor(server, request, extraSpecs: rules.flavorExtraSpecs, into: &view)
             view.key("hostId")
             view.string(hostID(server))
-            if version >= APIVersion(2, 16), request.allows(ServerRules.hostStatus, target: target) {
+            if version >= APIVersion(2, 16), rules.hostStatus {
                 view.key("host_status")
                 view.string(server.host == nil ? "" : "UP")
             }
@@ -262,7 +262,7 @@ enum ServerViews {
         }
     }
 
-    static func writeFlavor(_ server: Server, _ request: APIRequest, into writer: inout JSONWriter) {
+    static func writeFlavor(_ server: Server, _ request: APIRequest, extraSpecs: Bool, into writer: inout JSONWriter) {
         let flavor = server.flavor
         guard request.version >= APIVersion(2, 47) else {
             return writer.object { view in
@@ -277,7 +277,7 @@ enum ServerViews {
             view.int(flavor.disk)
             view.key("ephemeral")
             view.int(flavor.ephemeral)
-            if request.allows(FlavorExtraSpecs.Rules.index, target: ["project_id": server.projectID]) {
+            if extraSpecs {
                 view.key("extra_specs")
                 view.object(strings: flavor.extraSpecs)
             }
