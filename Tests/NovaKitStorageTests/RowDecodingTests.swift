@@ -28,6 +28,27 @@ struct RowDecodingTests {
         ]
     }
 
+    /// A one-column stored row, to decode each literal through `StoredRowDecoder` (its fast paths for text,
+    /// integers, booleans and NULL) as a store does.
+    struct One<Value: Codable & Sendable>: StoredRow {
+        static var table: String { "literals" }
+        static var columns: [String] { ["v"] }
+        var v: Value
+    }
+
+    static func storedOutcome<T: Codable & Sendable & Equatable>(_ row: any SQLRow, _: T.Type) -> String {
+        do { return "value \(String(reflecting: try One<T>(row: row).v))" } catch { return "refused" }
+    }
+
+    /// The same decodes as `outcomes`, through a stored row.
+    static func storedOutcomes(_ row: any SQLRow) -> [String] {
+        [
+            storedOutcome(row, String.self), storedOutcome(row, Int.self), storedOutcome(row, Bool.self), storedOutcome(row, Double.self),
+            storedOutcome(row, Date.self), storedOutcome(row, String?.self), storedOutcome(row, Int?.self), storedOutcome(row, Bool?.self),
+            storedOutcome(row, Double?.self), storedOutcome(row, Date?.self), storedOutcome(row, Int64.self), storedOutcome(row, Data.self),
+        ]
+    }
+
     struct Sample: StoredRow, Equatable {
         static let table = "samples"
         static let columns = ["text", "number", "flag", "real", "at", "maybe_text", "maybe_number", "maybe_flag", "maybe_at"]
@@ -58,6 +79,7 @@ struct RowDecodingTests {
             let actual = try #require(try await fast.raw(SQLQueryString("SELECT " + literal + " AS v")).first())
             #expect(actual is SQLiteStoredRow)
             #expect(Self.outcomes(actual) == Self.outcomes(expected), "\(literal)")
+            #expect(Self.storedOutcomes(actual) == Self.outcomes(expected), "\(literal) through a stored row")
         }
     }
 

@@ -90,9 +90,14 @@ struct ServerStore: Sendable {
             {
                 tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
             }
-            for row in try await sql.select().columns("instance_uuid", "code", "message", "details", "created_at").from("instance_faults")
-                .where("instance_uuid", .in, SQLBind.group(ids)).readDeleted(.no).orderBy("id").all()
-            {
+            // A fault is shown only while a server is in ERROR (or deleted), so only those servers' are read.
+            let faulted = servers.filter { $0.status == "ERROR" || $0.status == "DELETED" }.map(\.id)
+            var faultRows: [any SQLRow] = []
+            if !faulted.isEmpty {
+                faultRows = try await sql.select().columns("instance_uuid", "code", "message", "details", "created_at").from("instance_faults")
+                    .where("instance_uuid", .in, SQLBind.group(faulted)).readDeleted(.no).orderBy("id").all()
+            }
+            for row in faultRows {
                 faults[try row.decode(column: "instance_uuid", as: String.self)] = InstanceFault(
                     code: try row.decode(column: "code", as: Int.self), message: try row.decode(column: "message", as: String.self),
                     details: try row.decode(column: "details", as: String?.self), created: try row.decode(column: "created_at", as: Date.self))
