@@ -52,6 +52,22 @@ struct AggregateStore: Sendable {
         try await database.read { sql in try await Self.all(sql) }
     }
 
+    /// Every live aggregate, kept in the database's shared cache for the zones server views show (three
+    /// statements a request before); the writes below drop it, another node's are seen within
+    /// `Database.cacheMaxAge` (as flavors). The aggregates API itself reads the tables.
+    static func cached(in database: Database) async throws -> [Aggregate] {
+        try await cache(database).value(for: "all") { try await database.read { sql in try await all(sql) } }
+    }
+
+    private static func cache(_ database: Database) -> ReadThroughCache<String, [Aggregate]> {
+        database.cache("aggregates", of: ReadThroughCache<String, [Aggregate]>.self)
+    }
+
+    /// Runs a write and drops the kept aggregates.
+    private func writing<T>(_ write: () async throws -> T) async throws -> T {
+        try await Self.cache(database).invalidating(after: write)
+    }
+
     static func all(_ sql: any SQLDatabase) async throws -> [Aggregate] {
         var hosts: [Int: [String]] = [:]
         for row in try await sql.select().columns("aggregate_id", "host").from("aggregate_hosts").readDeleted(.no).orderBy("id").all() {
@@ -76,12 +92,16 @@ struct AggregateStore: Sendable {
 
     /// The availability zone of each host that an aggregate with a zone holds.
     static func zonesByHost(in database: Database) async throws -> [String: String] {
-        try await database.read { sql in try await zonesByHost(sql) }
+        zones(of: try await cached(in: database))
     }
 
     static func zonesByHost(_ sql: any SQLDatabase) async throws -> [String: String] {
+        zones(of: try await all(sql))
+    }
+
+    private static func zones(of aggregates: [Aggregate]) -> [String: String] {
         var zones: [String: String] = [:]
-        for aggregate in try await all(sql) {
+        for aggregate in aggregates {
             guard let zone = aggregate.availabilityZone else { continue }
             for host in aggregate.hosts { zones[host] = zone }
         }
@@ -90,28 +110,34 @@ struct AggregateStore: Sendable {
 
     func create(name: String, zone: String?, uuid: String) async throws -> Aggregate {
         let now = clock.now()
-        return try await database.transaction { sql in
-            let row = try await sql.insert(into: "aggregates").columns("uuid", "name", "created_at", "deleted")
-                .values(SQLBind(uuid), SQLBind(name), SQLBind(now), SQLBind(0)).returning("id").first()
-            let id = try row?.decode(column: "id", as: Int.self) ?? 0
-            if let zone { try await Self.setMetadata(id, [Aggregate.zoneKey: zone], now, sql) }
-            return Aggregate(
-                id: id, uuid: uuid, name: name, hosts: [], metadata: zone.map { [Aggregate.zoneKey: $0] } ?? [:], createdAt: now, updatedAt: nil)
+        return try await writing {
+            try await database.transaction { sql in
+                let row = try await sql.insert(into: "aggregates").columns("uuid", "name", "created_at", "deleted")
+                    .values(SQLBind(uuid), SQLBind(name), SQLBind(now), SQLBind(0)).returning("id").first()
+                let id = try row?.decode(column: "id", as: Int.self) ?? 0
+                if let zone { try await Self.setMetadata(id, [Aggregate.zoneKey: zone], now, sql) }
+                return Aggregate(
+                    id: id, uuid: uuid, name: name, hosts: [], metadata: zone.map { [Aggregate.zoneKey: $0] } ?? [:], createdAt: now, updatedAt: nil)
+            }
         }
     }
 
     func rename(_ id: Int, to name: String) async throws {
         let now = clock.now()
-        try await database.withConnection { sql in
-            try await sql.update("aggregates").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id))
-                .readDeleted(.no).run()
+        try await writing {
+            try await database.withConnection { sql in
+                try await sql.update("aggregates").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id))
+                    .readDeleted(.no).run()
+            }
         }
     }
 
     /// Sets (or, for `nil` values, removes) metadata keys.
     func setMetadata(_ id: Int, _ changes: [String: String?]) async throws {
         let now = clock.now()
-        try await database.transaction { sql in try await Self.setMetadata(id, changes, now, sql) }
+        try await writing {
+            try await database.transaction { sql in try await Self.setMetadata(id, changes, now, sql) }
+        }
     }
 
     private static func setMetadata(_ id: Int, _ changes: [String: String?], _ now: Date, _ sql: any SQLDatabase) async throws {
@@ -127,26 +153,32 @@ struct AggregateStore: Sendable {
 
     func addHost(_ id: Int, _ host: String) async throws {
         let now = clock.now()
-        try await database.transaction { sql in
-            try await sql.insert(into: "aggregate_hosts").columns("aggregate_id", "host", "created_at", "deleted")
-                .values(SQLBind(id), SQLBind(host), SQLBind(now), SQLBind(0)).run()
-            try await sql.update("aggregates").set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
+        try await writing {
+            try await database.transaction { sql in
+                try await sql.insert(into: "aggregate_hosts").columns("aggregate_id", "host", "created_at", "deleted")
+                    .values(SQLBind(id), SQLBind(host), SQLBind(now), SQLBind(0)).run()
+                try await sql.update("aggregates").set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
+            }
         }
     }
 
     func removeHost(_ id: Int, _ host: String) async throws {
         let now = clock.now()
-        try await database.transaction { sql in
-            _ = try await sql.softDelete(from: "aggregate_hosts", matching: [("aggregate_id", id), ("host", host)], at: now)
-            try await sql.update("aggregates").set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
+        try await writing {
+            try await database.transaction { sql in
+                _ = try await sql.softDelete(from: "aggregate_hosts", matching: [("aggregate_id", id), ("host", host)], at: now)
+                try await sql.update("aggregates").set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
+            }
         }
     }
 
     func delete(_ id: Int) async throws {
         let now = clock.now()
-        try await database.transaction { sql in
-            _ = try await sql.softDelete(from: "aggregate_metadata", matching: [("aggregate_id", id)], at: now)
-            _ = try await sql.softDelete(from: "aggregates", id: id, at: now)
+        try await writing {
+            try await database.transaction { sql in
+                _ = try await sql.softDelete(from: "aggregate_metadata", matching: [("aggregate_id", id)], at: now)
+                _ = try await sql.softDelete(from: "aggregates", id: id, at: now)
+            }
         }
     }
 }
