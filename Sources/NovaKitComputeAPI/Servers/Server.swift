@@ -135,6 +135,9 @@ public struct Server: Sendable {
     /// The status the API shows (DELETED for soft-deleted rows).
     var status: String { deleted ? "DELETED" : state.status }
 
+    /// Whether the view shows the latest fault: only in ERROR, or once deleted (as Nova).
+    var showsFault: Bool { status == "ERROR" || status == "DELETED" }
+
     /// The instance as the lifecycle engine sees it, so an action submits what this request already read.
     var lifecycleRecord: LifecycleRecord {
         LifecycleRecord(state: state, previous: previousVMState ?? state.vm, host: host ?? "", locked: locked)

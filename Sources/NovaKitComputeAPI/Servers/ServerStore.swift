@@ -90,8 +90,8 @@ struct ServerStore: Sendable {
             {
                 tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
             }
-            // A fault is shown only while a server is in ERROR (or deleted), so only those servers' are read.
-            let faulted = servers.filter { $0.status == "ERROR" || $0.status == "DELETED" }.map(\.id)
+            // Only the servers whose view shows a fault have theirs read.
+            let faulted = servers.filter(\.showsFault).map(\.id)
             var faultRows: [any SQLRow] = []
             if !faulted.isEmpty {
                 faultRows = try await sql.select().columns("instance_uuid", "code", "message", "details", "created_at").from("instance_faults")

@@ -14,12 +14,12 @@ struct ServerViewData: Sendable {
     /// Floating addresses mapped to the servers' ports, by server.
     var floating: [String: [FloatingAddress]] = [:]
 
-    /// What the caller may see of each owner's servers, by `ServerFieldRules.owner(of:)`.
-    var fieldRules: [String: ServerFieldRules] = [:]
+    /// What the caller may see of each owner's servers.
+    var fieldRules: [ServerFieldRules.Owner: ServerFieldRules] = [:]
 
     /// The optional fields the caller may see on `server`: worked out once per owner of a page.
     func rules(for server: Server, _ request: APIRequest) -> ServerFieldRules {
-        fieldRules[ServerFieldRules.owner(of: server)] ?? ServerFieldRules(request, server)
+        fieldRules[ServerFieldRules.Owner(server)] ?? ServerFieldRules(request, server)
     }
 
     /// The zone a server shows: the one it was pinned to, else its host's.
@@ -32,8 +32,8 @@ extension ServerContext {
     /// The view data for `servers`; `groups` only for a single server's view (show, update, rebuild) from 2.71.
     func viewData(of servers: [Server], _ request: APIRequest, groups: Bool = false) async throws -> ServerViewData {
         var data = ServerViewData(images: try await images(of: servers, request))
-        for server in servers where data.fieldRules[ServerFieldRules.owner(of: server)] == nil {
-            data.fieldRules[ServerFieldRules.owner(of: server)] = ServerFieldRules(request, server)
+        for server in servers where data.fieldRules[ServerFieldRules.Owner(server)] == nil {
+            data.fieldRules[ServerFieldRules.Owner(server)] = ServerFieldRules(request, server)
         }
         if servers.contains(where: { $0.availabilityZone == nil && $0.host != nil }) {
             data.zones = try await AggregateStore.zonesByHost(in: database)
@@ -67,5 +67,14 @@ struct ServerFieldRules: Sendable {
         flavorExtraSpecs = request.allows(FlavorExtraSpecs.Rules.index, target: ["project_id": server.projectID])
     }
 
-    static func owner(of server: Server) -> String { server.projectID + "\u{0}" + server.userID }
+    /// Whose server it is: all the rules' targets name.
+    struct Owner: Hashable, Sendable {
+        var project: String
+        var user: String
+
+        init(_ server: Server) {
+            project = server.projectID
+            user = server.userID
+        }
+    }
 }

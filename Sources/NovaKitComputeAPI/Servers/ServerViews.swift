@@ -109,7 +109,7 @@ enum ServerViews {
                 view.key("description")
                 view.string(server.description)
             }
-            if let fault = server.fault, server.status == "ERROR" || server.status == "DELETED" {
+            if let fault = server.fault, server.showsFault {
                 view.key("fault")
                 view.object { shown in
                     shown.key("code")
