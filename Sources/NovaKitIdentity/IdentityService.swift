@@ -23,16 +23,19 @@ public struct IdentityService: Sendable {
         self.clock = clock
         self.ids = ids
         self.tokens = TokenService(database: database, clock: clock, cache: cache, lifetime: tokenLifetime)
+        database.changes.subscribe(TokenCache.topic) { hash in await cache.drop(hash) }
     }
 
     /// A new Keystone-style id: 32 hex characters.
     func newID() -> String { ids.uuid().replacingOccurrences(of: "-", with: "") }
 
-    /// Runs `body` in a transaction over the identity tables; a changed directory drops cached tokens.
+    /// Runs `body` in a transaction over the identity tables; a changed directory drops cached tokens, on this
+    /// node and on the others.
     func change<T: Sendable>(_ body: @escaping @Sendable (Directory, Date) async throws -> T) async throws -> T {
         let now = clock.now()
         let result = try await database.transaction { sql in try await body(Directory(sql: sql), now) }
         await tokens.cache.removeAll()
+        await database.changes.announce(TokenCache.topic)
         return result
     }
 

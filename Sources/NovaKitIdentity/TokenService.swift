@@ -66,11 +66,13 @@ public struct TokenService: Sendable {
     /// Revokes `token`; returns whether it was live.
     func revoke(_ token: String) async throws -> Bool {
         let hash = SecretToken.hash(token)
-        await cache.remove(hash)
         let now = clock.now()
-        return try await database.withConnection { sql in
+        let live = try await database.withConnection { sql in
             try await IdentityRepository<TokenRecord>(sql: sql).delete(equals: hash, at: now) > 0
         }
+        await cache.remove(hash)
+        await database.changes.announce(TokenCache.topic, detail: hash)
+        return live
     }
 
     private func load(_ record: TokenRecord) async throws -> TokenInfo? {

@@ -70,9 +70,12 @@ public final class Database: Sendable {
     /// The SQLite file as it was when opened, so a health probe can tell it was removed or replaced.
     let file: DatabaseFile?
     private let usage = ConnectionUsage()
-    private let caches = ReadThroughCaches()
+    private let caches: ReadThroughCaches
+    /// What this node tells the others on the same database, and hears from them: see `ChangeFeed`.
+    public let changes: ChangeFeed
 
-    /// How long a cached value is served before it is read again: what another node's write may take to be seen.
+    /// How long a cached value is served before it is read again: what another node's write may take to be seen
+    /// when its change notice is lost.
     public static let cacheMaxAge: Duration = .seconds(1)
 
     /// The read-through cache `name` of this database, shared by every store that asks for it.
@@ -80,8 +83,12 @@ public final class Database: Sendable {
         caches.cache(name, of: type, maxAge: Self.cacheMaxAge)
     }
 
-    private init(kind: DatabaseKind, backend: Backend, logger: Logger, observer: QueryObserver?, file: DatabaseFile? = nil) {
+    private init(
+        kind: DatabaseKind, backend: Backend, logger: Logger, observer: QueryObserver?, changes: ChangeFeed, file: DatabaseFile? = nil
+    ) {
         self.kind = kind
+        self.changes = changes
+        self.caches = ReadThroughCaches(changes: changes)
         self.backend = backend
         self.logger = logger
         self.observer = observer
@@ -114,7 +121,7 @@ public final class Database: Sendable {
             }
             let pool = SQLitePool(writer: GuardedConnection(connection: writer), readers: readers)
             let file: DatabaseFile? = if case .sqliteFile(let path) = url { DatabaseFile(path: path) } else { nil }
-            return Database(kind: .sqlite, backend: .sqlite(pool), logger: logger, observer: observer, file: file)
+            return Database(kind: .sqlite, backend: .sqlite(pool), logger: logger, observer: observer, changes: .local(logger: logger), file: file)
         case .postgres(let text):
             let configuration = try SQLPostgresConfiguration(url: text)
             let pool = EventLoopGroupConnectionPool(
@@ -124,14 +131,19 @@ public final class Database: Sendable {
                 logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton
             )
-            let database = Database(kind: .postgres, backend: .postgres(PostgresPool(pool)), logger: logger, observer: observer)
+            let box = PostgresPool(pool)
             do {
-                try await database.withConnection { sql in try await sql.raw("SELECT 1").run() }
+                try await pool.withConnection(logger: logger) { connection in connection.sql().raw("SELECT 1").run() }.get()
             } catch {
                 try? await pool.shutdownAsync()
                 throw error
             }
-            return database
+            let changes = await ChangeFeed.postgres(configuration: configuration.coreConfiguration, logger: logger) { notice in
+                try await box.pool.withConnection(logger: logger) { connection in
+                    connection.sql().raw("SELECT pg_notify(\(bind: ChangeFeed.channel), \(bind: notice))").run()
+                }.get()
+            }
+            return Database(kind: .postgres, backend: .postgres(box), logger: logger, observer: observer, changes: changes)
         }
     }
 
@@ -209,6 +221,7 @@ public final class Database: Sendable {
 
     /// Closes connections; the handle is unusable afterwards.
     public func close() async {
+        await changes.stop()
         switch backend {
         case .sqlite(let pool): await pool.close()
         case .postgres(let box): try? await box.pool.shutdownAsync()

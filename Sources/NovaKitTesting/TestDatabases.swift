@@ -38,4 +38,21 @@ public enum TestDatabases {
         await database.close()
     }
 
+    /// `count` handles on one fresh database, as `count` nodes of a cluster would hold: on PostgreSQL each has its
+    /// own pool and change feed (on in-memory SQLite every handle would be a database of its own).
+    public static func withNodes(_ url: DatabaseURL, count: Int, _ body: ([Database]) async throws -> Void) async throws {
+        try await with(url) { first, suffix in
+            var nodes = [first]
+            if case .postgres(let base) = url {
+                let target = DatabaseURL.postgres(url: String(base[..<base.lastIndex(of: "/")!]) + "/nk_\(suffix)")
+                for _ in 1..<count { nodes.append(try await Database.open(target, logger: Logger(label: "test"))) }
+            }
+            do { try await body(nodes) } catch {
+                for node in nodes.dropFirst() { await node.close() }
+                throw error
+            }
+            for node in nodes.dropFirst() { await node.close() }
+        }
+    }
+
 }
