@@ -34,6 +34,8 @@ public struct ComputeRuntime: Sendable {
     public let configuration: ComputeConfiguration
     /// The service records (`os-services`, hypervisors) and which hosts the scheduler may use.
     public let services: ComputeServiceStore
+    /// Claims of periodic jobs' runs, so each runs once per period across the nodes on the database.
+    public let periodicJobs: PeriodicJobClaims
     let database: Database
 
     /// Instance metadata that makes the fake driver fail the listed steps (`spawn,finish_resize`).
@@ -43,6 +45,8 @@ public struct ComputeRuntime: Sendable {
         self.configuration = configuration
         self.database = database
         services = ComputeServiceStore(database: database, clock: clock)
+        let process = ProcessInfo.processInfo
+        periodicJobs = PeriodicJobClaims(database: database, node: "\(process.hostName):\(process.processIdentifier)")
         let driver = FakeDriver(delay: configuration.stepDelay, failing: configuration.failingSteps) { instance in
             await Self.failingSteps(of: instance, database)
         }

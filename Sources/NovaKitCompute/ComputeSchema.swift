@@ -80,6 +80,7 @@ public enum ComputeSchema {
             // `OS-DCF:diskConfig` AUTO (true) or MANUAL (false or, for older rows, null).
             try await sql.alter(table: "instances").column("auto_disk_config", type: .custom(SQLRaw("BOOLEAN"))).run()
         },
+        PeriodicJobClaims.migration,
     ]
 
     /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.

@@ -3,7 +3,8 @@ import Logging
 import NovaKitCompute
 import ServiceLifecycle
 
-/// The periodic task that reclaims soft-deleted servers once `--reclaim-interval` has passed.
+/// The periodic task that reclaims soft-deleted servers once `--reclaim-interval` has passed. Every node ticks;
+/// each tick's run is claimed by one node of those on the database (`PeriodicJobClaims`).
 struct ComputeReclaimer: Service {
     let runtime: ComputeRuntime
     let logger: Logger
@@ -16,10 +17,14 @@ struct ComputeReclaimer: Service {
         }
         // Check a few times per interval (at least once a second) so a reclaim is never much late.
         let period = Duration.milliseconds(max(1, min(interval, 60)) * 1000 / 4)
+        let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) / 1e18
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let reclaimed = try await runtime.reclaim(now: Date())
-                if !reclaimed.isEmpty { logger.info("reclaimed \(reclaimed.count) soft-deleted server(s)") }
+                let now = Date()
+                if try await runtime.periodicJobs.claim("reclaim", every: seconds, now: now) {
+                    let reclaimed = try await runtime.reclaim(now: now)
+                    if !reclaimed.isEmpty { logger.info("reclaimed \(reclaimed.count) soft-deleted server(s)") }
+                }
             } catch {
                 logger.error("reclaiming soft-deleted servers failed: \(String(reflecting: error))")
             }
