@@ -14,6 +14,9 @@ public struct ComputeConfiguration: Sendable {
     public var hosts: [ComputeHost] = [.default]
     /// Seconds a deleted instance is kept restorable (Nova's `reclaim_instance_interval`); 0 deletes at once.
     public var reclaimInterval: Int = 0
+    /// Seconds a node's hold on the work it runs lasts without renewal: how long the work of a node that died
+    /// waits before another node takes it over.
+    public var leaseSeconds: Int = 10
 
     public init() {}
 
@@ -36,7 +39,14 @@ public struct ComputeRuntime: Sendable {
     public let services: ComputeServiceStore
     /// Claims of periodic jobs' runs, so each runs once per period across the nodes on the database.
     public let periodicJobs: PeriodicJobClaims
+    /// This process among the nodes on the database (host name, process id and a random part): the holder of
+    /// its leases and claims.
+    public let node: String
     let database: Database
+
+    /// Whether this is the only node that can serve the database (SQLite), so whatever a previous run left
+    /// held is abandoned at start.
+    public var isOnlyNode: Bool { database.kind == .sqlite }
 
     /// Instance metadata that makes the fake driver fail the listed steps (`spawn,finish_resize`).
     public static let failMetadataKey = "fake_fail_step"
@@ -46,14 +56,16 @@ public struct ComputeRuntime: Sendable {
         self.database = database
         services = ComputeServiceStore(database: database, clock: clock)
         let process = ProcessInfo.processInfo
-        periodicJobs = PeriodicJobClaims(database: database, node: "\(process.hostName):\(process.processIdentifier)")
+        node = "\(process.hostName):\(process.processIdentifier):\(String(UInt32.random(in: .min ... .max), radix: 16))"
+        periodicJobs = PeriodicJobClaims(database: database, node: node)
         let driver = FakeDriver(delay: configuration.stepDelay, failing: configuration.failingSteps) { instance in
             await Self.failingSteps(of: instance, database)
         }
+        let leases = SQLWorkLeases(database: database, clock: clock, node: node, duration: TimeInterval(configuration.leaseSeconds))
         engine = LifecycleEngine(
-            driver: driver, store: SQLInstanceStateStore(database: database, clock: clock),
+            driver: driver, store: SQLInstanceStateStore(database: database, clock: clock, leases: leases),
             journal: SQLLifecycleJournal(database: database, clock: clock, host: configuration.hosts.first?.name ?? ComputeHost.default.name),
-            logger: logger)
+            leases: leases, logger: logger)
     }
 
     private static func failingSteps(of instance: String, _ database: Database) async -> Set<DriverStep> {

@@ -81,6 +81,7 @@ public enum ComputeSchema {
             try await sql.alter(table: "instances").column("auto_disk_config", type: .custom(SQLRaw("BOOLEAN"))).run()
         },
         PeriodicJobClaims.migration,
+        SQLWorkLeases.migration,
     ]
 
     /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.

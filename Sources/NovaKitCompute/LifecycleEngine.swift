@@ -7,6 +7,8 @@ public actor LifecycleEngine {
     let driver: any ComputeDriver
     let store: any InstanceStateStore
     let journal: any LifecycleJournal
+    /// Which node works on which instance: renewed for the work running here, claimed before any recovery.
+    let leases: any WorkLeases
     /// The work in flight per instance, with a token so a superseded task does not unregister its successor.
     private var running: [String: (token: Int, task: Task<Void, Never>)] = [:]
     private var nextToken = 0
@@ -17,11 +19,12 @@ public actor LifecycleEngine {
 
     public init(
         driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal = SilentJournal(),
-        logger: Logger = Logger(label: "novakit.compute")
+        leases: any WorkLeases = NoWorkLeases(), logger: Logger = Logger(label: "novakit.compute")
     ) {
         self.driver = driver
         self.store = store
         self.journal = journal
+        self.leases = leases
         self.logger = logger
     }
 
@@ -115,36 +118,65 @@ public actor LifecycleEngine {
     /// Redoes or settles every instance found mid-task (called once at start).
     /// `hosts` limits recovery to the instances on those hosts (and unscheduled ones), as each Nova compute
     /// service recovers only its own: NovaKit nodes sharing a database each configure their own hosts.
-    public func recover(hosts: Set<String>? = nil) async throws {
-        for instance in try await store.unsettled() {
-            guard var record = try await store.record(instance) else { continue }
+    /// Each instance is claimed first: one still held by a live node is left to it (`force` claims regardless,
+    /// for the one serving process of a SQLite file), and one a dead node held is taken over later by
+    /// `takeOverAbandoned` once its lease runs out.
+    public func recover(hosts: Set<String>? = nil, force: Bool = true) async throws {
+        for instance in try await store.unsettled() where running[instance] == nil {
+            guard let record = try await store.record(instance) else { continue }
             if let hosts, !record.host.isEmpty, !hosts.contains(record.host) { continue }
-            switch InstanceStateMachine.recover(record.state, previous: record.previous) {
-            case .redo(let action):
-                let interrupted = record.state.task?.rawValue ?? record.state.vm.rawValue
-                logger.info("recovery: instance \(instance) was \(interrupted) when NovaKit stopped; running \(action.rawValue) again")
-                record.state.task = action.acceptedTask
+            guard try await leases.claim(instance, force: force) else { continue }
+            try await resume(instance, record)
+        }
+    }
+
+    /// Continues or settles, as start-up recovery does, the work of nodes that stopped renewing their leases
+    /// (killed, partitioned); returns the instances taken over.
+    @discardableResult
+    public func takeOverAbandoned() async throws -> [String] {
+        var taken: [String] = []
+        for instance in try await leases.claimAbandoned() where running[instance] == nil {
+            guard let record = try await store.record(instance) else { continue }
+            try await resume(instance, record)
+            taken.append(instance)
+        }
+        return taken
+    }
+
+    /// Extends this node's leases of the work running here.
+    public func renewLeases() async throws {
+        try await leases.renew(Array(running.keys))
+    }
+
+    /// Redoes or settles `instance`, found mid-task with no one working on it; this node holds its lease.
+    private func resume(_ instance: String, _ found: LifecycleRecord) async throws {
+        var record = found
+        switch InstanceStateMachine.recover(record.state, previous: record.previous) {
+        case .redo(let action):
+            let interrupted = record.state.task?.rawValue ?? record.state.vm.rawValue
+            logger.info("recovery: instance \(instance) was \(interrupted) when NovaKit stopped; running \(action.rawValue) again")
+            record.state.task = action.acceptedTask
+            try await store.save(instance, record)
+            start(action, instance: instance, from: record)
+        case .settle(let state, let fault):
+            logger.info(
+                "recovery: instance \(instance) was \(record.state.task?.rawValue ?? record.state.vm.rawValue) when NovaKit stopped; now \(state.status)"
+            )
+            // The interrupted action ends as a failed one: its failure effects apply (a move stays where it
+            // was, a snapshot's image goes), and a move's migration is marked failed.
+            let interrupted = record.state.task.flatMap { InstanceActionRule.recovering($0)?.0 }
+            let interruptedMove = record.state.task?.isMove ?? false
+            record.state = state
+            record.fault = fault ?? record.fault
+            if let interrupted {
+                try await store.finish(instance, record, after: interrupted, failed: true)
+            } else {
                 try await store.save(instance, record)
-                start(action, instance: instance, from: record)
-            case .settle(let state, let fault):
-                logger.info(
-                    "recovery: instance \(instance) was \(record.state.task?.rawValue ?? record.state.vm.rawValue) when NovaKit stopped; now \(state.status)"
-                )
-                // The interrupted action ends as a failed one: its failure effects apply (a move stays where it
-                // was, a snapshot's image goes), and a move's migration is marked failed.
-                let interrupted = record.state.task.flatMap { InstanceActionRule.recovering($0)?.0 }
-                let interruptedMove = record.state.task?.isMove ?? false
-                record.state = state
-                record.fault = fault ?? record.fault
-                if let interrupted {
-                    try await store.finish(instance, record, after: interrupted, failed: true)
-                } else {
-                    try await store.save(instance, record)
-                }
-                if interruptedMove { try await journal.migration(instance, status: .error) }
-            case .none:
-                break
+                try await leases.release(instance)
             }
+            if interruptedMove { try await journal.migration(instance, status: .error) }
+        case .none:
+            try await leases.release(instance)
         }
     }
 
@@ -215,7 +247,8 @@ public actor LifecycleEngine {
             }
             if let finished { try await store.finish(instance, finished, after: action, failed: failure != nil) }
         } catch {
-            // The store itself failed; the next start's recovery settles the instance.
+            // The store itself failed; once this node's lease runs out (it is no longer renewed) a node takes the
+            // instance over and settles it.
             logger.error("\(action.rawValue) of instance \(instance) could not record its progress: \(String(reflecting: error))")
         }
     }

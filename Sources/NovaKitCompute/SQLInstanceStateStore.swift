@@ -9,10 +9,14 @@ import SQLKit
 package struct SQLInstanceStateStore: InstanceStateStore {
     let database: Database
     let clock: any NovaClock
+    /// This node's leases: an accepted task is held by this node in the transaction that stores it, and let go
+    /// in the one that stores the instance settled.
+    let leases: SQLWorkLeases?
 
-    package init(database: Database, clock: any NovaClock) {
+    package init(database: Database, clock: any NovaClock, leases: SQLWorkLeases? = nil) {
         self.database = database
         self.clock = clock
+        self.leases = leases
     }
 
     public func record(_ instance: String) async throws -> LifecycleRecord? {
@@ -40,14 +44,23 @@ package struct SQLInstanceStateStore: InstanceStateStore {
 
     public func save(_ instance: String, _ record: LifecycleRecord, ifStillIn expected: InstanceState) async throws -> Bool {
         let now = clock.now()
-        return try await database.transaction { sql in try await Self.write(instance, record, now, sql, ifStillIn: expected) }
+        return try await database.transaction { [leases] sql in
+            guard try await Self.write(instance, record, now, sql, ifStillIn: expected) else { return false }
+            if let leases, record.state.task != nil || record.state.vm == .building {
+                try await SQLWorkLeases.hold(instance, by: leases.node, for: leases.duration, now: now, sql)
+            }
+            return true
+        }
     }
 
     public func finish(_ instance: String, _ record: LifecycleRecord, after action: InstanceAction, failed: Bool) async throws {
         let now = clock.now()
-        try await database.transaction { sql in
+        try await database.transaction { [leases] sql in
             try await Self.write(instance, record, now, sql)
             try await Self.applyEffects(of: action, failed: failed, instance, now, sql)
+            if let leases, record.state.task == nil, record.state.vm != .building {
+                try await SQLWorkLeases.release(instance, by: leases.node, now: now, sql)
+            }
         }
     }
 

@@ -93,6 +93,9 @@ public struct ServeOptions: ParsableArguments {
     @Option(name: Settings.reclaimInterval.name, help: Settings.reclaimInterval.help)
     var reclaimInterval: Int?
 
+    @Option(name: Settings.leaseSeconds.name, help: Settings.leaseSeconds.help)
+    var leaseSeconds: Int?
+
     @Option(name: Settings.imageDirectory.name, help: Settings.imageDirectory.help)
     var imageDirectory: String?
 

@@ -32,7 +32,7 @@ public enum NovaKitApplication {
     /// left in flight on its hosts.
     public static func recover(_ runtime: ComputeRuntime, configuration: NovaKitConfiguration) async throws {
         try await runtime.services.register(hosts: configuration.compute.hosts, ids: RandomIDGenerator())
-        try await runtime.engine.recover(hosts: Set(configuration.compute.hosts.map(\.name)))
+        try await runtime.engine.recover(hosts: Set(configuration.compute.hosts.map(\.name)), force: runtime.isOnlyNode)
     }
 
     /// The built-in identity service.

@@ -100,6 +100,7 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.computeFailSteps, serve?.computeFailSteps ?? [])
         set(Settings.computeHosts, serve?.computeHosts ?? [])
         set(Settings.reclaimInterval, serve?.reclaimInterval)
+        set(Settings.leaseSeconds, serve?.leaseSeconds)
         set(Settings.imageDirectory, serve?.imageDirectory)
         set(Settings.maxLimit, serve?.maxLimit)
         set(Settings.metricsHost, serve?.metricsHost)
@@ -173,6 +174,8 @@ public struct NovaKitConfiguration: Sendable {
         }
         c.compute.reclaimInterval = try reader.value(Settings.reclaimInterval, from: sources)
         guard c.compute.reclaimInterval >= 0 else { throw Invalid(description: "the reclaim interval must not be negative") }
+        c.compute.leaseSeconds = try reader.value(Settings.leaseSeconds, from: sources)
+        guard c.compute.leaseSeconds > 0 else { throw Invalid(description: "the lease must last at least a second") }
         let level = reader.value(Settings.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else { throw Invalid(description: "unknown log level '\(level)'") }
         c.logLevel = logLevel

@@ -63,7 +63,9 @@ struct ServeCommand: DistributedCommand {
                     configuration: configuration, registry: api.registry, database: database, policy: policy,
                     authenticator: authenticator, logger: logger, health: health, rateLimit: rateLimit),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
-            var services: [any Service] = [compute, ComputeReclaimer(runtime: runtime, logger: logger)]
+            var services: [any Service] = [
+                compute, ComputeReclaimer(runtime: runtime, logger: logger), ComputeLeaseKeeper(runtime: runtime, logger: logger),
+            ]
             if configuration.imagePort != 0 {
                 let ids = RandomIDGenerator()
                 let glance = RequestPipeline(

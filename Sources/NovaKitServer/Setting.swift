@@ -160,6 +160,9 @@ package enum Settings {
     static let reclaimInterval = Setting<Int>(
         "compute.reclaimInterval", flag: "reclaim-interval", default: 0,
         "Seconds a deleted server stays restorable before it is reclaimed; 0 deletes at once.")
+    static let leaseSeconds = Setting<Int>(
+        "compute.leaseSeconds", flag: "lease-seconds", default: 10,
+        "Seconds a node's hold on the server work it runs lasts unrenewed: how soon another node takes over a dead node's work.")
 
     package static let all: [SettingDescription] = [
         host.description, port.description, identityPort.description, imagePort.description, networkPort.description,
@@ -172,6 +175,6 @@ package enum Settings {
         policyFile.description, maxBodySize.description, maxLimit.description, rateLimit.description, healthcheckDisableFile.description,
         lockoutFailureAttempts.description, lockoutDuration.description, disabledExtensions.description, enabledExtensions.description,
         logLevel.description, logFormat.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
-        reclaimInterval.description,
+        reclaimInterval.description, leaseSeconds.description,
     ]
 }

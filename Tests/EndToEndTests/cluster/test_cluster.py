@@ -2,6 +2,7 @@
 
 Run only on PostgreSQL (`scripts/test.sh` runs this directory in its PostgreSQL pass): SQLite is one node.
 Each test starts real nodes on one fresh database and talks to each on its own ports."""
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -107,3 +108,40 @@ def test_concurrent_creates_over_three_nodes_stop_exactly_at_the_project_quota(n
     for node in nodes:
         assert node.request("GET", "/v2.1/limits").json()["limits"]["absolute"]["totalInstancesUsed"] == 50
     assert len(first.request("GET", "/v2.1/servers?limit=1000").json()["servers"]) == 50
+
+
+def test_the_work_of_a_killed_node_is_taken_over_by_another_once_its_lease_runs_out(novakit):
+    """A node killed mid-resize stops renewing its leases; after the lease (2 s here) another node claims the
+    work and settles it as start-up recovery does: no server is left in a task state."""
+    assert POSTGRES_URL, "the cluster tests need NOVAKIT_TEST_POSTGRES_URL (several nodes share one PostgreSQL)"
+    from servers import action, create, show, wait
+
+    doomed = novakit("--compute-step-delay", "1500", "--lease-seconds", "2", admin_password="pw")
+    survivor = novakit("--compute-step-delay", "20", "--lease-seconds", "2", database=doomed.db)
+    server = create(doomed, "moving")
+    wait(doomed, server, "ACTIVE", timeout=60)
+    assert action(doomed, server, {"resize": {"flavorRef": "2"}}).status_code == 202
+    assert show(survivor, server)["OS-EXT-STS:task_state"] is not None
+    held = doomed.db.query(f"SELECT held_by FROM instance_leases WHERE instance_uuid = '{server}' AND deleted = 0")
+    assert held and held[0][0], held
+    doomed.process.kill()
+    doomed.process.wait()
+    killed_at = time.monotonic()
+
+    deadline = killed_at + 2 + 10
+    while True:
+        view = show(survivor, server)
+        if view["OS-EXT-STS:task_state"] is None:
+            break
+        assert time.monotonic() < deadline, (view["status"], view["OS-EXT-STS:task_state"])
+        time.sleep(0.1)
+    # Settled as start-up recovery settles an interrupted resize: back where it was, its migration failed.
+    assert view["status"] == "ACTIVE" and view["flavor"]["id"] == "1", view["status"]
+    migrations = survivor.request("GET", f"/v2.1/os-migrations?instance_uuid={server}", token=ADMIN).json()["migrations"]
+    assert [m["status"] for m in migrations] == ["error"]
+    assert "took over the work of 1 server(s)" in survivor.logs()
+    released = f"SELECT COUNT(*) FROM instance_leases WHERE instance_uuid = '{server}' AND deleted = 0 AND held_by IS NULL"
+    assert survivor.db.query(released) == [("1",)]
+    # The server takes new work on the surviving node.
+    assert action(survivor, server, {"resize": {"flavorRef": "2"}}).status_code == 202
+    wait(survivor, server, "VERIFY_RESIZE")

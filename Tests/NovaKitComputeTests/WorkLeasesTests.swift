@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import NovaKitCompute
+import NovaKitCore
+import NovaKitStorage
+import NovaKitTesting
+import SQLKit
+import Synchronization
+import Testing
+
+/// Leases decide which node works on an instance: a live lease keeps others off, one that ran out (or an
+/// instance no one has held for a whole lease) is claimed by exactly one node.
+@Suite("Work leases")
+struct WorkLeasesTests {
+    final class ManualClock: NovaClock {
+        let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        func now() -> Date { time.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    static func prepare(_ database: Database) async throws {
+        try await SchemaMigrator(database: database, migrations: ComputeSchema.migrations).sync()
+        try await TestInstances.insert("busy", name: "busy", project: "p", vmState: "active", into: database)
+        try await TestInstances.insert("calm", name: "calm", project: "p", vmState: "active", into: database)
+        try await database.withConnection { sql in
+            try await sql.update("instances").set("task_state", to: SQLBind("resize_prep")).where("uuid", .equal, SQLBind("busy")).run()
+        }
+    }
+
+    @Test("claims: a live lease keeps other nodes off, a run-out one is free, force takes it regardless", arguments: TestDatabases.engines)
+    func claims(url: DatabaseURL) async throws {
+        try await TestDatabases.with(url) { database, _ in
+            try await Self.prepare(database)
+            let clock = ManualClock()
+            let a = SQLWorkLeases(database: database, clock: clock, node: "a", duration: 10)
+            let b = SQLWorkLeases(database: database, clock: clock, node: "b", duration: 10)
+            // Never held: free only once no one has held it for a whole lease (its creator is about to).
+            #expect(try await !a.claim("busy", force: false))
+            clock.advance(11)
+            #expect(try await a.claim("busy", force: false))
+            #expect(try await !b.claim("busy", force: false))
+            #expect(try await a.claim("busy", force: false))  // its own holder may claim it again
+            clock.advance(9)
+            try await a.renew(["busy"])
+            clock.advance(9)  // 18 s after the claim, 9 after the renewal: still held
+            #expect(try await !b.claim("busy", force: false))
+            clock.advance(2)
+            #expect(try await b.claim("busy", force: false))
+            #expect(try await !a.claim("busy", force: false))
+            #expect(try await a.claim("busy", force: true))
+            try await a.release("busy")
+            // Released: free again once a lease has passed with no holder.
+            #expect(try await !b.claim("busy", force: false))
+            clock.advance(11)
+            #expect(try await b.claim("busy", force: false))
+        }
+    }
+
+    @Test("abandoned work: only unsettled instances with no live lease are claimed, each by one node", arguments: TestDatabases.engines)
+    func abandoned(url: DatabaseURL) async throws {
+        try await TestDatabases.withNodes(url, count: 2) { nodes async throws in
+            try await Self.prepare(nodes[0])
+            let clock = ManualClock()
+            let a = SQLWorkLeases(database: nodes[0], clock: clock, node: "a", duration: 10)
+            let b = SQLWorkLeases(database: nodes[nodes.count - 1], clock: clock, node: "b", duration: 10)
+            #expect(try await a.claimAbandoned().isEmpty)
+            clock.advance(11)
+            async let claimedByA = a.claimAbandoned()
+            async let claimedByB = b.claimAbandoned()
+            let (first, second) = try await (claimedByA, claimedByB)
+            #expect((first + second) == ["busy"])
+            let holder = first.isEmpty ? b : a
+            let other = first.isEmpty ? a : b
+            #expect(try await other.claimAbandoned().isEmpty)
+            clock.advance(11)
+            #expect(try await other.claimAbandoned() == ["busy"])
+            #expect(try await holder.claimAbandoned().isEmpty)
+            // Settled instances are never claimed.
+            try await nodes[0].withConnection { sql in
+                try await sql.update("instances").set("task_state", to: SQLLiteral.null).where("uuid", .equal, SQLBind("busy")).run()
+            }
+            clock.advance(30)
+            #expect(try await a.claimAbandoned().isEmpty)
+            #expect(try await b.claimAbandoned().isEmpty)
+        }
+    }
+
+    @Test("the look for abandoned work reads only the unsettled instances, through their partial index")
+    func abandonedWorkIsIndexed() async throws {
+        let statements = RecordedStatements()
+        let database = try await Database.open(.sqliteMemory, logger: Logger(label: "test"), observer: { statements.record($0) })
+        try await Self.prepare(database)
+        statements.clear()
+        _ = try await SQLWorkLeases(database: database, clock: ManualClock(), node: "a", duration: 10).claimAbandoned()
+        let look = try #require(statements.reads(of: "instances").first)
+        let plan = try await database.withConnection { sql in
+            try await sql.raw(SQLQueryString("EXPLAIN QUERY PLAN \(unsafeRaw: look)")).all().map { try $0.decode(column: "detail", as: String.self) }
+        }
+        #expect(plan.first?.contains("USING INDEX instances_unsettled_idx") == true, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN ") || $0.contains("TEMP B-TREE") }, "\(plan)")
+        await database.close()
+    }
+}
