@@ -52,6 +52,6 @@ public actor InMemoryInstanceStore: InstanceStateStore {
         return true
     }
     public func unsettled() -> [String] {
-        records.filter { $0.value.state.task != nil || $0.value.state.vm == .building }.keys.sorted()
+        records.filter(\.value.state.isUnsettled).keys.sorted()
     }
 }

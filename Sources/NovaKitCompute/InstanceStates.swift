@@ -51,6 +51,10 @@ public struct InstanceState: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(vm.rawValue)/\(task?.rawValue ?? "-")/\(power.rawValue)" }
 
+    /// Whether work is in flight: a task, or a build not yet done (what recovery and leases look at;
+    /// `SQLInstanceStateStore.unsettledCondition` says the same in SQL).
+    public var isUnsettled: Bool { task != nil || vm == .building }
+
     /// The API `status` Nova derives from vm_state and task_state.
     public var status: String {
         switch vm {

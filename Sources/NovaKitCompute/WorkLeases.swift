@@ -54,13 +54,11 @@ public struct SQLWorkLeases: WorkLeases {
                 .column("held_by", type: .text).column("lease_until", type: timestamp).unique(["instance_uuid", "deleted"])
         }
         try await sql.create(index: "instance_leases_held_by_idx").on("instance_leases").column("held_by").column("deleted").run()
-        // The few unsettled instances among many, for the lease keepers' look for abandoned work every few seconds;
-        // both engines use a partial index when a query repeats its condition word for word.
-        try await sql.raw("CREATE INDEX instances_unsettled_idx ON instances (deleted, id) WHERE \(unsafeRaw: unsettledCondition)").run()
+        // The few unsettled instances among many: the lease keepers look for abandoned work every few seconds, and
+        // start-up recovery reads them all once.
+        let unsettled = SQLInstanceStateStore.unsettledCondition
+        try await sql.raw("CREATE INDEX instances_unsettled_idx ON instances (deleted, id) WHERE \(unsafeRaw: unsettled)").run()
     }
-
-    /// What makes an instance unsettled: a task in flight, or still building.
-    static let unsettledCondition = "task_state IS NOT NULL OR vm_state = 'building'"
 
     /// Makes `node` the holder of `instance`'s work for `duration` from `now`, inside the caller's transaction.
     static func hold(_ instance: String, by node: String, for duration: TimeInterval, now: Date, _ sql: any SQLDatabase) async throws {
@@ -130,7 +128,7 @@ public struct SQLWorkLeases: WorkLeases {
                         .and, SQLBinaryExpression(SQLColumn("deleted", table: "instance_leases"), .equal, SQLLiteral.numeric("0")))
                 )
                 .readDeleted(.no, table: "instances")
-                .where(SQLGroupExpression(SQLRaw(Self.unsettledCondition)))
+                .where(SQLGroupExpression(SQLRaw(SQLInstanceStateStore.unsettledCondition)))
                 .where { free in
                     free.where(SQLColumn("held_by", table: "instance_leases"), .is, SQLLiteral.null)
                         .orWhere(SQLColumn("lease_until", table: "instance_leases"), .lessThan, SQLBind(now))

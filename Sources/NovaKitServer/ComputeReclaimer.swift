@@ -16,8 +16,8 @@ struct ComputeReclaimer: Service {
             return
         }
         // Check a few times per interval (at least once a second) so a reclaim is never much late.
-        let period = Duration.milliseconds(max(1, min(interval, 60)) * 1000 / 4)
-        let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) / 1e18
+        let seconds = Double(max(1, min(interval, 60))) / 4
+        let period = Duration.seconds(seconds)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let now = Date()
