@@ -124,6 +124,7 @@ def test_roles_restriction_names_and_ownership(keystone):
         "name": "z", "access_rules": [{"service": "compute", "method": "FETCH", "path": "/"}]}}), 400)
 
 
+@pytest.mark.clients
 def test_openstackclient_makes_and_uses_an_application_credential(keystone, tmp_path):
     server, identity = keystone
     admin = identity.token()

@@ -89,6 +89,7 @@ def test_groups_members_and_group_grants(keystone):
     assert identity.call("GET", f"/role_assignments?scope.project.id={project['id']}", admin).json()["role_assignments"] == []
 
 
+@pytest.mark.clients
 def test_a_group_member_inherits_a_role_with_openstackclient(keystone, tmp_path):
     server, identity = keystone
     admin = identity.token()
@@ -178,6 +179,7 @@ def test_registered_and_project_limits(keystone):
     assert_keystone_error(identity.call("GET", f"/registered_limits/{servers_limit['id']}", admin), 404)
 
 
+@pytest.mark.clients
 def test_limits_with_openstackclient(keystone, tmp_path):
     server, identity = keystone
     identity.make_user(identity.token(), "lena", "lena-pw", "lenas")

@@ -136,6 +136,7 @@ def test_regions_crud_hierarchy_and_endpoints(keystone):
     assert_keystone_error(identity.call("DELETE", "/regions/RegionOne", admin), 403)
 
 
+@pytest.mark.clients
 def test_openstackclient_regions_descriptions_and_user_projects(keystone, tmp_path):
     server, identity = keystone
     run = openstack_cli(tmp_path / "clouds.yaml", {"novakit": password_cloud(server, "admin", ADMIN_PASSWORD, "admin")})

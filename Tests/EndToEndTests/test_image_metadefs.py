@@ -134,6 +134,7 @@ def test_namespaces_with_their_definitions(keystone):
     assert [n["namespace"] for n in ok(glance(server, "GET", BASE, admin))["namespaces"]] == ["Private::Notes"]
 
 
+@pytest.mark.clients
 def test_metadefs_with_openstackclient(keystone, tmp_path):
     server, identity = keystone
     run = openstack_cli(tmp_path / "clouds.yaml", {"admin": password_cloud(server, "admin", ADMIN_PASSWORD, "admin")})

@@ -175,6 +175,7 @@ def test_members_and_visibility(keystone):
     assert community["id"] in listed(pia)
 
 
+@pytest.mark.clients
 def test_an_image_is_uploaded_shared_accepted_and_booted_in_another_project(keystone, tmp_path):
     server, identity = keystone
     admin = identity.token()

@@ -9,6 +9,8 @@ import pytest
 
 from identity import ADMIN_PASSWORD
 
+pytestmark = pytest.mark.clients
+
 OPENSTACK = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "openstack"
 
 

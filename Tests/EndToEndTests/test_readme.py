@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import requests
+import pytest
 
 from conftest import ROOT, wait_for_answer
 from identity import password_auth
@@ -23,6 +24,7 @@ def test_readme_starts_with_serve_and_the_test_command():
     assert (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1] == test
 
 
+@pytest.mark.clients
 def test_readme_start_command_gives_a_usable_cloud(tmp_path):
     serve, _ = readme_commands()
     password = re.search(r"--admin-password (\S+)", serve).group(1)

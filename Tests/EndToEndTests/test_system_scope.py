@@ -81,6 +81,7 @@ def test_system_roles_are_granted_listed_and_required(keystone):
     assert_keystone_error(identity.issue(body), 400)
 
 
+@pytest.mark.clients
 def test_openstack_clients_with_a_system_scoped_cloud(keystone, tmp_path):
     server, _ = keystone
     clouds = tmp_path / "clouds.yaml"
