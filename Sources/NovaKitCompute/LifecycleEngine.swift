@@ -180,7 +180,10 @@ public actor LifecycleEngine {
         }
     }
 
-    /// Waits until no work is in flight (tests, graceful shutdown).
+    /// How many instances' work is in flight on this node.
+    public var runningCount: Int { running.count }
+
+    /// Waits until no work is in flight (tests).
     public func idle() async {
         while let (_, work) = running.first {
             await work.task.value

@@ -4,12 +4,21 @@ import ServiceLifecycle
 
 /// Keeps this node's leases on the work it runs, and takes over the work of nodes whose leases ran out, a few
 /// times per lease.
+///
+/// On a graceful stop (SIGTERM) it is the last service to stop (`serve` lists it first), so the listeners
+/// have closed and no new work arrives: it then keeps renewing until the work running here ends, up to
+/// `drainLimit`, so a node stopped for a rolling restart finishes its servers' builds and actions instead of
+/// leaving them to be taken over, and settled as interrupted, by another node.
 struct ComputeLeaseKeeper: Service {
     let runtime: ComputeRuntime
     let logger: Logger
+    /// The longest a graceful stop waits for the work in flight; what is still running then is left to the other
+    /// nodes (or this node's next start), as after a kill.
+    var drainLimit: Duration = .seconds(60)
+
+    private var period: Duration { .milliseconds(runtime.configuration.leaseSeconds * 1000 / 3) }
 
     func run() async throws {
-        let period = Duration.milliseconds(runtime.configuration.leaseSeconds * 1000 / 3)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await runtime.engine.renewLeases()
@@ -19,6 +28,33 @@ struct ComputeLeaseKeeper: Service {
                 logger.error("keeping or taking over compute leases failed: \(String(reflecting: error))")
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
+        }
+        if Task.isShuttingDownGracefully && !Task.isCancelled { await drain() }
+    }
+
+    /// Renews this node's leases until its work in flight has ended or `drainLimit` has passed.
+    private func drain() async {
+        let engine = runtime.engine
+        let clock = ContinuousClock()
+        let deadline = clock.now + drainLimit
+        var renewed = clock.now
+        var waitingFor = await engine.runningCount
+        if waitingFor > 0 { logger.notice("stopping: waiting for the work of \(waitingFor) server(s) to finish") }
+        while waitingFor > 0 {
+            guard clock.now < deadline else {
+                logger.warning("stopping with the work of \(waitingFor) server(s) unfinished; another node takes it over once its lease runs out")
+                return
+            }
+            if clock.now - renewed >= period {
+                do {
+                    try await engine.renewLeases()
+                } catch {
+                    logger.error("renewing compute leases while stopping failed: \(String(reflecting: error))")
+                }
+                renewed = clock.now
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+            waitingFor = await engine.runningCount
         }
     }
 }

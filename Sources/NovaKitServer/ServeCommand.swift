@@ -63,8 +63,10 @@ struct ServeCommand: DistributedCommand {
                     configuration: configuration, registry: api.registry, database: database, policy: policy,
                     authenticator: authenticator, logger: logger, health: health, rateLimit: rateLimit),
                 name: "compute", host: configuration.host, port: configuration.port, logger: logger)
+            // A graceful stop stops services last to first: the lease keeper, first, outlives the listeners and lets
+            // the work they accepted finish.
             var services: [any Service] = [
-                compute, ComputeReclaimer(runtime: runtime, logger: logger), ComputeLeaseKeeper(runtime: runtime, logger: logger),
+                ComputeLeaseKeeper(runtime: runtime, logger: logger), compute, ComputeReclaimer(runtime: runtime, logger: logger),
             ]
             if configuration.imagePort != 0 {
                 let ids = RandomIDGenerator()

@@ -8,7 +8,9 @@ SETTLED = {"ACTIVE", "SHUTOFF", "ERROR", "VERIFY_RESIZE", "PAUSED"}
 
 
 def test_sigkill_during_builds_and_resizes(novakit):
-    slow = novakit("--compute-step-delay", "1000", admin_password="pw")  # long enough that nothing finishes before the kill
+    # Step delay long enough that nothing finishes before the kill. A short lease: on PostgreSQL the restarted
+    # process is a new node and waits out the killed run's leases before it recovers their work.
+    slow = novakit("--compute-step-delay", "1000", "--lease-seconds", "2", admin_password="pw")
     resizing = [create(slow, f"resize-{i}") for i in range(2)]
     stopping = create(slow, "stopping")
     for server in resizing + [stopping]:
@@ -23,7 +25,7 @@ def test_sigkill_during_builds_and_resizes(novakit):
     slow.process.wait()
     slow.log.close()
 
-    restarted = novakit("--compute-step-delay", "20", database=slow.db)
+    restarted = novakit("--compute-step-delay", "20", "--lease-seconds", "2", database=slow.db)
     deadline = time.monotonic() + 30
     while True:
         views = {server: show(restarted, server, token=USER) for server in states}
@@ -51,7 +53,7 @@ def test_a_snapshot_image_is_saving_until_its_task_ends_and_goes_if_interrupted(
     """As in Nova: the image of createImage/createBackup is SAVING while the server's snapshot task runs,
     ACTIVE after; one the snapshot never finished (a SIGKILL) is deleted on restart; a refused request
     leaves no image."""
-    slow = novakit("--compute-step-delay", "400", admin_password="pw")
+    slow = novakit("--compute-step-delay", "400", "--lease-seconds", "2", admin_password="pw")  # see above
     server = create(slow, "snapper")
     wait(slow, server, "ACTIVE", timeout=60)
 
@@ -84,7 +86,7 @@ def test_a_snapshot_image_is_saving_until_its_task_ends_and_goes_if_interrupted(
     slow.process.kill()
     slow.process.wait()
     slow.log.close()
-    restarted = novakit("--compute-step-delay", "20", database=slow.db)
+    restarted = novakit("--compute-step-delay", "20", "--lease-seconds", "2", database=slow.db)
     assert wait(restarted, server, "ACTIVE")["OS-EXT-STS:task_state"] is None
     assert image_status(restarted, cut_image) == 404
     assert image_status(restarted, image) == "ACTIVE"
@@ -114,3 +116,22 @@ def test_progress_moves_through_a_build_and_a_resize(novakit):
     stages = [progress for status, progress in resized if status == "RESIZE"]
     assert stages == sorted(stages) and {33, 66} <= set(stages)
     assert resized[-1] == ("VERIFY_RESIZE", 100)
+
+
+def test_a_graceful_stop_finishes_the_work_in_flight(novakit):
+    """SIGTERM (a rolling restart, `systemctl stop`): the listeners close and the node finishes the builds and
+    actions it accepted before it exits, instead of leaving them to be settled as interrupted."""
+    slow = novakit("--compute-step-delay", "300", admin_password="pw")
+    resizing = create(slow, "resizing")
+    wait(slow, resizing, "ACTIVE")
+    assert action(slow, resizing, {"resize": {"flavorRef": "2"}}).status_code == 202
+    building = create(slow, "building")
+    assert show(slow, building)["OS-EXT-STS:task_state"] is not None
+    assert show(slow, resizing)["OS-EXT-STS:task_state"] is not None
+    slow.stop()
+    log = slow.log_path.read_text()
+    assert "stopping: waiting for the work of" in log and "unfinished" not in log
+    restarted = novakit("--compute-step-delay", "20", database=slow.db)
+    assert show(restarted, building)["status"] == "ACTIVE" and show(restarted, building)["OS-EXT-STS:task_state"] is None
+    assert show(restarted, resizing)["status"] == "VERIFY_RESIZE"
+    assert "when NovaKit stopped" not in restarted.logs()  # nothing was left to recover
