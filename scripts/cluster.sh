@@ -68,6 +68,9 @@ defaults
     timeout connect 2s
     timeout client 60s
     timeout server 60s
+    # A check waits this long for its answer (without it, HAProxy waits only the check interval, and a node
+    # busy for 200 ms would be marked down).
+    timeout check 3s
     # A request that could not reach a node (it stopped meanwhile) goes to another one: nothing was sent, so
     # this is safe for POST too.
     retries 3

@@ -33,9 +33,19 @@ public enum TestDatabases {
         let database = try await Database.open(target, logger: Logger(label: "test"))
         do { try await body(database, suffix) } catch {
             await database.close()
+            await drop(suffix, on: url)
             throw error
         }
         await database.close()
+        await drop(suffix, on: url)
+    }
+
+    /// Drops a test's PostgreSQL database once it is closed, so runs do not pile up databases; best effort (a
+    /// database left behind harms nothing but disk space).
+    private static func drop(_ suffix: String, on url: DatabaseURL) async {
+        guard case .postgres = url, let admin = try? await Database.open(url, logger: Logger(label: "test")) else { return }
+        try? await admin.withConnection { sql in try await sql.raw("DROP DATABASE IF EXISTS nk_\(unsafeRaw: suffix) WITH (FORCE)").run() }
+        await admin.close()
     }
 
     /// `count` handles on one fresh database, as `count` nodes of a cluster would hold: on PostgreSQL each has its
