@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+. bench/lib.sh  # median
 
 # One wrk run: "<requests/s> <non-2xx responses>"; extra arguments go to wrk (a Lua script for creates).
 measure() {

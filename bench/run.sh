@@ -40,7 +40,7 @@ done
 active=$(date +%s.%N)
 echo "100 server creates: $(awk -v a="$started" -v b="$created" 'BEGIN {printf "%.2f", b - a}') s; all ACTIVE after $(awk -v a="$started" -v b="$active" 'BEGIN {printf "%.2f", b - a}') s" >&2
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+. bench/lib.sh  # median
 
 for i in 1 2 3; do
     curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' -d "{\"keypair\": {\"name\": \"key$i\"}}" \

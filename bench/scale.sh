@@ -36,7 +36,7 @@ stop() { kill "$pid"; wait "$pid" 2> /dev/null || true; pid=""; }
 
 api() { curl -sf -H "X-Auth-Token: ${TOKEN:-$token}" -H 'Content-Type: application/json' "$@"; }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+. bench/lib.sh  # median
 
 # Median requests/s and median p99 latency (ms) of `runs` wrk runs against a path, as "rate p99".
 rate() {

@@ -118,7 +118,7 @@ node_stats() {
 wait_for_balancer() {
     local n=$1 wanted=$2 lines
     for _ in $(seq 1 300); do
-        lines=$(node_stats "$n")
+        lines=$(node_stats "$n" || true)  # not answering yet: ask again
         if [ "$(echo "$lines" | wc -l)" -eq "${#apis[@]}" ]; then
             if [ "$wanted" = up ] && ! echo "$lines" | grep -qv '^UP '; then return 0; fi
             if [ "$wanted" = down ] && ! echo "$lines" | grep -qv '^DOWN 0$'; then return 0; fi

@@ -88,6 +88,21 @@ _created_databases = []
 _template = None
 
 
+def _postgres_url(name):
+    """The URL of database `name` on the server NOVAKIT_TEST_POSTGRES_URL names."""
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _run_psql(url, sql, retry_if, attempts, pause):
+    """Runs `sql` with psql, again after `pause` while it fails with an error `retry_if` accepts, at most
+    `attempts` times; returns the last run."""
+    for attempt in range(attempts):
+        out = subprocess.run(["psql", url, "-AtX", "-F", "|", "-c", sql], capture_output=True, text=True)
+        if out.returncode == 0 or attempt == attempts - 1 or not retry_if(out.stderr):
+            return out
+        time.sleep(pause)
+
+
 def _synced_template():
     """A PostgreSQL database migrated once per session (`db sync`); a test's fresh synced database is a copy of
     it, which takes a fraction of the time of migrating each one."""
@@ -95,8 +110,7 @@ def _synced_template():
     if _template is None:
         name = "novakit_template_" + uuid.uuid4().hex[:12]
         Database._psql(POSTGRES_URL, f"CREATE DATABASE {name}")
-        url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-        subprocess.run([str(BINARY), "db", "sync", "--database", url], check=True, capture_output=True)
+        subprocess.run([str(BINARY), "db", "sync", "--database", _postgres_url(name)], check=True, capture_output=True)
         _template = name
     return _template
 
@@ -112,7 +126,7 @@ class Database:
             template = f" TEMPLATE {_synced_template()}" if synced else ""
             self._psql(POSTGRES_URL, f"CREATE DATABASE {self.name}{template}")
             _created_databases.append(self.name)
-            self.url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + self.name
+            self.url = _postgres_url(self.name)
         else:
             tmp_path.mkdir(parents=True, exist_ok=True)
             self.path = tmp_path / "novakit.sqlite"
@@ -120,14 +134,10 @@ class Database:
 
     @staticmethod
     def _psql(url, sql):
-        for attempt in range(50):
-            out = subprocess.run(["psql", url, "-AtX", "-F", "|", "-c", sql], capture_output=True, text=True)
-            # A backend of a client that just exited may still be attached to the template for a moment.
-            if out.returncode != 0 and "is being accessed by other users" in out.stderr and attempt < 49:
-                time.sleep(0.1)
-                continue
-            out.check_returncode()
-            return out.stdout
+        # A backend of a client that just exited may still be attached to the template for a moment.
+        out = _run_psql(url, sql, lambda error: "is being accessed by other users" in error, attempts=50, pause=0.1)
+        out.check_returncode()
+        return out.stdout
 
     def query(self, sql):
         """Rows as tuples of strings (None for NULL)."""
@@ -157,13 +167,9 @@ def _drop_template():
 def _drop(name):
     """Drops a test's database; FORCE ends the test's own leftover sessions, but not a superuser's (autovacuum),
     which ends by itself soon. A database still busy after that is left behind: cleaning up is not the test."""
-    for _ in range(20):
-        out = subprocess.run(["psql", POSTGRES_URL, "-AtX", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                             capture_output=True, text=True)
-        if out.returncode == 0:
-            return
-        time.sleep(0.25)
-    warnings.warn(f"could not drop the test database {name}: {out.stderr.strip()}")
+    out = _run_psql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", lambda error: True, attempts=20, pause=0.25)
+    if out.returncode != 0:
+        warnings.warn(f"could not drop the test database {name}: {out.stderr.strip()}")
 
 
 class NovaKit:

@@ -8,26 +8,17 @@ import time
 import requests
 
 from conftest import BINARY, POSTGRES_URL, ROOT, Database, clean_env, free_ports
-from identity import password_auth
+from identity import Identity
 
 ADMIN_PASSWORD = "cluster-Pw-123"
 STABLE = {"ACTIVE", "SHUTOFF", "ERROR"}
 
 
 class Balanced:
-    """The cloud as clients see it: HAProxy's ports."""
+    """The cloud as clients see it: HAProxy's listeners (what `Identity` needs of a server)."""
 
     def __init__(self, ports):
-        self.compute, self.identity, self.image, self.network, self.stats = ports
-
-    def url(self, port, path):
-        return f"http://127.0.0.1:{port}{path}"
-
-    def token(self):
-        response = requests.post(self.url(self.identity, "/v3/auth/tokens"), json=password_auth("admin", ADMIN_PASSWORD, "admin"),
-                                 timeout=10)
-        assert response.status_code == 201, response.text
-        return response.headers["X-Subject-Token"]
+        self.compute, self.identity = (f"http://127.0.0.1:{port}" for port in ports[:2])
 
 
 class Client(threading.Thread):
@@ -40,7 +31,7 @@ class Client(threading.Thread):
         self.statuses, self.created, self.deleted, self.errors = [], {}, set(), []
 
     def call(self, method, path, json=None):
-        response = requests.request(method, self.cloud.url(self.cloud.compute, "/v2.1" + path), json=json, timeout=30,
+        response = requests.request(method, self.cloud.compute + "/v2.1" + path, json=json, timeout=30,
                                     headers={"X-Auth-Token": self.token, "OpenStack-API-Version": "compute 2.37"})
         self.statuses.append((method, path, response.status_code))
         if response.status_code >= 500:
@@ -120,11 +111,12 @@ def test_a_rolling_restart_behind_haproxy_loses_no_request_and_no_server(tmp_pat
     cluster("start")
     try:
         # The catalog names the balancer, not the nodes.
-        token = cloud.token()
-        catalog = requests.get(cloud.url(cloud.identity, "/v3/auth/catalog"), headers={"X-Auth-Token": token}, timeout=10).json()
+        identity = Identity(cloud)
+        token = identity.token(password=ADMIN_PASSWORD)
+        catalog = identity.call("GET", "/auth/catalog", token).json()
         compute_urls = {e["url"] for s in catalog["catalog"] if s["type"] == "compute" for e in s["endpoints"]}
-        assert compute_urls == {f"http://127.0.0.1:{cloud.compute}/v2.1"}
-        image = requests.get(cloud.url(cloud.compute, "/v2.1/images"), headers={"X-Auth-Token": token}, timeout=10).json()["images"][0]["id"]
+        assert compute_urls == {f"{cloud.compute}/v2.1"}
+        image = requests.get(cloud.compute + "/v2.1/images", headers={"X-Auth-Token": token}, timeout=10).json()["images"][0]["id"]
 
         stop = threading.Event()
         clients = [Client(cloud, token, index, image, stop) for index in range(4)]
@@ -154,7 +146,7 @@ def test_a_rolling_restart_behind_haproxy_loses_no_request_and_no_server(tmp_pat
         deleted = set().union(*(client.deleted for client in clients))
         kept = {name: server for name, server in created.items() if server not in deleted}
         assert len(created) >= 8 and kept and deleted
-        listed = requests.get(cloud.url(cloud.compute, "/v2.1/servers/detail"), headers={"X-Auth-Token": token},
+        listed = requests.get(cloud.compute + "/v2.1/servers/detail", headers={"X-Auth-Token": token},
                               timeout=10).json()["servers"]
         assert sorted(s["name"] for s in listed) == sorted(kept)
         assert {s["name"]: s["id"] for s in listed} == kept
