@@ -3,20 +3,23 @@
 # multi-node deployment (docs/deployment.md), which an operator spreads over machines.
 #
 #   scripts/cluster.sh start             migrate and bootstrap the database, start the nodes, then HAProxy
-#   scripts/cluster.sh rolling-restart   restart the nodes one at a time, each drained first
+#   scripts/cluster.sh rolling-restart   restart the nodes one at a time, each drained first, then the workers
 #   scripts/cluster.sh restart-node N    drain and restart node N (1-based)
-#   scripts/cluster.sh status            HAProxy's view of every node on every API
-#   scripts/cluster.sh stop              stop HAProxy and the nodes
+#   scripts/cluster.sh status            HAProxy's view of every node on every API, and the workers' health
+#   scripts/cluster.sh stop              stop HAProxy, the nodes and the workers
 #
 # Needs PostgreSQL (a database URL; the database is created when missing) and HAProxy
 # (`apt-get install haproxy`). Settings, from the environment:
 #   CLUSTER_DATABASE        postgres://user:pw@host:port/name   (default postgres://novakit:novakit@127.0.0.1:5432/novakit)
 #   CLUSTER_DIR             state: configuration, logs, pid and drain files   (default .cluster)
-#   CLUSTER_NODES           number of nodes   (default 3)
+#   CLUSTER_NODES           number of nodes behind HAProxy   (default 3)
+#   CLUSTER_WORKERS         number of compute workers (`--role compute`) beside them; when not 0 the nodes run
+#                           `--role api` and leave all server work to the workers   (default 0: nodes run it all)
 #   CLUSTER_HOST            address HAProxy and the nodes listen on   (default 127.0.0.1)
 #   CLUSTER_PORTS           HAProxy's ports: compute identity image network stats   (default "8774 5000 9292 9696 8404")
 #   CLUSTER_NODE_PORTS      each node's compute identity image network metrics ports, node after node
 #                           (default: node N uses 20000 + 10·N and the four ports after it)
+#   CLUSTER_WORKER_PORTS    each worker's health-check and metrics ports   (default: worker N uses 21000 + 10·N and the next)
 #   CLUSTER_ADMIN_PASSWORD  the bootstrap admin's password   (default: admin-Pw-123)
 #   CLUSTER_SERVE_ARGS      more `novakit serve` options for every node (e.g. "--lease-seconds 5")
 #   NOVAKIT_BIN             the binary   (default .build/debug/novakit, else novakit on the PATH)
@@ -26,6 +29,9 @@ cd "$(dirname "$0")/.."
 database="${CLUSTER_DATABASE:-postgres://novakit:novakit@127.0.0.1:5432/novakit}"
 dir="${CLUSTER_DIR:-.cluster}"
 nodes="${CLUSTER_NODES:-3}"
+workers="${CLUSTER_WORKERS:-0}"
+node_role=all
+[ "$workers" -eq 0 ] || node_role=api
 host="${CLUSTER_HOST:-127.0.0.1}"
 read -r front_compute front_identity front_image front_network front_stats <<< "${CLUSTER_PORTS:-8774 5000 9292 9696 8404}"
 admin_password="${CLUSTER_ADMIN_PASSWORD:-admin-Pw-123}"
@@ -50,6 +56,17 @@ node_port() {
         echo "${ports[$(( ($1 - 1) * 5 + $2 ))]}"
     else
         echo $(( 20000 + 10 * $1 + $2 ))
+    fi
+}
+
+# worker_port N K: worker N's port for K (0 health check, 1 metrics).
+worker_port() {
+    if [ -n "${CLUSTER_WORKER_PORTS:-}" ]; then
+        local ports
+        read -r -a ports <<< "$CLUSTER_WORKER_PORTS"
+        echo "${ports[$(( ($1 - 1) * 2 + $2 ))]}"
+    else
+        echo $(( 21000 + 10 * $1 + $2 ))
     fi
 }
 
@@ -135,21 +152,38 @@ start_node() {
     compute=$(node_port "$n" 0) identity=$(node_port "$n" 1) image=$(node_port "$n" 2)
     network=$(node_port "$n" 3) metrics=$(node_port "$n" 4)
     # shellcheck disable=SC2086  # CLUSTER_SERVE_ARGS is a list of options
-    "$binary" serve --database "$database" --auth keystone --host "$host" --port "$compute" \
+    "$binary" serve --role "$node_role" --database "$database" --auth keystone --host "$host" --port "$compute" \
         --identity-port "$identity" --image-port "$image" --network-port "$network" --metrics-port "$metrics" \
         --healthcheck-disable-file "$dir/node$n.drain" --image-dir "$dir/images" \
         ${CLUSTER_SERVE_ARGS:-} >> "$dir/node$n.log" 2>&1 &
     echo $! > "$dir/node$n.pid"
+    wait_healthy "node $n" "$compute" "$dir/node$n"
+}
+
+# A compute worker: no API, only its health check (on its own port) and metrics.
+start_worker() {
+    local n=$1 health metrics
+    health=$(worker_port "$n" 0) metrics=$(worker_port "$n" 1)
+    # shellcheck disable=SC2086  # CLUSTER_SERVE_ARGS is a list of options
+    "$binary" serve --role compute --database "$database" --host "$host" --port "$health" --metrics-port "$metrics" \
+        ${CLUSTER_SERVE_ARGS:-} >> "$dir/worker$n.log" 2>&1 &
+    echo $! > "$dir/worker$n.pid"
+    wait_healthy "worker $n" "$health" "$dir/worker$n"
+}
+
+# wait_healthy NAME PORT STATE: until the process (STATE.pid, STATE.log) answers its health check.
+wait_healthy() {
+    local name=$1 port=$2 state=$3
     for _ in $(seq 1 300); do
-        if curl -fsS -o /dev/null "http://$host:$compute/healthcheck"; then return 0; fi
-        if ! kill -0 "$(cat "$dir/node$n.pid")" 2> /dev/null; then
-            log "node $n exited; its log:"
-            tail -20 "$dir/node$n.log" >&2
+        if curl -fsS -o /dev/null "http://$host:$port/healthcheck"; then return 0; fi
+        if ! kill -0 "$(cat "$state.pid")" 2> /dev/null; then
+            log "$name exited; its log:"
+            tail -20 "$state.log" >&2
             return 1
         fi
         sleep 0.1
     done
-    log "node $n did not answer within 30 s"
+    log "$name did not answer within 30 s"
     return 1
 }
 
@@ -169,6 +203,16 @@ stop_pid() {
         fi
     fi
     rm -f "$file"
+}
+
+# A worker takes no requests: stopping it (SIGTERM) lets its work finish, and the others take new work meanwhile.
+restart_worker() {
+    local n=$1
+    log "stopping worker $n"
+    stop_pid "$dir/worker$n.pid"
+    log "starting worker $n"
+    start_worker "$n"
+    log "worker $n is back"
 }
 
 restart_node() {
@@ -206,23 +250,30 @@ case "${1:-}" in
         write_haproxy_config
         haproxy -f "$dir/haproxy.cfg" -D
         for n in $(seq 1 "$nodes"); do wait_for_balancer "$n" up; done
-        log "$nodes nodes behind HAProxy: compute http://$host:$front_compute/v2.1, identity http://$host:$front_identity/v3, stats http://$host:$front_stats/stats"
+        for n in $(seq 1 "$workers"); do start_worker "$n"; done
+        log "$nodes nodes (role $node_role) behind HAProxy and $workers compute workers: compute http://$host:$front_compute/v2.1, identity http://$host:$front_identity/v3, stats http://$host:$front_stats/stats"
         ;;
     rolling-restart)
         for n in $(seq 1 "$nodes"); do restart_node "$n"; done
+        for n in $(seq 1 "$workers"); do restart_worker "$n"; done
         ;;
     restart-node)
         restart_node "${2:?restart-node needs a node number}"
         ;;
     status)
         for n in $(seq 1 "$nodes"); do echo "node$n: $(node_stats "$n" | awk '{ print $1 }' | paste -sd' ')"; done
+        for n in $(seq 1 "$workers"); do
+            health=$(curl -sS "http://$host:$(worker_port "$n" 0)/healthcheck" 2>&1 || true)
+            echo "worker$n: $health"
+        done
         ;;
     stop)
         stop_pid "$dir/haproxy.pid"
         for n in $(seq 1 "$nodes"); do stop_pid "$dir/node$n.pid"; done
+        for n in $(seq 1 "$workers"); do stop_pid "$dir/worker$n.pid"; done
         ;;
     *)
-        sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -17,6 +17,9 @@ public struct ComputeConfiguration: Sendable {
     /// Seconds a node's hold on the work it runs lasts without renewal: how long the work of a node that died
     /// waits before another node takes it over.
     public var leaseSeconds: Int = 10
+    /// Whether this node runs the work it accepts (`all`), hands it to compute nodes (`api`), or only runs
+    /// work (`compute`).
+    public var role = NodeRole.all
 
     public init() {}
 
@@ -61,11 +64,21 @@ public struct ComputeRuntime: Sendable {
         let driver = FakeDriver(delay: configuration.stepDelay, failing: configuration.failingSteps) { instance in
             await Self.failingSteps(of: instance, database)
         }
-        let leases = SQLWorkLeases(database: database, clock: clock, node: node, duration: TimeInterval(configuration.leaseSeconds))
+        let leases = SQLWorkLeases(
+            database: database, clock: clock, node: node, duration: TimeInterval(configuration.leaseSeconds), runsWork: configuration.role.runsWork)
         engine = LifecycleEngine(
             driver: driver, store: SQLInstanceStateStore(database: database, clock: clock, leases: leases),
             journal: SQLLifecycleJournal(database: database, clock: clock, host: configuration.hosts.first?.name ?? ComputeHost.default.name),
-            leases: leases, logger: logger)
+            leases: leases, runsWork: configuration.role.runsWork, logger: logger)
+    }
+
+    /// A wake-up each time another node hands work over (an API node accepted an action), and whenever such
+    /// notices may have been missed (the change feed's connection was set up again). Subscribes for good:
+    /// called once, by the service that takes the work.
+    public func handedWork() -> AsyncStream<Void> {
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        database.changes.subscribe(.computeWork) { _ in wake.yield() }
+        return wakes
     }
 
     private static func failingSteps(of instance: String, _ database: Database) async -> Set<DriverStep> {

@@ -82,6 +82,7 @@ public enum ComputeSchema {
         },
         PeriodicJobClaims.migration,
         SQLWorkLeases.migration,
+        SQLWorkLeases.handedMigration,
     ]
 
     /// Every project's servers in listing order (admin `all_tenants`), and rows changed since a time.

@@ -9,6 +9,8 @@ public actor LifecycleEngine {
     let journal: any LifecycleJournal
     /// Which node works on which instance: renewed for the work running here, claimed before any recovery.
     let leases: any WorkLeases
+    /// Whether accepted work runs here, or is handed to the nodes that run work (an API node's engine).
+    let runsWork: Bool
     /// The work in flight per instance, with a token so a superseded task does not unregister its successor.
     private var running: [String: (token: Int, task: Task<Void, Never>)] = [:]
     private var nextToken = 0
@@ -19,12 +21,13 @@ public actor LifecycleEngine {
 
     public init(
         driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal = SilentJournal(),
-        leases: any WorkLeases = NoWorkLeases(), logger: Logger = Logger(label: "novakit.compute")
+        leases: any WorkLeases = NoWorkLeases(), runsWork: Bool = true, logger: Logger = Logger(label: "novakit.compute")
     ) {
         self.driver = driver
         self.store = store
         self.journal = journal
         self.leases = leases
+        self.runsWork = runsWork
         self.logger = logger
     }
 
@@ -111,7 +114,10 @@ public actor LifecycleEngine {
             throw error
         }
         if let status = MigrationStatus.accepted(action) { try await journal.migration(instance, status: status) }
-        if case .drive(let driven) = effect { start(driven, instance: instance, from: record) }
+        if case .drive(let driven) = effect {
+            // Handed over once the instance action and migration are recorded, so its steps find them.
+            if runsWork { start(driven, instance: instance, from: record) } else { try await leases.hand(driven, of: instance) }
+        }
         return record
     }
 
@@ -141,6 +147,22 @@ public actor LifecycleEngine {
             taken.append(instance)
         }
         return taken
+    }
+
+    /// Starts the work API nodes handed over that this node claims; returns the instances it started.
+    @discardableResult
+    public func takeHanded() async throws -> [String] {
+        var started: [String] = []
+        for work in try await leases.claimHanded() {
+            guard let record = try await store.record(work.instance) else {
+                try await leases.release(work.instance)
+                continue
+            }
+            logger.debug("instance \(work.instance): running \(work.action.rawValue), handed over by an API node")
+            start(work.action, instance: work.instance, from: record)
+            started.append(work.instance)
+        }
+        return started
     }
 
     /// Extends this node's leases of the work running here.

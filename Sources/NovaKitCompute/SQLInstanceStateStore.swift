@@ -9,8 +9,9 @@ import SQLKit
 package struct SQLInstanceStateStore: InstanceStateStore {
     let database: Database
     let clock: any NovaClock
-    /// This node's leases: an accepted task is held by this node in the transaction that stores it, and let go
-    /// in the one that stores the instance settled.
+    /// This node's leases: an accepted task is held by this node in the transaction that stores it (on a node
+    /// that runs work; an API node marks it for handing over), and let go in the one that stores the instance
+    /// settled.
     let leases: SQLWorkLeases?
 
     package init(database: Database, clock: any NovaClock, leases: SQLWorkLeases? = nil) {
@@ -46,9 +47,7 @@ package struct SQLInstanceStateStore: InstanceStateStore {
         let now = clock.now()
         return try await database.transaction { [leases] sql in
             guard try await Self.write(instance, record, now, sql, ifStillIn: expected) else { return false }
-            if let leases, record.state.isUnsettled {
-                try await SQLWorkLeases.hold(instance, by: leases.node, for: leases.duration, now: now, sql)
-            }
+            if let leases, record.state.isUnsettled { try await SQLWorkLeases.accept(instance, by: leases, now: now, sql) }
             return true
         }
     }

@@ -19,6 +19,27 @@ public protocol WorkLeases: Sendable {
     func claimAbandoned() async throws -> [String]
     /// Lets go of `instance` if this node holds it (it settled without finishing an action).
     func release(_ instance: String) async throws
+    /// Leaves `action`, just accepted on `instance` by this node (an API node, which runs no work), to the nodes
+    /// that run work, and wakes them.
+    func hand(_ action: InstanceAction, of instance: String) async throws
+    /// Claims work handed over by API nodes that no live node holds (or this node does); returns what to run.
+    func claimHanded() async throws -> [HandedWork]
+}
+
+/// An action an API node accepted and left for a compute node to run.
+public struct HandedWork: Sendable, Equatable {
+    public let instance: String
+    public let action: InstanceAction
+
+    public init(instance: String, action: InstanceAction) {
+        self.instance = instance
+        self.action = action
+    }
+}
+
+extension ChangeTopic {
+    /// An API node handed work over (the detail: its instance).
+    public static let computeWork = ChangeTopic("compute.work")
 }
 
 /// No other node: every claim succeeds and nothing is ever abandoned (tests, embedding).
@@ -28,10 +49,13 @@ public struct NoWorkLeases: WorkLeases {
     public func claim(_ instance: String, force: Bool) async throws -> Bool { true }
     public func claimAbandoned() async throws -> [String] { [] }
     public func release(_ instance: String) async throws {}
+    public func hand(_ action: InstanceAction, of instance: String) async throws {}
+    public func claimHanded() async throws -> [HandedWork] { [] }
 }
 
 /// Leases in the `instance_leases` table: one row per instance (`held_by` the node, `lease_until` when it
-/// runs out; both NULL once the instance settles).
+/// runs out; both NULL once the instance settles; `handed_action` the action an API node accepted and left to
+/// the compute nodes, until one claims it).
 public struct SQLWorkLeases: WorkLeases {
     let database: Database
     let clock: any NovaClock
@@ -39,12 +63,15 @@ public struct SQLWorkLeases: WorkLeases {
     public let node: String
     /// How long a lease lasts without renewal.
     public let duration: TimeInterval
+    /// Whether this node runs the work it accepts (it holds it at once) or hands it over (an API node).
+    public let runsWork: Bool
 
-    public init(database: Database, clock: any NovaClock, node: String, duration: TimeInterval) {
+    public init(database: Database, clock: any NovaClock, node: String, duration: TimeInterval, runsWork: Bool = true) {
         self.database = database
         self.clock = clock
         self.node = node
         self.duration = duration
+        self.runsWork = runsWork
     }
 
     static let migration = SchemaMigration("compute/010_instance_leases") { sql, _ in
@@ -58,6 +85,27 @@ public struct SQLWorkLeases: WorkLeases {
         // start-up recovery reads them all once.
         let unsettled = SQLInstanceStateStore.unsettledCondition
         try await sql.raw("CREATE INDEX instances_unsettled_idx ON instances (deleted, id) WHERE \(unsafeRaw: unsettled)").run()
+    }
+
+    static let handedMigration = SchemaMigration("compute/011_handed_work") { sql, _ in
+        try await sql.alter(table: "instance_leases").column("handed_action", type: .text).run()
+        // The compute nodes look for handed work at every notice and every few seconds: the few rows that have it.
+        try await sql.raw("CREATE INDEX instance_leases_handed_idx ON instance_leases (deleted, id) WHERE \(unsafeRaw: handedCondition)").run()
+    }
+
+    /// A row with work handed over, word for word as `instance_leases_handed_idx` is declared.
+    static let handedCondition = "handed_action IS NOT NULL"
+
+    /// Takes the work of an instance whose task this node stores (inside the caller's transaction): holds it,
+    /// or — on a node that runs no work — marks the row as being accepted, so no node takes it for abandoned
+    /// before `hand` leaves the action in it (a dead holder's run-out lease is let go: the new action supersedes).
+    static func accept(_ instance: String, by leases: SQLWorkLeases, now: Date, _ sql: any SQLDatabase) async throws {
+        guard !leases.runsWork else { return try await hold(instance, by: leases.node, for: leases.duration, now: now, sql) }
+        try await ensureRow(instance, now: now, sql)
+        try await sql.update("instance_leases").set("updated_at", to: SQLBind(now)).where("instance_uuid", .equal, SQLBind(instance))
+            .readDeleted(.no).run()
+        try await sql.update("instance_leases").set("held_by", to: SQLLiteral.null).set("lease_until", to: SQLLiteral.null)
+            .where("instance_uuid", .equal, SQLBind(instance)).where("lease_until", .lessThan, SQLBind(now)).readDeleted(.no).run()
     }
 
     /// Makes `node` the holder of `instance`'s work for `duration` from `now`, inside the caller's transaction.
@@ -99,8 +147,9 @@ public struct SQLWorkLeases: WorkLeases {
                 .where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no)
             if !force {
                 // Free: held by this node, run out, or held by no one for a whole lease (a server just inserted by
-                // a live node has no holder until its build is submitted, a moment later).
-                update = update.where { free in
+                // a live node has no holder until its build is submitted, a moment later). Handed work is
+                // `claimHanded`'s: it runs the action handed over rather than recovering the task.
+                update = update.where(SQLRaw("NOT (\(Self.handedCondition))")).where { free in
                     free.where("held_by", .equal, SQLBind(node)).orWhere("lease_until", .lessThan, SQLBind(now))
                         .orWhere { unheld in
                             unheld.where("held_by", .is, SQLLiteral.null).where("updated_at", .lessThan, SQLBind(now.addingTimeInterval(-duration)))
@@ -129,6 +178,7 @@ public struct SQLWorkLeases: WorkLeases {
                 )
                 .readDeleted(.no, table: "instances")
                 .where(SQLGroupExpression(SQLRaw(SQLInstanceStateStore.unsettledCondition)))
+                .where(SQLColumn("handed_action", table: "instance_leases"), .is, SQLLiteral.null)
                 .where { free in
                     free.where(SQLColumn("held_by", table: "instance_leases"), .is, SQLLiteral.null)
                         .orWhere(SQLColumn("lease_until", table: "instance_leases"), .lessThan, SQLBind(now))
@@ -139,5 +189,42 @@ public struct SQLWorkLeases: WorkLeases {
         var claimed: [String] = []
         for instance in candidates where try await claim(instance, force: false) { claimed.append(instance) }
         return claimed
+    }
+
+    public func hand(_ action: InstanceAction, of instance: String) async throws {
+        let now = clock.now()
+        try await database.withConnection { sql in
+            try await sql.update("instance_leases").set("handed_action", to: SQLBind(action.rawValue)).set("updated_at", to: SQLBind(now))
+                .where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
+        }
+        await database.changes.announce(.computeWork, detail: instance)
+    }
+
+    public func claimHanded() async throws -> [HandedWork] {
+        guard runsWork else { return [] }
+        let now = clock.now()
+        return try await database.transaction { [node, duration] sql in
+            // Rows another node is claiming are skipped, not waited for: each handed action goes to one node.
+            var free = sql.select().columns("id", "instance_uuid", "handed_action").from("instance_leases").readDeleted(.no)
+                .where(SQLGroupExpression(SQLRaw(Self.handedCondition)))
+                .where { free in
+                    free.where("held_by", .is, SQLLiteral.null).orWhere("held_by", .equal, SQLBind(node))
+                        .orWhere("lease_until", .lessThan, SQLBind(now))
+                }
+                .orderBy("id").limit(100)
+            if sql.dialect.name == "postgresql" { free = free.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) }
+            let rows = try await free.all()
+            guard !rows.isEmpty else { return [] }
+            let ids = try rows.map { try $0.decode(column: "id", as: Int.self) }
+            try await sql.update("instance_leases").set("held_by", to: SQLBind(node)).set(
+                "lease_until", to: SQLBind(now.addingTimeInterval(duration))
+            )
+            .set("handed_action", to: SQLLiteral.null).set("updated_at", to: SQLBind(now)).where("id", .in, SQLBind.group(ids)).run()
+            return try rows.compactMap { row in
+                // An action this version does not know (a newer node handed it) is claimed and left: recovery settles it.
+                guard let action = InstanceAction(rawValue: try row.decode(column: "handed_action", as: String.self)) else { return nil }
+                return HandedWork(instance: try row.decode(column: "instance_uuid", as: String.self), action: action)
+            }
+        }
     }
 }

@@ -96,6 +96,9 @@ public struct ServeOptions: ParsableArguments {
     @Option(name: Settings.leaseSeconds.name, help: Settings.leaseSeconds.help)
     var leaseSeconds: Int?
 
+    @Option(name: Settings.role.name, help: Settings.role.help)
+    var role: String?
+
     @Option(name: Settings.imageDirectory.name, help: Settings.imageDirectory.help)
     var imageDirectory: String?
 

@@ -2,8 +2,10 @@ import Logging
 import NovaKitCompute
 import ServiceLifecycle
 
-/// Keeps this node's leases on the work it runs, and takes over the work of nodes whose leases ran out, a few
-/// times per lease.
+/// Runs this node's share of the cloud's work (on a node whose role runs work): starts the work API nodes hand
+/// over as soon as their notice arrives, keeps this node's leases on the work it runs, and takes over the
+/// work of nodes whose leases ran out. Notices can be missed (a connection lost), so it also looks for handed
+/// work a few times per lease.
 ///
 /// On a graceful stop (SIGTERM) it is the last service to stop (`serve` lists it first), so the listeners
 /// have closed and no new work arrives: it then keeps renewing until the work running here ends, up to
@@ -19,6 +21,32 @@ struct ComputeLeaseKeeper: Service {
     private var period: Duration { .milliseconds(runtime.configuration.leaseSeconds * 1000 / 3) }
 
     func run() async throws {
+        let notices = runtime.handedWork()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await takeHandedWork(as: notices) }
+            await keepLeases()
+            group.cancelAll()  // no new work once stopping
+        }
+        if Task.isShuttingDownGracefully && !Task.isCancelled { await drain() }
+    }
+
+    /// Starts handed work at each notice, until the node stops.
+    private func takeHandedWork(as notices: AsyncStream<Void>) async {
+        await cancelWhenGracefulShutdown {
+            for await _ in notices { await takeHanded() }
+        }
+    }
+
+    private func takeHanded() async {
+        do {
+            try await runtime.engine.takeHanded()
+        } catch {
+            logger.error("taking work handed over by API nodes failed: \(String(reflecting: error))")
+        }
+    }
+
+    /// Every third of a lease: renews, takes over abandoned work, and looks for handed work a notice missed.
+    private func keepLeases() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await runtime.engine.renewLeases()
@@ -27,9 +55,9 @@ struct ComputeLeaseKeeper: Service {
             } catch {
                 logger.error("keeping or taking over compute leases failed: \(String(reflecting: error))")
             }
+            await takeHanded()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
         }
-        if Task.isShuttingDownGracefully && !Task.isCancelled { await drain() }
     }
 
     /// Renews this node's leases until its work in flight has ended or `drainLimit` has passed.

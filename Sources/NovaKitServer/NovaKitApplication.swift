@@ -28,10 +28,11 @@ public enum NovaKitApplication {
         ComputeRuntime(database: database, clock: SystemClock(), configuration: configuration.compute, logger: logger)
     }
 
-    /// Registers this node's services (as a starting Nova service does) and recovers whatever a previous run
-    /// left in flight on its hosts.
+    /// Registers this node's services (as a starting Nova service does) and, on a node that runs work, recovers
+    /// whatever a previous run left in flight on its hosts.
     public static func recover(_ runtime: ComputeRuntime, configuration: NovaKitConfiguration) async throws {
         try await runtime.services.register(hosts: configuration.compute.hosts, ids: RandomIDGenerator())
+        guard configuration.compute.role.runsWork else { return }
         try await runtime.engine.recover(hosts: Set(configuration.compute.hosts.map(\.name)), force: runtime.isOnlyNode)
     }
 

@@ -101,6 +101,7 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.computeHosts, serve?.computeHosts ?? [])
         set(Settings.reclaimInterval, serve?.reclaimInterval)
         set(Settings.leaseSeconds, serve?.leaseSeconds)
+        set(Settings.role, serve?.role)
         set(Settings.imageDirectory, serve?.imageDirectory)
         set(Settings.maxLimit, serve?.maxLimit)
         set(Settings.metricsHost, serve?.metricsHost)
@@ -176,6 +177,17 @@ public struct NovaKitConfiguration: Sendable {
         guard c.compute.reclaimInterval >= 0 else { throw Invalid(description: "the reclaim interval must not be negative") }
         c.compute.leaseSeconds = try reader.value(Settings.leaseSeconds, from: sources)
         guard c.compute.leaseSeconds > 0 else { throw Invalid(description: "the lease must last at least a second") }
+        let role = reader.value(Settings.role)
+        guard let nodeRole = NodeRole(rawValue: role) else {
+            throw Invalid(description: "unknown role '\(role)'; use one of: \(NodeRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard nodeRole == .all || !c.database.isEmbedded else {
+            throw Invalid(
+                description:
+                    "role '\(role)' needs PostgreSQL: API and compute nodes share one database, and an embedded SQLite file is served by one process (role all)"
+            )
+        }
+        c.compute.role = nodeRole
         let level = reader.value(Settings.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else { throw Invalid(description: "unknown log level '\(level)'") }
         c.logLevel = logLevel

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NovaKitAPI
+import NovaKitCompute
 import NovaKitComputeAPI
 import NovaKitCore
 import NovaKitHTTP
@@ -30,10 +31,13 @@ struct ServeCommand: DistributedCommand {
         let configuration = boot.configuration
         let logger = boot.logger
         let host = configuration.host
-        try await ListenerPorts.check([
-            ("compute", host, configuration.port), ("identity", host, configuration.identityPort), ("image", host, configuration.imagePort),
-            ("network", host, configuration.networkPort), ("metrics", configuration.metricsHost, configuration.metricsPort),
-        ])
+        let role = configuration.compute.role
+        let apiPorts = [
+            ("identity", host, configuration.identityPort), ("image", host, configuration.imagePort), ("network", host, configuration.networkPort),
+        ]
+        try await ListenerPorts.check(
+            [("compute", host, configuration.port), ("metrics", configuration.metricsHost, configuration.metricsPort)]
+                + (role.servesAPIs ? apiPorts : []))
         // Before the database opens, so its connection metrics are recorded too.
         let metrics = PrometheusCollectorRegistry()
         if configuration.metricsPort != 0 { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics)) }
@@ -58,17 +62,29 @@ struct ServeCommand: DistributedCommand {
             try await NovaKitApplication.recover(runtime, configuration: configuration)
             let health = HealthCheck(disableFile: configuration.healthcheckDisableFile) { await database.unavailability() }
             let rateLimit = configuration.rateLimit > 0 ? RateLimiter(rate: configuration.rateLimit) : nil
-            let compute = NovaKitApplication.application(
-                responder: NovaKitApplication.responder(
-                    configuration: configuration, registry: api.registry, database: database, policy: policy,
-                    authenticator: authenticator, logger: logger, health: health, rateLimit: rateLimit),
-                name: "compute", host: configuration.host, port: configuration.port, logger: logger)
             // A graceful stop stops services last to first: the lease keeper, first, outlives the listeners and lets
             // the work they accepted finish.
-            var services: [any Service] = [
-                ComputeLeaseKeeper(runtime: runtime, logger: logger), compute, ComputeReclaimer(runtime: runtime, logger: logger),
-            ]
-            if configuration.imagePort != 0 {
+            var services: [any Service] = role.runsWork ? [ComputeLeaseKeeper(runtime: runtime, logger: logger)] : []
+            if role.servesAPIs {
+                services.append(
+                    NovaKitApplication.application(
+                        responder: NovaKitApplication.responder(
+                            configuration: configuration, registry: api.registry, database: database, policy: policy,
+                            authenticator: authenticator, logger: logger, health: health, rateLimit: rateLimit),
+                        name: "compute", host: configuration.host, port: configuration.port, logger: logger))
+            } else {
+                services.append(
+                    NovaKitApplication.application(
+                        responder: RequestPipeline(ComputeNodeListener(), ids: RandomIDGenerator(), logger: logger, health: health),
+                        name: "compute node", host: configuration.host, port: configuration.port, logger: logger))
+            }
+            services.append(ComputeReclaimer(runtime: runtime, logger: logger))
+            if role != .all {
+                logger.notice(
+                    "role \(role.rawValue): \(role.servesAPIs ? "the work accepted here is left to compute nodes" : "runs compute work; serves no API")"
+                )
+            }
+            if role.servesAPIs && configuration.imagePort != 0 {
                 let ids = RandomIDGenerator()
                 let glance = RequestPipeline(
                     ImageListener(
@@ -79,7 +95,7 @@ struct ServeCommand: DistributedCommand {
                     NovaKitApplication.application(
                         responder: glance, name: "image", host: configuration.host, port: configuration.imagePort, logger: logger))
             }
-            if configuration.networkPort != 0 {
+            if role.servesAPIs && configuration.networkPort != 0 {
                 let ids = RandomIDGenerator()
                 let groups = SecurityGroupStore(database: database, clock: SystemClock(), ids: ids)
                 let listener = NetworkListener(
@@ -90,7 +106,7 @@ struct ServeCommand: DistributedCommand {
                     NovaKitApplication.application(
                         responder: neutron, name: "network", host: configuration.host, port: configuration.networkPort, logger: logger))
             }
-            if configuration.identityPort != 0 {
+            if role.servesAPIs && configuration.identityPort != 0 {
                 services.append(
                     NovaKitApplication.application(
                         responder: RequestPipeline(

@@ -163,6 +163,10 @@ package enum Settings {
     static let leaseSeconds = Setting<Int>(
         "compute.leaseSeconds", flag: "lease-seconds", default: 10,
         "Seconds a node's hold on the server work it runs lasts unrenewed: how soon another node takes over a dead node's work.")
+    static let role = Setting<String>(
+        "node.role", flag: "role", default: "all",
+        "What this node does: all (APIs and the work they accept), api (APIs; work left to compute nodes) or compute (runs work, serves no API); api and compute need PostgreSQL."
+    )
 
     package static let all: [SettingDescription] = [
         host.description, port.description, identityPort.description, imagePort.description, networkPort.description,
@@ -175,6 +179,6 @@ package enum Settings {
         policyFile.description, maxBodySize.description, maxLimit.description, rateLimit.description, healthcheckDisableFile.description,
         lockoutFailureAttempts.description, lockoutDuration.description, disabledExtensions.description, enabledExtensions.description,
         logLevel.description, logFormat.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
-        reclaimInterval.description, leaseSeconds.description,
+        reclaimInterval.description, leaseSeconds.description, role.description,
     ]
 }

@@ -27,11 +27,26 @@ struct AggregateZoneCacheTests {
                 #expect(listedZone == shown.body?["server"]?["OS-EXT-AZ:availability_zone"])
                 return shown.body?["server"]?["OS-EXT-AZ:availability_zone"]?.stringValue
             }
+            var loadedSince = ContinuousClock.now
             #expect(try await zone() == "nova")
             #expect(!statements.reads(of: "aggregate_hosts").isEmpty, "the first view loads the aggregates")
-            statements.clear()
-            #expect(try await zone() == "nova")
-            for table in ["aggregates", "aggregate_hosts", "aggregate_metadata"] { #expect(statements.reads(of: table).isEmpty, "\(table)") }
+            // A view within the cache's age reads no aggregate rows. The cache reads them again once they are a second
+            // old, which views on a loaded machine (the whole suite in parallel) can take: then they are loaded again
+            // and another view is tried.
+            var servedFromMemory = false
+            for _ in 0..<5 where !servedFromMemory {
+                statements.clear()
+                #expect(try await zone() == "nova")
+                if ContinuousClock.now - loadedSince < Database.cacheMaxAge {
+                    for table in ["aggregates", "aggregate_hosts", "aggregate_metadata"] { #expect(statements.reads(of: table).isEmpty, "\(table)") }
+                    servedFromMemory = true
+                } else {
+                    try await Task.sleep(for: Database.cacheMaxAge)  // what is kept has aged out: the next view loads it
+                    loadedSince = ContinuousClock.now
+                    #expect(try await zone() == "nova")
+                }
+            }
+            #expect(servedFromMemory, "no two views within a second in five tries")
 
             let admin = TestCloud.adminToken
             let created = try await client.call(

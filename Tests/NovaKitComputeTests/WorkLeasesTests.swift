@@ -85,6 +85,90 @@ struct WorkLeasesTests {
         }
     }
 
+    /// What an API node's engine stores when it accepts `.stop` on "calm" (the task, the row marked as accepted),
+    /// followed by its hand-over.
+    static func acceptStop(_ database: Database, api: SQLWorkLeases, clock: some NovaClock) async throws {
+        let store = SQLInstanceStateStore(database: database, clock: clock, leases: api)
+        let active = try #require(try await store.record("calm"))
+        var stopping = active
+        stopping.state.task = .poweringOff
+        #expect(try await store.save("calm", stopping, ifStillIn: active.state))
+        try await api.hand(.stop, of: "calm")
+    }
+
+    static func lease(of instance: String, _ database: Database) async throws -> (holder: String?, handed: String?) {
+        try await database.withConnection { sql in
+            let row = try #require(
+                try await sql.select().columns("held_by", "handed_action").from("instance_leases").where("instance_uuid", .equal, SQLBind(instance))
+                    .where("deleted", .equal, SQLLiteral.numeric("0")).first())
+            return (try row.decode(column: "held_by", as: String?.self), try row.decode(column: "handed_action", as: String?.self))
+        }
+    }
+
+    @Test(
+        "handed work: an API node holds nothing; exactly one worker claims the action, and only its holder while it lives",
+        arguments: TestDatabases.engines)
+    func handed(url: DatabaseURL) async throws {
+        try await TestDatabases.withNodes(url, count: 3) { nodes async throws in
+            try await Self.prepare(nodes[0])
+            let clock = ManualClock()
+            let api = SQLWorkLeases(database: nodes[0], clock: clock, node: "api", duration: 10, runsWork: false)
+            let a = SQLWorkLeases(database: nodes[1 % nodes.count], clock: clock, node: "a", duration: 10)
+            let b = SQLWorkLeases(database: nodes[2 % nodes.count], clock: clock, node: "b", duration: 10)
+            try await Self.acceptStop(nodes[0], api: api, clock: clock)
+            #expect(try await Self.lease(of: "calm", nodes[0]) == (nil, "stop"))
+            // Handed work is not abandoned work: neither a claim nor the look for abandoned work takes it, even
+            // once no one has held it for a lease (recovery would settle the task instead of running the action).
+            clock.advance(11)
+            #expect(try await !a.claim("calm", force: false))
+            #expect(try await !a.claimAbandoned().contains("calm"))
+            async let claimedByA = a.claimHanded()
+            async let claimedByB = b.claimHanded()
+            let (first, second) = try await (claimedByA, claimedByB)
+            #expect(first + second == [HandedWork(instance: "calm", action: .stop)])
+            let (holder, other) = first.isEmpty ? (b, a) : (a, b)
+            #expect(try await Self.lease(of: "calm", nodes[0]) == (holder.node, nil))
+            #expect(try await a.claimHanded().isEmpty)
+            #expect(try await b.claimHanded().isEmpty)
+            // Work handed while a live node holds the instance is that node's (it cancels what it runs there).
+            try await Self.acceptStop(nodes[0], api: api, clock: clock)
+            #expect(try await Self.lease(of: "calm", nodes[0]) == (holder.node, "stop"))
+            #expect(try await other.claimHanded().isEmpty)
+            #expect(try await holder.claimHanded() == [HandedWork(instance: "calm", action: .stop)])
+            // ... until its lease runs out: then the API node's acceptance lets the dead holder go.
+            clock.advance(11)
+            try await Self.acceptStop(nodes[0], api: api, clock: clock)
+            #expect(try await Self.lease(of: "calm", nodes[0]) == (nil, "stop"))
+            #expect(try await other.claimHanded() == [HandedWork(instance: "calm", action: .stop)])
+        }
+    }
+
+    @Test("an API node's engine runs nothing; a worker's engine runs what it handed over to the end", arguments: TestDatabases.engines)
+    func handedWorkRuns(url: DatabaseURL) async throws {
+        try await TestDatabases.withNodes(url, count: 2) { nodes async throws in
+            try await Self.prepare(nodes[0])
+            let (apiDatabase, workerDatabase) = (nodes[0], nodes[nodes.count - 1])
+            let clock = SystemClock()
+            let driver = FakeDriver(delay: .zero, sleep: { _ in await Task.yield() })
+            let apiLeases = SQLWorkLeases(database: apiDatabase, clock: clock, node: "api", duration: 10, runsWork: false)
+            let api = LifecycleEngine(
+                driver: driver, store: SQLInstanceStateStore(database: apiDatabase, clock: clock, leases: apiLeases), leases: apiLeases,
+                runsWork: false)
+            let workerLeases = SQLWorkLeases(database: workerDatabase, clock: clock, node: "worker", duration: 10)
+            let workerStore = SQLInstanceStateStore(database: workerDatabase, clock: clock, leases: workerLeases)
+            let worker = LifecycleEngine(driver: driver, store: workerStore, leases: workerLeases)
+            let accepted = try await api.submit(.stop, instance: "calm", isAdmin: false)
+            #expect(accepted.state.task == .poweringOff)
+            #expect(await api.runningCount == 0)
+            #expect(try await api.takeHanded().isEmpty)  // its leases claim nothing: api nodes run no work
+            #expect(try await workerStore.record("calm")?.state.task == .poweringOff)
+            #expect(try await worker.takeHanded() == ["calm"])
+            await worker.idle()
+            #expect(try await workerStore.record("calm")?.state.status == "SHUTOFF")
+            #expect(try await Self.lease(of: "calm", workerDatabase) == (nil, nil))
+        }
+    }
+
     @Test("the look for abandoned work reads only the unsettled instances, through their partial index")
     func abandonedWorkIsIndexed() async throws {
         let statements = RecordedStatements()

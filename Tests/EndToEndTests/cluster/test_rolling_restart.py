@@ -5,6 +5,7 @@ import subprocess
 import threading
 import time
 
+import pytest
 import requests
 
 from conftest import BINARY, POSTGRES_URL, ROOT, Database, clean_env, free_ports
@@ -88,15 +89,19 @@ class Client(threading.Thread):
             self.errors.append(repr(error))
 
 
-def test_a_rolling_restart_behind_haproxy_loses_no_request_and_no_server(tmp_path):
+@pytest.mark.parametrize("workers", [0, 2], ids=["three-all-nodes", "three-api-nodes-two-compute-workers"])
+def test_a_rolling_restart_behind_haproxy_loses_no_request_and_no_server(tmp_path, workers):
+    """Three nodes that each run their own work; or three API nodes that hand it all to two compute workers
+    (`CLUSTER_WORKERS`), the workers restarted after the nodes."""
     assert POSTGRES_URL, "the cluster tests need NOVAKIT_TEST_POSTGRES_URL"
     assert shutil.which("haproxy"), "scripts/cluster.sh needs HAProxy (.ci/run installs it: apt-get install haproxy)"
     database = Database(tmp_path)
-    ports = free_ports(5 + 3 * 5)
+    ports = free_ports(5 + 3 * 5 + 2 * workers)
     cloud = Balanced(ports[:5])
     env = {
         "CLUSTER_DATABASE": database.url, "CLUSTER_DIR": str(tmp_path / "cluster"), "CLUSTER_NODES": "3",
-        "CLUSTER_PORTS": " ".join(map(str, ports[:5])), "CLUSTER_NODE_PORTS": " ".join(map(str, ports[5:])),
+        "CLUSTER_PORTS": " ".join(map(str, ports[:5])), "CLUSTER_NODE_PORTS": " ".join(map(str, ports[5:20])),
+        "CLUSTER_WORKERS": str(workers), "CLUSTER_WORKER_PORTS": " ".join(map(str, ports[20:])),
         "CLUSTER_ADMIN_PASSWORD": ADMIN_PASSWORD, "NOVAKIT_BIN": str(BINARY),
         # Work that takes a while, so restarts land in the middle of builds and actions.
         "CLUSTER_SERVE_ARGS": "--compute-step-delay 300 --lease-seconds 3",
@@ -125,6 +130,7 @@ def test_a_rolling_restart_behind_haproxy_loses_no_request_and_no_server(tmp_pat
         time.sleep(2)
         log = cluster("rolling-restart")
         assert [f"node {n} is back" in log for n in (1, 2, 3)] == [True] * 3, log
+        assert [f"worker {n} is back" in log for n in range(1, workers + 1)] == [True] * workers, log
         time.sleep(2)
         stop.set()
         for client in clients:
@@ -140,6 +146,11 @@ def test_a_rolling_restart_behind_haproxy_loses_no_request_and_no_server(tmp_pat
             node_log = (tmp_path / "cluster" / f"node{n}.log").read_text()
             assert node_log.count("compute API listening") == 2, node_log[-2000:]
             assert "POST /v2.1/servers 202" in node_log
+            # With workers, the nodes run no work: nothing they accepted was recovered or taken over by them.
+            assert workers == 0 or ("role api" in node_log and "took over" not in node_log and "recovery:" not in node_log)
+        for n in range(1, workers + 1):
+            worker_log = (tmp_path / "cluster" / f"worker{n}.log").read_text()
+            assert worker_log.count("role compute: runs compute work") == 2, worker_log[-2000:]
 
         # Each create that was accepted made exactly one server; deleted ones are gone, the others settled.
         created = {name: server for client in clients for name, server in client.created.items()}
