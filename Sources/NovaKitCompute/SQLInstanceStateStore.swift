@@ -47,7 +47,11 @@ package struct SQLInstanceStateStore: InstanceStateStore {
         let now = clock.now()
         return try await database.transaction { [leases] sql in
             guard try await Self.write(instance, record, now, sql, ifStillIn: expected) else { return false }
-            if let leases, record.state.isUnsettled { try await SQLWorkLeases.accept(instance, by: leases, now: now, sql) }
+            // A new task is this node's work (or, on an API node, work to hand over); a change that leaves the states
+            // as they were (a lock during a build) leaves the lease to whichever node runs the task.
+            if let leases, record.state.isUnsettled, record.state != expected {
+                try await SQLWorkLeases.accept(instance, by: leases, now: now, sql)
+            }
             return true
         }
     }

@@ -86,8 +86,12 @@ struct WorkLeasesTests {
     }
 
     /// What an API node's engine stores when it accepts `.stop` on "calm" (the task, the row marked as accepted),
-    /// followed by its hand-over.
+    /// followed by its hand-over. "calm" is first made active with no task again, as if the last stop had ended
+    /// (its lease is left as it is).
     static func acceptStop(_ database: Database, api: SQLWorkLeases, clock: some NovaClock) async throws {
+        try await database.withConnection { sql in
+            try await sql.update("instances").set("task_state", to: SQLLiteral.null).where("uuid", .equal, SQLBind("calm")).run()
+        }
         let store = SQLInstanceStateStore(database: database, clock: clock, leases: api)
         let active = try #require(try await store.record("calm"))
         var stopping = active
@@ -140,6 +144,31 @@ struct WorkLeasesTests {
             try await Self.acceptStop(nodes[0], api: api, clock: clock)
             #expect(try await Self.lease(of: "calm", nodes[0]) == (nil, "stop"))
             #expect(try await other.claimHanded() == [HandedWork(instance: "calm", action: .stop)])
+        }
+    }
+
+    @Test("a change that starts no task (a lock during a resize) leaves the lease with the node running the task", arguments: TestDatabases.engines)
+    func changeWithoutTask(url: DatabaseURL) async throws {
+        try await TestDatabases.with(url) { database, _ in
+            try await Self.prepare(database)
+            let clock = ManualClock()
+            let a = SQLWorkLeases(database: database, clock: clock, node: "a", duration: 10)
+            let b = SQLWorkLeases(database: database, clock: clock, node: "b", duration: 10)
+            #expect(try await !a.claim("busy", force: false))  // never held: free once no one has held it for a lease
+            clock.advance(11)
+            #expect(try await a.claim("busy", force: false))
+            let store = SQLInstanceStateStore(database: database, clock: clock, leases: b)
+            let resizing = try #require(try await store.record("busy"))
+            var locked = resizing
+            locked.locked = true
+            #expect(try await store.save("busy", locked, ifStillIn: resizing.state))
+            #expect(try await Self.lease(of: "busy", database) == ("a", nil))
+            // A new task is the accepting node's.
+            var stopping = try #require(try await store.record("calm"))
+            let active = stopping.state
+            stopping.state.task = .poweringOff
+            #expect(try await store.save("calm", stopping, ifStillIn: active))
+            #expect(try await Self.lease(of: "calm", database) == ("b", nil))
         }
     }
 
