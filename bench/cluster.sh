@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Reads and creates through HAProxy with 1, 2 and 3 NovaKit nodes on one PostgreSQL database
-# (scripts/cluster.sh), release build, measured with wrk on loopback.
+# (scripts/cluster.sh), and with 3 API nodes that hand their work to 2 compute workers (`--role`), release
+# build, measured with wrk on loopback.
 # Usage: bench/cluster.sh [runs] [seconds]   (defaults: 3 runs of 5 s per endpoint and node count; prints a
 # Markdown table of medians). Needs PostgreSQL, HAProxy and wrk (apt-get install postgresql haproxy wrk).
 # BENCH_POSTGRES_URL: a database of the server the role may create databases in (default
-# postgres://novakit:novakit@127.0.0.1:5432/postgres); each node count gets a fresh database, dropped after.
+# postgres://novakit:novakit@127.0.0.1:5432/postgres); each layout gets a fresh database, dropped after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
@@ -45,10 +46,14 @@ wait_until_built() {
 
 paths=("/" "/v2.1/flavors/detail" "/v2.1/servers/detail?limit=100")
 declare -A rates ratios failures
-for nodes in 1 2 3; do
-    database="novakit_bench_${nodes}_$RANDOM$RANDOM"
+# Layouts as "nodes behind HAProxy:compute workers" (with workers, the nodes run --role api).
+layouts=(1:0 2:0 3:0 3:2)
+for layout in "${layouts[@]}"; do
+    nodes=$layout
+    database="novakit_bench_${layout%:*}_${layout#*:}_$RANDOM$RANDOM"
     psql "$admin_url" -qc "CREATE DATABASE $database" > /dev/null
-    export CLUSTER_DATABASE="${admin_url%/*}/$database" CLUSTER_DIR="$work/cluster$nodes" CLUSTER_NODES=$nodes
+    export CLUSTER_DATABASE="${admin_url%/*}/$database" CLUSTER_DIR="$work/cluster${layout/:/-}" CLUSTER_NODES=${layout%:*}
+    export CLUSTER_WORKERS=${layout#*:}
     scripts/cluster.sh start 2> /dev/null
     token=$(curl -sf -D - -o /dev/null -H 'Content-Type: application/json' \
         -d "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}, \"password\": \"$CLUSTER_ADMIN_PASSWORD\"}}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" \
@@ -85,18 +90,18 @@ EOF
         failures[$nodes create]=$(( ${failures[$nodes create]:-0} + failed ))
         wait_until_built  # the builds the creates started end before the next reads
     done
-    echo "$nodes node(s): $(psql "$CLUSTER_DATABASE" -Atc 'SELECT COUNT(*) FROM instances WHERE deleted = 0') servers at the end" >&2
+    echo "$CLUSTER_NODES node(s), $CLUSTER_WORKERS worker(s): $(psql "$CLUSTER_DATABASE" -Atc 'SELECT COUNT(*) FROM instances WHERE deleted = 0') servers at the end" >&2
     scripts/cluster.sh stop
     psql "$admin_url" -qc "DROP DATABASE $database WITH (FORCE)" > /dev/null
     database=""
 done
 
-echo "| request | 1 node: req/s | ratio | 2 nodes: req/s | ratio | 3 nodes: req/s | ratio | non-2xx |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| request | 1 node: req/s | ratio | 2 nodes: req/s | ratio | 3 nodes: req/s | ratio | 3 api + 2 compute: req/s | ratio | non-2xx |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for path in "${paths[@]}" create; do
     line="| $([ "$path" = create ] && echo "POST /v2.1/servers (8 connections)" || echo "GET $path") |"
     failed=0
-    for nodes in 1 2 3; do
+    for nodes in "${layouts[@]}"; do
         line+=" $(tr ' ' '\n' <<< "${rates[$nodes $path]}" | grep . | median) | $(tr ' ' '\n' <<< "${ratios[$nodes $path]}" | grep . | median) |"
         failed=$((failed + ${failures[$nodes $path]}))
     done
