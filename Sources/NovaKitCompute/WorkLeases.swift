@@ -81,7 +81,7 @@ public struct SQLWorkLeases: WorkLeases {
                 .column("held_by", type: .text).column("lease_until", type: timestamp).unique(["instance_uuid", "deleted"])
         }
         try await sql.create(index: "instance_leases_held_by_idx").on("instance_leases").column("held_by").column("deleted").run()
-        // The few unsettled instances among many: the lease keepers look for abandoned work every few seconds, and
+        // The few unsettled instances among many: the compute workers look for abandoned work every few seconds, and
         // start-up recovery reads them all once.
         let unsettled = SQLInstanceStateStore.unsettledCondition
         try await sql.raw("CREATE INDEX instances_unsettled_idx ON instances (deleted, id) WHERE \(unsafeRaw: unsettled)").run()

@@ -62,9 +62,9 @@ struct ServeCommand: DistributedCommand {
             try await NovaKitApplication.recover(runtime, configuration: configuration)
             let health = HealthCheck(disableFile: configuration.healthcheckDisableFile) { await database.unavailability() }
             let rateLimit = configuration.rateLimit > 0 ? RateLimiter(rate: configuration.rateLimit) : nil
-            // A graceful stop stops services last to first: the lease keeper, first, outlives the listeners and lets
+            // A graceful stop stops services last to first: the compute worker, first, outlives the listeners and lets
             // the work they accepted finish.
-            var services: [any Service] = role.runsWork ? [ComputeLeaseKeeper(runtime: runtime, logger: logger)] : []
+            var services: [any Service] = role.runsWork ? [ComputeWorker(runtime: runtime, logger: logger)] : []
             if role.servesAPIs {
                 services.append(
                     NovaKitApplication.application(

@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// have closed and no new work arrives: it then keeps renewing until the work running here ends, up to
 /// `drainLimit`, so a node stopped for a rolling restart finishes its servers' builds and actions instead of
 /// leaving them to be taken over, and settled as interrupted, by another node.
-struct ComputeLeaseKeeper: Service {
+struct ComputeWorker: Service {
     let runtime: ComputeRuntime
     let logger: Logger
     /// The longest a graceful stop waits for the work in flight; what is still running then is left to the other
