@@ -48,27 +48,23 @@ check_interval_ms=200
 fall=2
 rise=2
 
-# node_port N K: node N's port for listener K (0 compute, 1 identity, 2 image, 3 network, 4 metrics).
-node_port() {
-    if [ -n "${CLUSTER_NODE_PORTS:-}" ]; then
+# port_in LIST PER BASE N K: the K-th of the PER ports of entry N (1-based) in LIST (space-separated), or
+# BASE + 10·N + K when LIST is empty.
+port_in() {
+    if [ -n "$1" ]; then
         local ports
-        read -r -a ports <<< "$CLUSTER_NODE_PORTS"
-        echo "${ports[$(( ($1 - 1) * 5 + $2 ))]}"
+        read -r -a ports <<< "$1"
+        echo "${ports[$(( ($4 - 1) * $2 + $5 ))]}"
     else
-        echo $(( 20000 + 10 * $1 + $2 ))
+        echo $(( $3 + 10 * $4 + $5 ))
     fi
 }
 
+# node_port N K: node N's port for listener K (0 compute, 1 identity, 2 image, 3 network, 4 metrics).
+node_port() { port_in "${CLUSTER_NODE_PORTS:-}" 5 20000 "$1" "$2"; }
+
 # worker_port N K: worker N's port for K (0 health check, 1 metrics).
-worker_port() {
-    if [ -n "${CLUSTER_WORKER_PORTS:-}" ]; then
-        local ports
-        read -r -a ports <<< "$CLUSTER_WORKER_PORTS"
-        echo "${ports[$(( ($1 - 1) * 2 + $2 ))]}"
-    else
-        echo $(( 21000 + 10 * $1 + $2 ))
-    fi
-}
+worker_port() { port_in "${CLUSTER_WORKER_PORTS:-}" 2 21000 "$1" "$2"; }
 
 log() { echo "cluster: $*" >&2; }
 
