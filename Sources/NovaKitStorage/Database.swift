@@ -205,7 +205,11 @@ public final class Database: Sendable {
             try await sql.raw("COMMIT").run()
             return result
         } catch {
-            try? await sql.raw("ROLLBACK").run()
+            // Whatever ended the body, cancellation included, is rolled back. A statement of a cancelled task fails
+            // before it runs (SQLite's thread pool refuses the work of a cancelled task), and so would a ROLLBACK
+            // sent from it, leaving the connection inside a transaction that every later BEGIN is refused for: the
+            // rollback runs in a task of its own, which the caller's cancellation does not reach.
+            await Task { try? await sql.raw("ROLLBACK").run() }.value
             throw error
         }
     }

@@ -66,6 +66,33 @@ struct StorageTests {
         }
     }
 
+    @Test("a transaction whose task is cancelled midway is rolled back, and the connection takes the next one", arguments: engines)
+    func cancelledTransaction(url: DatabaseURL) async throws {
+        try await Self.withDatabase(url) { (database, suffix) async throws in
+            let table = "cancel_\(suffix)"
+            try await SchemaMigrator(database: database, migrations: Self.migrations(table, count: 1)).sync()
+            // A superseded piece of work is cancelled while it writes (a delete cutting a build short): the task
+            // cancels itself between two statements, so the second fails as a cancelled task's statement does.
+            let cancelled = Task {
+                try await database.transaction { sql in
+                    try await sql.raw("INSERT INTO \(unsafeRaw: table) (id, name, deleted) VALUES (1, 'lost', 0)").run()
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    try await sql.raw("INSERT INTO \(unsafeRaw: table) (id, name, deleted) VALUES (2, 'lost', 0)").run()
+                }
+            }
+            _ = await cancelled.result
+            try await database.transaction { sql in
+                try await sql.raw("INSERT INTO \(unsafeRaw: table) (id, name, deleted) VALUES (3, 'kept', 0)").run()
+            }
+            let names = try await database.read { sql in
+                try await sql.raw("SELECT name FROM \(unsafeRaw: table) ORDER BY id").all().map { try $0.decode(column: "name", as: String.self) }
+            }
+            // SQLite stops at the cancelled statement and rolls back; PostgreSQL's statements run in a task of their
+            // own, which the cancellation does not reach, so the transaction commits whole. Never half of it.
+            #expect(names == (database.kind == .sqlite ? ["kept"] : ["lost", "lost", "kept"]))
+        }
+    }
+
     @Test("soft delete sets deleted = id and deleted_at; read_deleted no/yes/only", arguments: engines)
     func softDelete(url: DatabaseURL) async throws {
         try await Self.withDatabase(url) { (database, suffix) async throws in
