@@ -69,7 +69,7 @@ public struct ComputeRuntime: Sendable {
         engine = LifecycleEngine(
             driver: driver, store: SQLInstanceStateStore(database: database, clock: clock, leases: leases),
             journal: SQLLifecycleJournal(database: database, clock: clock, host: configuration.hosts.first?.name ?? ComputeHost.default.name),
-            leases: leases, runsWork: configuration.role.runsWork, logger: logger)
+            leases: leases, logger: logger)
     }
 
     /// A wake-up each time another node hands work over (an API node accepted an action), and whenever such

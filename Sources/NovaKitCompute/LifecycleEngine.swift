@@ -7,10 +7,9 @@ public actor LifecycleEngine {
     let driver: any ComputeDriver
     let store: any InstanceStateStore
     let journal: any LifecycleJournal
-    /// Which node works on which instance: renewed for the work running here, claimed before any recovery.
+    /// Which node works on which instance: renewed for the work running here, claimed before any recovery. Their
+    /// `runsWork` says whether accepted work runs here, or is handed to the nodes that run work (an API node's).
     let leases: any WorkLeases
-    /// Whether accepted work runs here, or is handed to the nodes that run work (an API node's engine).
-    let runsWork: Bool
     /// The work in flight per instance, with a token so a superseded task does not unregister its successor.
     private var running: [String: (token: Int, task: Task<Void, Never>)] = [:]
     private var nextToken = 0
@@ -21,13 +20,12 @@ public actor LifecycleEngine {
 
     public init(
         driver: any ComputeDriver, store: any InstanceStateStore, journal: any LifecycleJournal = SilentJournal(),
-        leases: any WorkLeases = NoWorkLeases(), runsWork: Bool = true, logger: Logger = Logger(label: "novakit.compute")
+        leases: any WorkLeases = NoWorkLeases(), logger: Logger = Logger(label: "novakit.compute")
     ) {
         self.driver = driver
         self.store = store
         self.journal = journal
         self.leases = leases
-        self.runsWork = runsWork
         self.logger = logger
     }
 
@@ -116,7 +114,7 @@ public actor LifecycleEngine {
         if let status = MigrationStatus.accepted(action) { try await journal.migration(instance, status: status) }
         if case .drive(let driven) = effect {
             // Handed over once the instance action and migration are recorded, so its steps find them.
-            if runsWork { start(driven, instance: instance, from: record) } else { try await leases.hand(driven, of: instance) }
+            if leases.runsWork { start(driven, instance: instance, from: record) } else { try await leases.hand(driven, of: instance) }
         }
         return record
     }

@@ -10,6 +10,8 @@ import SQLKit
 /// partitioned or stopped renewing — is claimed by a live node, which continues or settles it as start-up
 /// recovery does. Claims are conditional updates, so exactly one node wins each.
 public protocol WorkLeases: Sendable {
+    /// Whether this node runs the work it accepts (it holds it at once), or hands it over (an API node).
+    var runsWork: Bool { get }
     /// Extends this node's leases of `instances` (the work it is running).
     func renew(_ instances: [String]) async throws
     /// Claims `instance` for this node if no live node holds it; `force` ignores leases held by others (one
@@ -45,6 +47,7 @@ extension ChangeTopic {
 /// No other node: every claim succeeds and nothing is ever abandoned (tests, embedding).
 public struct NoWorkLeases: WorkLeases {
     public init() {}
+    public var runsWork: Bool { true }
     public func renew(_ instances: [String]) async throws {}
     public func claim(_ instance: String, force: Bool) async throws -> Bool { true }
     public func claimAbandoned() async throws -> [String] { [] }
@@ -63,7 +66,6 @@ public struct SQLWorkLeases: WorkLeases {
     public let node: String
     /// How long a lease lasts without renewal.
     public let duration: TimeInterval
-    /// Whether this node runs the work it accepts (it holds it at once) or hands it over (an API node).
     public let runsWork: Bool
 
     public init(database: Database, clock: any NovaClock, node: String, duration: TimeInterval, runsWork: Bool = true) {
@@ -102,10 +104,12 @@ public struct SQLWorkLeases: WorkLeases {
     static func accept(_ instance: String, by leases: SQLWorkLeases, now: Date, _ sql: any SQLDatabase) async throws {
         guard !leases.runsWork else { return try await hold(instance, by: leases.node, for: leases.duration, now: now, sql) }
         try await ensureRow(instance, now: now, sql)
-        try await sql.update("instance_leases").set("updated_at", to: SQLBind(now)).where("instance_uuid", .equal, SQLBind(instance))
-            .readDeleted(.no).run()
-        try await sql.update("instance_leases").set("held_by", to: SQLLiteral.null).set("lease_until", to: SQLLiteral.null)
-            .where("instance_uuid", .equal, SQLBind(instance)).where("lease_until", .lessThan, SQLBind(now)).readDeleted(.no).run()
+        // Both right-hand sides see the row as it was: a run-out lease loses its holder and its time together.
+        func unlessRunOut(_ column: String) -> SQLQueryString {
+            "CASE WHEN lease_until < \(bind: now) THEN NULL ELSE \(ident: column) END"
+        }
+        try await sql.update("instance_leases").set("updated_at", to: SQLBind(now)).set("held_by", to: unlessRunOut("held_by"))
+            .set("lease_until", to: unlessRunOut("lease_until")).where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
     }
 
     /// Makes `node` the holder of `instance`'s work for `duration` from `now`, inside the caller's transaction.

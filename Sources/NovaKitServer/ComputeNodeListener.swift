@@ -1,6 +1,4 @@
-import HTTPTypes
 import Hummingbird
-import NIOCore
 import NovaKitCore
 import NovaKitHTTP
 
@@ -15,8 +13,6 @@ struct ComputeNodeListener: Listener {
     }
 
     func response(for error: any Error, trace: RequestTrace) -> Response {
-        let fault = (error as? any FaultConvertible)?.fault ?? .internalError
-        return Response(
-            status: .init(code: fault.code), headers: fault.httpHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: fault.message + "\n")))
+        .plainText((error as? any FaultConvertible)?.fault ?? .internalError)
     }
 }

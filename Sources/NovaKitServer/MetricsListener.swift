@@ -35,8 +35,7 @@ struct MetricsListener: Listener {
     func response(for error: any Error, trace: RequestTrace) -> Response {
         let fault = (error as? any FaultConvertible)?.fault ?? .internalError
         if fault.code >= 500 { trace.logger.error("metrics scrape failed: \(String(reflecting: error))") }
-        return Response(
-            status: .init(code: fault.code), headers: fault.httpHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: fault.message + "\n")))
+        return .plainText(fault)
     }
 
     private static var servers: MetricNameDescriptor {

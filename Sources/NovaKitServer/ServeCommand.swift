@@ -32,12 +32,14 @@ struct ServeCommand: DistributedCommand {
         let logger = boot.logger
         let host = configuration.host
         let role = configuration.compute.role
-        let apiPorts = [
-            ("identity", host, configuration.identityPort), ("image", host, configuration.imagePort), ("network", host, configuration.networkPort),
-        ]
-        try await ListenerPorts.check(
-            [("compute", host, configuration.port), ("metrics", configuration.metricsHost, configuration.metricsPort)]
-                + (role.servesAPIs ? apiPorts : []))
+        // A compute node serves no API: its identity, image and network listeners are off, as a port of 0 switches
+        // one off.
+        let (identityPort, imagePort, networkPort) =
+            role.servesAPIs ? (configuration.identityPort, configuration.imagePort, configuration.networkPort) : (0, 0, 0)
+        try await ListenerPorts.check([
+            ("compute", host, configuration.port), ("identity", host, identityPort), ("image", host, imagePort), ("network", host, networkPort),
+            ("metrics", configuration.metricsHost, configuration.metricsPort),
+        ])
         // Before the database opens, so its connection metrics are recorded too.
         let metrics = PrometheusCollectorRegistry()
         if configuration.metricsPort != 0 { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics)) }
@@ -84,7 +86,7 @@ struct ServeCommand: DistributedCommand {
                     "role \(role.rawValue): \(role.servesAPIs ? "the work accepted here is left to compute nodes" : "runs compute work; serves no API")"
                 )
             }
-            if role.servesAPIs && configuration.imagePort != 0 {
+            if imagePort != 0 {
                 let ids = RandomIDGenerator()
                 let glance = RequestPipeline(
                     ImageListener(
@@ -93,9 +95,9 @@ struct ServeCommand: DistributedCommand {
                     ids: ids, logger: logger, health: health, rateLimit: rateLimit)
                 services.append(
                     NovaKitApplication.application(
-                        responder: glance, name: "image", host: configuration.host, port: configuration.imagePort, logger: logger))
+                        responder: glance, name: "image", host: configuration.host, port: imagePort, logger: logger))
             }
-            if role.servesAPIs && configuration.networkPort != 0 {
+            if networkPort != 0 {
                 let ids = RandomIDGenerator()
                 let groups = SecurityGroupStore(database: database, clock: SystemClock(), ids: ids)
                 let listener = NetworkListener(
@@ -104,9 +106,9 @@ struct ServeCommand: DistributedCommand {
                 let neutron = RequestPipeline(listener, ids: ids, logger: logger, health: health, rateLimit: rateLimit)
                 services.append(
                     NovaKitApplication.application(
-                        responder: neutron, name: "network", host: configuration.host, port: configuration.networkPort, logger: logger))
+                        responder: neutron, name: "network", host: configuration.host, port: networkPort, logger: logger))
             }
-            if role.servesAPIs && configuration.identityPort != 0 {
+            if identityPort != 0 {
                 services.append(
                     NovaKitApplication.application(
                         responder: RequestPipeline(
@@ -114,7 +116,7 @@ struct ServeCommand: DistributedCommand {
                             rateLimit: rateLimit),
                         name: "identity",
                         host: configuration.host,
-                        port: configuration.identityPort, logger: logger))
+                        port: identityPort, logger: logger))
             }
             if configuration.metricsPort != 0 {
                 services.append(

@@ -181,8 +181,7 @@ struct WorkLeasesTests {
             let driver = FakeDriver(delay: .zero, sleep: { _ in await Task.yield() })
             let apiLeases = SQLWorkLeases(database: apiDatabase, clock: clock, node: "api", duration: 10, runsWork: false)
             let api = LifecycleEngine(
-                driver: driver, store: SQLInstanceStateStore(database: apiDatabase, clock: clock, leases: apiLeases), leases: apiLeases,
-                runsWork: false)
+                driver: driver, store: SQLInstanceStateStore(database: apiDatabase, clock: clock, leases: apiLeases), leases: apiLeases)
             let workerLeases = SQLWorkLeases(database: workerDatabase, clock: clock, node: "worker", duration: 10)
             let workerStore = SQLInstanceStateStore(database: workerDatabase, clock: clock, leases: workerLeases)
             let worker = LifecycleEngine(driver: driver, store: workerStore, leases: workerLeases)
