@@ -106,7 +106,11 @@ extension InstanceActionRule {
             from: [.active, .stopped], accepted: .resizePrep,
             steps: [step(.migrate, showing: .resizeMigrating), step(.finishResize, showing: .resizeFinish)], success: .resized,
             failure: .previousKeepingPower,
-            recovery: .restorePrevious(on: [.resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish, .migrating])),
+            // Carried through, not undone: the destination was chosen and claimed when the API accepted it, and the
+            // user asked for it, so it ends in VERIFY_RESIZE as it would have (confirm or revert as usual). Nova's
+            // `_init_instance` reverts instead; NovaKit's scale-out issue asks for this. A cold migration shares
+            // these task states, steps and effects (a resize to the same flavor), so this entry covers it too.
+            recovery: .redo(on: [.resizePrep, .resizeMigrating, .resizeMigrated, .resizeFinish])),
         .migrate: InstanceActionRule(
             from: [.active, .stopped], accepted: .resizePrep,
             steps: [step(.migrate, showing: .resizeMigrating), step(.finishResize, showing: .resizeFinish)], success: .resized,
@@ -179,7 +183,7 @@ extension InstanceActionRule {
             from: [.rescued], accepted: .unrescuing, steps: [step(.unrescue)], success: running, recovery: .redo(on: [.unrescuing])),
         .liveMigrate: InstanceActionRule(
             apiName: "live-migration", from: [.active, .paused], accepted: .migrating, steps: [step(.liveMigration)],
-            success: .previousKeepingPower, failure: .previousKeepingPower),
+            success: .previousKeepingPower, failure: .previousKeepingPower, recovery: .restorePrevious(on: [.migrating])),
         .triggerCrashDump: InstanceActionRule(
             apiName: "trigger_crash_dump", from: [.active, .paused, .rescued, .resized, .error], success: .asIs),
         .evacuate: InstanceActionRule(

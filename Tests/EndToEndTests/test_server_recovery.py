@@ -38,15 +38,18 @@ def test_sigkill_during_builds_and_resizes(novakit):
     for server in building:  # an interrupted build cannot be trusted: ERROR with a fault saying why
         assert views[server]["status"] == "ERROR"
         assert "interrupted by a restart" in views[server]["fault"]["message"]
-    for server in resizing:  # an interrupted resize goes back to where it was, on its old flavor
-        assert views[server]["status"] == "ACTIVE" and views[server]["flavor"]["id"] == "1"
+    for server in resizing:  # an interrupted resize is carried through: its destination was already chosen
+        assert views[server]["status"] == "VERIFY_RESIZE" and views[server]["flavor"]["id"] == "2"
     assert views[stopping]["status"] == "SHUTOFF"  # a stop is simply done again
-    for server in resizing:  # and their migrations are marked failed
+    for server in resizing:  # one migration each, finished (not a second one, not a failed one)
         migrations = restarted.request("GET", f"/v2.1/os-migrations?instance_uuid={server}", token=ADMIN).json()["migrations"]
-        assert [m["status"] for m in migrations] == ["error"]
-    # The recovered servers take new work.
-    assert action(restarted, resizing[0], {"resize": {"flavorRef": "2"}}).status_code == 202
-    wait(restarted, resizing[0], "VERIFY_RESIZE")
+        assert [m["status"] for m in migrations] == ["finished"]
+    # The recovered servers take new work: one resize is confirmed, the other reverted to its old flavor.
+    assert action(restarted, resizing[0], {"confirmResize": None}).status_code == 204
+    assert action(restarted, resizing[1], {"revertResize": None}).status_code == 202
+    wait(restarted, resizing[0], "ACTIVE")
+    wait(restarted, resizing[1], "ACTIVE")
+    assert show(restarted, resizing[0])["flavor"]["id"] == "2" and show(restarted, resizing[1])["flavor"]["id"] == "1"
 
 
 def test_a_snapshot_image_is_saving_until_its_task_ends_and_goes_if_interrupted(novakit):

@@ -184,8 +184,9 @@ struct InstanceRecoveryTests {
             (VMState.building, TaskState?.some(.spawning), "settle ERROR fault"), (.building, nil, "settle ERROR fault"),
             (.active, .poweringOff, "redo stop"), (.stopped, .poweringOn, "redo start"), (.active, .rebooting, "redo softReboot"),
             (.active, .rebootingHard, "redo hardReboot"), (.active, .pausing, "redo pause"), (.resized, .resizeReverting, "redo revertResize"),
-            (.resized, .resizeConfirming, "redo confirmResize"), (.active, .resizeMigrating, "settle ACTIVE"),
-            (.stopped, .resizePrep, "settle SHUTOFF"),
+            (.resized, .resizeConfirming, "redo confirmResize"), (.active, .resizeMigrating, "redo resize"),
+            (.stopped, .resizePrep, "redo resize"), (.active, .resizeFinish, "redo resize"), (.active, .migrating, "settle ACTIVE"),
+            (.paused, .migrating, "settle PAUSED"),
             (.active, .deleting, "redo delete"), (.active, .imageUploading, "settle ACTIVE"), (.active, .rebuilding, "settle ERROR fault"),
             (.active, nil, "none"),
         ] as [(VMState, TaskState?, String)])
@@ -255,12 +256,13 @@ struct LifecycleEngineTests {
         #expect(record?.fault == "fake driver: pause failed on h1 as configured")
     }
 
-    @Test("recovery redoes interrupted power operations and fails interrupted builds")
+    @Test("recovery redoes interrupted power operations and resizes, fails builds, returns live migrations to their source")
     func recovery() async throws {
         let (engine, store) = Self.engine([
             "stopping": LifecycleRecord(state: InstanceState(.active, task: .poweringOff, power: .running), previous: .active, host: "h1"),
             "building": LifecycleRecord(state: InstanceState(.building, task: .spawning, power: .noState), previous: .building, host: "h1"),
             "resizing": LifecycleRecord(state: InstanceState(.stopped, task: .resizeMigrating, power: .shutdown), previous: .stopped, host: "h1"),
+            "migrating": LifecycleRecord(state: InstanceState(.paused, task: .migrating, power: .paused), previous: .paused, host: "h1"),
             "calm": Self.active,
         ])
         try await engine.recover()
@@ -268,7 +270,9 @@ struct LifecycleEngineTests {
         #expect(await store.record("stopping")?.state.status == "SHUTOFF")
         #expect(await store.record("building")?.state.status == "ERROR")
         #expect(await store.record("building")?.fault == "Operation spawning was interrupted by a restart of NovaKit.")
-        #expect(await store.record("resizing")?.state.status == "SHUTOFF")
+        // A stopped server's resize is carried through and stays stopped: VERIFY_RESIZE, powered off.
+        #expect(await store.record("resizing")?.state == InstanceState(.resized, power: .shutdown))
+        #expect(await store.record("migrating")?.state.status == "PAUSED")
         #expect(await store.record("calm") == Self.active)
         #expect(await store.unsettled().isEmpty)
     }
