@@ -269,6 +269,9 @@ public actor LifecycleEngine {
                 if let failure { record.fault = failure }
             }
             if let finished { try await store.finish(instance, finished, after: action, failed: failure != nil) }
+        } catch is CancellationError where Task.isCancelled {
+            // Superseded (a delete cutting a build short) while it wrote: its successor owns the states now.
+            logger.debug("\(action.rawValue) of instance \(instance) was superseded while it recorded its progress")
         } catch {
             // The store itself failed; once this node's lease runs out (it is no longer renewed) a node takes the
             // instance over and settles it.

@@ -21,6 +21,13 @@ struct Directory {
     var groupAssignments: IdentityRepository<GroupAssignmentRecord> { .init(sql: sql) }
     var registeredLimits: IdentityRepository<RegisteredLimitRecord> { .init(sql: sql) }
     var limits: IdentityRepository<LimitRecord> { .init(sql: sql) }
+    var tokens: IdentityRepository<TokenRecord> { .init(sql: sql) }
+
+    /// Revokes every token of user `id` (a changed password, as Keystone does); the caller's `change`
+    /// drops the cached ones on every node.
+    func revokeTokens(ofUser id: String, at now: Date) async throws {
+        _ = try await tokens.delete(where: "user_id", equals: id, at: now)
+    }
 
     /// Makes region `id` when it does not exist yet (an endpoint may name a new region, as bootstrap's does).
     func ensureRegion(_ id: String, at now: Date) async throws {

@@ -67,6 +67,10 @@ enum DirectoryRoutes {
         },
         view: IdentityViews.user,
         unique: { ["domain_id": $0.domainId, "name": $0.name] },
+        // As Keystone: a password set by an administrator ends the user's tokens.
+        updated: { directory, record, body, now in
+            if body["password"] != nil { try await directory.revokeTokens(ofUser: record.id, at: now) }
+        },
         cascade: { directory, record, now in
             try await directory.assignments.delete(where: "user_id", equals: record.id, at: now)
             try await directory.memberships.delete(where: "user_id", equals: record.id, at: now)

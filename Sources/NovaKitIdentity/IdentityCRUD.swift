@@ -19,6 +19,8 @@ struct IdentityCRUD<Record: IdentityRecord> {
     let view: @Sendable (Record, String) -> JSON
     /// The columns whose values must be unique among live records (`["domain_id", "name"]`), as the table's constraint.
     var unique: @Sendable (Record) -> [String: String]? = { _ in nil }
+    /// Runs after an update in the same transaction, with the PATCH body (a user's new password revokes its tokens).
+    var updated: @Sendable (Directory, Record, JSON, Date) async throws -> Void = { _, _, _, _ in }
     /// Runs after a delete in the same transaction (e.g. drop a role's assignments); may refuse by throwing.
     var cascade: @Sendable (Directory, Record, Date) async throws -> Void = { _, _, _ in }
     /// Whether the caller may see the record once the read rule let them in (a project's own limits).
@@ -50,12 +52,14 @@ struct IdentityCRUD<Record: IdentityRecord> {
             IdentityRoute(.patch, "v3/\(collection)/{id}", body: wrapped(updateSchema)) { request in
                 try await request.authorize(IdentityPolicies.rule("update_\(crud.member)"))
                 var record = try await crud.find(request)
-                try await crud.apply(&record, try request.entity(crud.member, crud.updateSchema), request)
+                let body = try request.entity(crud.member, crud.updateSchema)
+                try await crud.apply(&record, body, request)
                 let updated = record
-                _ = try await request.service.change { directory, now in
+                try await request.service.change { directory, now in
                     let repository = IdentityRepository<Record>(sql: directory.sql)
                     try await crud.checkUnique(updated, repository)
-                    return try await repository.update(updated, at: now)
+                    _ = try await repository.update(updated, at: now)
+                    try await crud.updated(directory, updated, body, now)
                 }
                 return .ok([crud.member: crud.view(updated, request.base)])
             },

@@ -21,7 +21,8 @@ public struct IdentityListener: Listener {
     }
 
     static var allRoutes: [IdentityRoute] {
-        AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes + GroupRoutes.routes + LimitRoutes.routes + DomainConfigRoutes.routes
+        AuthRoutes.routes + DirectoryRoutes.routes + GrantRoutes.routes + GroupRoutes.routes + PasswordRoutes.routes + LimitRoutes.routes
+            + DomainConfigRoutes.routes
             + ApplicationCredentialRoutes.routes
     }
 

@@ -101,6 +101,41 @@ def test_validate_check_revoke(keystone):
     assert_fault(server.request("GET", "/v2.1/os-documents", token=carol), 401)
 
 
+def test_a_changed_password_ends_the_users_tokens(keystone):
+    """As Keystone (tempest's test_user_update_own_password): a user changes its own password with the old one
+    and no token; its tokens end, the old password is refused, the new one works. A password an administrator
+    sets ends them too."""
+    server, identity = keystone
+    admin = identity.token()
+    project, dave = identity.make_user(admin, "dave", "dave-old-pw", "daves")
+    old = identity.token("dave", "dave-old-pw", "daves")
+    assert server.request("GET", "/v2.1/flavors", token=old).status_code == 200  # validated, so cached
+    url = f"{identity.url}/users/{dave['id']}/password"
+    change = lambda original, new: requests.post(url, json={"user": {"original_password": original, "password": new}}, timeout=30)
+    # A wrong original password, an unknown user and a body without the new password change nothing.
+    assert_keystone_error(change("not-it", "dave-new-pw"), 401)
+    assert_keystone_error(requests.post(f"{identity.url}/users/nobody/password", json={"user": {
+        "original_password": "dave-old-pw", "password": "x"}}, timeout=30), 401)
+    assert_keystone_error(requests.post(url, json={"user": {"original_password": "dave-old-pw"}}, timeout=30), 400)
+    assert server.request("GET", "/v2.1/flavors", token=old).status_code == 200
+
+    changed = change("dave-old-pw", "dave-new-pw")
+    assert changed.status_code == 204 and changed.content == b""
+    assert_fault(server.request("GET", "/v2.1/flavors", token=old), 401)
+    assert_keystone_error(identity.call("GET", "/auth/tokens", admin, headers={"X-Subject-Token": old}), 404)
+    assert_keystone_error(identity.issue(password_auth("dave", "dave-old-pw", "daves")), 401)
+    new = identity.token("dave", "dave-new-pw", "daves")
+    assert server.request("GET", "/v2.1/flavors", token=new).status_code == 200
+
+    # An administrator's PATCH with a password ends them as well; one without a password does not.
+    assert identity.call("PATCH", f"/users/{dave['id']}", admin, json={"user": {"email": "d@example.org"}}).status_code == 200
+    assert server.request("GET", "/v2.1/flavors", token=new).status_code == 200
+    assert identity.call("PATCH", f"/users/{dave['id']}", admin, json={"user": {"password": "dave-third-pw"}}).status_code == 200
+    assert_fault(server.request("GET", "/v2.1/flavors", token=new), 401)
+    assert server.request("GET", "/v2.1/flavors", token=identity.token("dave", "dave-third-pw", "daves")).status_code == 200
+    assert server.request("GET", "/v2.1/flavors", token=admin).status_code == 200  # other users keep theirs
+
+
 def test_catalog_and_projects(keystone):
     server, identity = keystone
     admin = identity.token()

@@ -170,15 +170,20 @@ def test_secrets_never_reach_the_log(novakit):
     keypair = server.request("POST", "/v2.1/os-keypairs", token=carol, json={"keypair": {"name": "k"}}).json()["keypair"]
     assert identity.call("GET", "/auth/tokens", admin, headers={"X-Subject-Token": carol}).status_code == 200
     assert_keystone_error(identity.issue(password_auth("carol", "Wr0ng-S3cr3t-zq", "carols")), 401)
-    assert identity.call("PATCH", f"/users/{identity.call('GET', '/users?name=carol', admin).json()['users'][0]['id']}", admin,
-                         json={"user": {"password": "N3w-S3cr3t-zq"}}).status_code == 200
+    carol_id = identity.call("GET", "/users?name=carol", admin).json()["users"][0]["id"]
+    assert identity.call("PATCH", f"/users/{carol_id}", admin, json={"user": {"password": "N3w-S3cr3t-zq"}}).status_code == 200
+    # The user's own change, with the original password (it ends the user's tokens, as the admin's did).
+    own = requests.post(f"{identity.url}/users/{carol_id}/password", timeout=10,
+                        json={"user": {"original_password": "N3w-S3cr3t-zq", "password": "Th1rd-S3cr3t-zq"}})
+    assert own.status_code == 204
+    first_token, carol = carol, identity.token("carol", "Th1rd-S3cr3t-zq", "carols")
     server.request("GET", "/v2.1/servers", token=carol)
     requests.get(server.image + "/v2/images", headers={"X-Auth-Token": carol}, timeout=10)
     requests.get(server.network + "/v2.0/networks", headers={"X-Auth-Token": carol}, timeout=10)
     server.stop()
     log = server.log_path.read_text()
     assert "GET /v2.1/servers 200" in log  # the log does hold the requests
-    for secret in (admin_password, user_password, "Wr0ng-S3cr3t-zq", "N3w-S3cr3t-zq", admin, carol):
+    for secret in (admin_password, user_password, "Wr0ng-S3cr3t-zq", "N3w-S3cr3t-zq", "Th1rd-S3cr3t-zq", admin, first_token, carol):
         assert secret not in log
     key_body = "".join(keypair["private_key"].strip().splitlines()[1:-1])
     assert key_body[:40] not in log and keypair["private_key"].splitlines()[1] not in log

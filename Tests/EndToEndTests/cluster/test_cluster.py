@@ -6,6 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from conftest import ADMIN, POSTGRES_URL, PROJECT, assert_fault
 from identity import ADMIN_PASSWORD, Identity
@@ -63,6 +64,24 @@ def test_directory_changes_through_either_node_reach_the_other_at_once(cluster):
     assert removed.status_code == 204, removed.text
     assert compute_answers(first, ed_token) == 401
     assert compute_answers(first, admin) == 200
+
+    # A password changed through the first node (the user's own change, no token): the second refuses the
+    # user's old token at once.
+    _, fay = through_first.make_user(admin, "fay", "fay-Secret-1", "fays")
+    fay_token = through_first.token("fay", "fay-Secret-1", "fays")
+    assert compute_answers(second, fay_token) == 200
+    changed = requests.post(f"{through_first.url}/users/{fay['id']}/password", timeout=30,
+                            json={"user": {"original_password": "fay-Secret-1", "password": "fay-Secret-2"}})
+    assert changed.status_code == 204, changed.text
+    assert compute_answers(second, fay_token) == 401
+    fay_token = through_second.token("fay", "fay-Secret-2", "fays")
+    assert compute_answers(first, fay_token) == 200
+
+    # A project disabled through the second node: the first refuses tokens scoped to it at once.
+    fays = through_second.call("GET", "/projects?name=fays", admin).json()["projects"][0]["id"]
+    disabled = through_second.call("PATCH", f"/projects/{fays}", admin, json={"project": {"enabled": False}})
+    assert disabled.status_code == 200, disabled.text
+    assert compute_answers(first, fay_token) == 401
 
 
 def test_flavors_and_keypairs_written_through_one_node_are_listed_by_the_other_at_once(cluster):
