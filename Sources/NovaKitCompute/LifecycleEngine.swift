@@ -7,8 +7,8 @@ public actor LifecycleEngine {
     let driver: any ComputeDriver
     let store: any InstanceStateStore
     let journal: any LifecycleJournal
-    /// Which node works on which instance: renewed for the work running here, claimed before any recovery. Their
-    /// `runsWork` says whether accepted work runs here, or is handed to the nodes that run work (an API node's).
+    /// Which node works on which instance: renewed for the work running here, claimed before any recovery. Work
+    /// accepted here runs here when this node holds it (`holds`), else it is handed to the node that does.
     let leases: any WorkLeases
     /// The work in flight per instance, with a token so a superseded task does not unregister its successor.
     private var running: [String: (token: Int, task: Task<Void, Never>)] = [:]
@@ -114,7 +114,11 @@ public actor LifecycleEngine {
         if let status = MigrationStatus.accepted(action) { try await journal.migration(instance, status: status) }
         if case .drive(let driven) = effect {
             // Handed over once the instance action and migration are recorded, so its steps find them.
-            if leases.runsWork { start(driven, instance: instance, from: record) } else { try await leases.hand(driven, of: instance) }
+            if try await leases.holds(instance) {
+                start(driven, instance: instance, from: record)
+            } else {
+                try await leases.hand(driven, of: instance)
+            }
         }
         return record
     }
@@ -147,7 +151,8 @@ public actor LifecycleEngine {
         return taken
     }
 
-    /// Starts the work API nodes handed over that this node claims; returns the instances it started.
+    /// Starts the handed-over work this node claims (from API nodes, or from nodes that accepted an action on an
+    /// instance whose work runs here); returns the instances it started.
     @discardableResult
     public func takeHanded() async throws -> [String] {
         var started: [String] = []
@@ -156,7 +161,7 @@ public actor LifecycleEngine {
                 try await leases.release(work.instance)
                 continue
             }
-            logger.debug("instance \(work.instance): running \(work.action.rawValue), handed over by an API node")
+            logger.debug("instance \(work.instance): running \(work.action.rawValue), handed over by another node")
             start(work.action, instance: work.instance, from: record)
             started.append(work.instance)
         }

@@ -10,8 +10,12 @@ import SQLKit
 /// partitioned or stopped renewing — is claimed by a live node, which continues or settles it as start-up
 /// recovery does. Claims are conditional updates, so exactly one node wins each.
 public protocol WorkLeases: Sendable {
-    /// Whether this node runs the work it accepts (it holds it at once), or hands it over (an API node).
+    /// Whether this node runs work at all (an API node does not: it hands over whatever it accepts).
     var runsWork: Bool { get }
+    /// Whether this node holds `instance`'s work, asked right after it accepted an action on it: an API node never
+    /// does, and a node that runs work does unless another live node holds it — that node is running the task the
+    /// new action supersedes, so the action is handed to it, and its start cancels the superseded task.
+    func holds(_ instance: String) async throws -> Bool
     /// Extends this node's leases of `instances` (the work it is running).
     func renew(_ instances: [String]) async throws
     /// Claims `instance` for this node if no live node holds it; `force` ignores leases held by others (one
@@ -21,14 +25,14 @@ public protocol WorkLeases: Sendable {
     func claimAbandoned() async throws -> [String]
     /// Lets go of `instance` if this node holds it (it settled without finishing an action).
     func release(_ instance: String) async throws
-    /// Leaves `action`, just accepted on `instance` by this node (an API node, which runs no work), to the nodes
-    /// that run work, and wakes them.
+    /// Leaves `action`, just accepted on `instance` by this node but not held by it (see `holds`), to the node
+    /// that holds it or, if none does, to any node that runs work, and wakes them.
     func hand(_ action: InstanceAction, of instance: String) async throws
-    /// Claims work handed over by API nodes that no live node holds (or this node does); returns what to run.
+    /// Claims handed work that no live node holds (or this node does); returns what to run.
     func claimHanded() async throws -> [HandedWork]
 }
 
-/// An action an API node accepted and left for a compute node to run.
+/// An action a node accepted and left for the node that runs (or is to run) the instance's work.
 public struct HandedWork: Sendable, Equatable {
     public let instance: String
     public let action: InstanceAction
@@ -40,7 +44,7 @@ public struct HandedWork: Sendable, Equatable {
 }
 
 extension ChangeTopic {
-    /// An API node handed work over (the detail: its instance).
+    /// A node handed work over (the detail: its instance).
     public static let computeWork = ChangeTopic("compute.work")
 }
 
@@ -48,6 +52,7 @@ extension ChangeTopic {
 public struct NoWorkLeases: WorkLeases {
     public init() {}
     public var runsWork: Bool { true }
+    public func holds(_ instance: String) async throws -> Bool { true }
     public func renew(_ instances: [String]) async throws {}
     public func claim(_ instance: String, force: Bool) async throws -> Bool { true }
     public func claimAbandoned() async throws -> [String] { [] }
@@ -98,25 +103,33 @@ public struct SQLWorkLeases: WorkLeases {
     /// A row with work handed over, word for word as `instance_leases_handed_idx` is declared.
     static let handedCondition = "handed_action IS NOT NULL"
 
-    /// Takes the work of an instance whose task this node stores (inside the caller's transaction): holds it,
-    /// or — on a node that runs no work — marks the row as being accepted, so no node takes it for abandoned
-    /// before `hand` leaves the action in it (a dead holder's run-out lease is let go: the new action supersedes).
+    /// Takes the work of an instance whose task this node stores (inside the caller's transaction). A node that
+    /// runs work holds it unless another live node does (which then gets the action handed over, see `holds`);
+    /// an API node marks the row as being accepted, so no node takes it for abandoned before `hand` leaves the
+    /// action in it. Either way a dead holder's run-out lease is let go: the new action supersedes its task.
     static func accept(_ instance: String, by leases: SQLWorkLeases, now: Date, _ sql: any SQLDatabase) async throws {
-        guard !leases.runsWork else { return try await hold(instance, by: leases.node, for: leases.duration, now: now, sql) }
         try await ensureRow(instance, now: now, sql)
-        // Both right-hand sides see the row as it was: a run-out lease loses its holder and its time together.
-        func unlessRunOut(_ column: String) -> SQLQueryString {
-            "CASE WHEN lease_until < \(bind: now) THEN NULL ELSE \(ident: column) END"
-        }
-        try await sql.update("instance_leases").set("updated_at", to: SQLBind(now)).set("held_by", to: unlessRunOut("held_by"))
-            .set("lease_until", to: unlessRunOut("lease_until")).where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
+        // Every right-hand side sees the row as it was, so the holder and its time change together.
+        let free: SQLQueryString = "held_by IS NULL OR lease_until < \(bind: now) OR held_by = \(bind: leases.node)"
+        let holder: SQLQueryString =
+            leases.runsWork
+            ? "CASE WHEN \(free) THEN \(bind: leases.node) ELSE held_by END"
+            : "CASE WHEN lease_until < \(bind: now) THEN NULL ELSE held_by END"
+        let until: SQLQueryString =
+            leases.runsWork
+            ? "CASE WHEN \(free) THEN \(bind: now.addingTimeInterval(leases.duration)) ELSE lease_until END"
+            : "CASE WHEN lease_until < \(bind: now) THEN NULL ELSE lease_until END"
+        try await sql.update("instance_leases").set("updated_at", to: SQLBind(now)).set("held_by", to: holder).set("lease_until", to: until)
+            .where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
     }
 
-    /// Makes `node` the holder of `instance`'s work for `duration` from `now`, inside the caller's transaction.
-    static func hold(_ instance: String, by node: String, for duration: TimeInterval, now: Date, _ sql: any SQLDatabase) async throws {
-        try await ensureRow(instance, now: now, sql)
-        try await sql.update("instance_leases").set("held_by", to: SQLBind(node)).set("lease_until", to: SQLBind(now.addingTimeInterval(duration)))
-            .set("updated_at", to: SQLBind(now)).where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
+    public func holds(_ instance: String) async throws -> Bool {
+        guard runsWork else { return false }
+        let holder = try await database.withConnection { sql in
+            try await sql.select().column("held_by").from("instance_leases").where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no)
+                .first()?.decode(column: "held_by", as: String?.self)
+        }
+        return holder == node
     }
 
     /// Lets go of `instance`'s work if `node` holds it (the instance settled), inside the caller's transaction.

@@ -2,8 +2,9 @@ import Logging
 import NovaKitCompute
 import ServiceLifecycle
 
-/// Runs this node's share of the cloud's work (on a node whose role runs work): starts the work API nodes hand
-/// over as soon as their notice arrives, keeps this node's leases on the work it runs, and takes over the
+/// Runs this node's share of the cloud's work (on a node whose role runs work): starts the work other nodes hand
+/// over (API nodes: all they accept; any node: an action on an instance whose work runs here) as soon as their
+/// notice arrives, keeps this node's leases on the work it runs, and takes over the
 /// work of nodes whose leases ran out. Notices can be missed (a connection lost), so it also looks for handed
 /// work a few times per lease.
 ///
@@ -41,7 +42,7 @@ struct ComputeWorker: Service {
         do {
             try await runtime.engine.takeHanded()
         } catch {
-            logger.error("taking work handed over by API nodes failed: \(String(reflecting: error))")
+            logger.error("taking handed-over work failed: \(String(reflecting: error))")
         }
     }
 

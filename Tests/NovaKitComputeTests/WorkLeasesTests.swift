@@ -197,6 +197,51 @@ struct WorkLeasesTests {
         }
     }
 
+    @Test(
+        "an action accepted on a node whose work another live node runs is handed to that node, which cancels the superseded task",
+        arguments: TestDatabases.engines)
+    func supersedingActionGoesToTheRunningNode(url: DatabaseURL) async throws {
+        try await TestDatabases.withNodes(url, count: 2) { nodes async throws in
+            try await Self.prepare(nodes[0])
+            let clock = SystemClock()
+            // Node a's driver is slow until the test lets it go (its soft reboot is still running when b accepts).
+            let slow = Mutex(true)
+            let driverA = FakeDriver(
+                delay: .seconds(30),
+                sleep: { duration in
+                    if slow.withLock({ $0 }) { try await Task.sleep(for: duration) } else { await Task.yield() }
+                })
+            let leasesA = SQLWorkLeases(database: nodes[0], clock: clock, node: "a", duration: 10)
+            let leasesB = SQLWorkLeases(database: nodes[nodes.count - 1], clock: clock, node: "b", duration: 10)
+            let journalA = RecordingJournal()
+            let a = LifecycleEngine(
+                driver: driverA, store: SQLInstanceStateStore(database: nodes[0], clock: clock, leases: leasesA), journal: journalA, leases: leasesA)
+            let storeB = SQLInstanceStateStore(database: nodes[nodes.count - 1], clock: clock, leases: leasesB)
+            let b = LifecycleEngine(driver: FakeDriver(delay: .zero, sleep: { _ in await Task.yield() }), store: storeB, leases: leasesB)
+
+            try await a.submit(.softReboot, instance: "calm", isAdmin: false)
+            #expect(await a.runningCount == 1)
+            #expect(try await Self.lease(of: "calm", nodes[0]) == ("a", nil))
+            // b accepts the hard reboot (its state is stored at once) but runs nothing: a holds the instance's work.
+            let accepted = try await b.submit(.hardReboot, instance: "calm", isAdmin: false)
+            #expect(accepted.state.task == .rebootingHard)
+            #expect(await b.runningCount == 0)
+            #expect(try await Self.lease(of: "calm", nodes[0]) == ("a", "hardReboot"))
+            #expect(try await b.takeHanded().isEmpty)  // a live node holds it: not b's to take
+            slow.withLock { $0 = false }
+            #expect(try await a.takeHanded() == ["calm"])
+            await a.idle()
+            #expect(try await storeB.record("calm")?.state == InstanceState(.active, power: .running))
+            #expect(try await Self.lease(of: "calm", nodes[0]) == (nil, nil))
+            // The soft reboot ended superseded (its step an error), then the hard reboot ran to the end.
+            #expect(
+                await journalA.entries == [
+                    "calm start compute_reboot", "calm finish compute_reboot Error", "calm start compute_reboot",
+                    "calm finish compute_reboot Success",
+                ])
+        }
+    }
+
     @Test("the look for abandoned work reads only the unsettled instances, through their partial index")
     func abandonedWorkIsIndexed() async throws {
         let statements = RecordedStatements()
