@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from conftest import ADMIN, POSTGRES_URL, run_cli
-from servers import action, create, show, wait
+from servers import action, create, show, wait, wait_deleted
 
 # Compute nodes look for handed work every third of a lease: 20 s with this lease. An action that starts
 # sooner than that was started by the API node's notice.
@@ -91,6 +91,27 @@ def test_a_killed_compute_node_s_work_is_taken_over_by_another_compute_node(nova
     assert [m["status"] for m in migrations] == ["finished"]
     assert "took over the work of 1 server(s)" in survivor.logs()
     assert lease(api, server) == (None, None)
+
+
+def test_an_action_through_one_node_on_work_another_node_runs_is_handed_to_that_node(novakit):
+    """Two `all` nodes: a delete accepted by the second while the first builds the server goes to the first, which
+    cuts its build short and deletes (neither node drives the instance beside the other)."""
+    first = novakit("--compute-step-delay", "3000", admin_password="pw")
+    second = novakit("--compute-step-delay", "3000", database=first.db)
+    server = create(first, "short-lived")
+    holder, handed = lease(first, server)
+    assert f":{first.process.pid}:" in holder and handed is None
+    assert show(second, server)["status"] == "BUILD"
+    started = time.monotonic()
+    assert second.request("DELETE", f"/v2.1/servers/{server}").status_code == 204
+    # The first node claims the handed delete at its notice; the second never holds the instance.
+    while (current := lease(first, server))[1] is not None:
+        assert time.monotonic() - started < 2, current
+        time.sleep(0.02)
+    assert f":{first.process.pid}:" in current[0]
+    wait_deleted(second, server, timeout=15)
+    # The build (a 3 s spawn) was cut short, not waited for: the delete's own 3 s step is most of the time taken.
+    assert time.monotonic() - started < 3 + 2.5
 
 
 def test_roles_other_than_all_need_postgresql(tmp_path):
