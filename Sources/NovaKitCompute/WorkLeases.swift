@@ -109,17 +109,14 @@ public struct SQLWorkLeases: WorkLeases {
     /// action in it. Either way a dead holder's run-out lease is let go: the new action supersedes its task.
     static func accept(_ instance: String, by leases: SQLWorkLeases, now: Date, _ sql: any SQLDatabase) async throws {
         try await ensureRow(instance, now: now, sql)
+        // A free row (no holder, a run-out lease, or this node's) becomes this node's, or no one's on an API node.
         // Every right-hand side sees the row as it was, so the holder and its time change together.
         let free: SQLQueryString = "held_by IS NULL OR lease_until < \(bind: now) OR held_by = \(bind: leases.node)"
-        let holder: SQLQueryString =
-            leases.runsWork
-            ? "CASE WHEN \(free) THEN \(bind: leases.node) ELSE held_by END"
-            : "CASE WHEN lease_until < \(bind: now) THEN NULL ELSE held_by END"
-        let until: SQLQueryString =
-            leases.runsWork
-            ? "CASE WHEN \(free) THEN \(bind: now.addingTimeInterval(leases.duration)) ELSE lease_until END"
-            : "CASE WHEN lease_until < \(bind: now) THEN NULL ELSE lease_until END"
-        try await sql.update("instance_leases").set("updated_at", to: SQLBind(now)).set("held_by", to: holder).set("lease_until", to: until)
+        let (holder, until): (any SQLExpression, any SQLExpression) =
+            leases.runsWork ? (SQLBind(leases.node), SQLBind(now.addingTimeInterval(leases.duration))) : (SQLLiteral.null, SQLLiteral.null)
+        try await sql.update("instance_leases").set("updated_at", to: SQLBind(now))
+            .set("held_by", to: "CASE WHEN \(free) THEN \(holder) ELSE held_by END" as SQLQueryString)
+            .set("lease_until", to: "CASE WHEN \(free) THEN \(until) ELSE lease_until END" as SQLQueryString)
             .where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no).run()
     }
 

@@ -113,16 +113,8 @@ enum AuthRoutes {
             let reference = identity?["password"]?["user"]
             guard let password = reference?["password"]?.stringValue else { throw IdentityError.badRequest("Expecting to find password in user.") }
             let found = try await service.read { try await $0.user(reference) }
-            guard let found, found.enabled, let hash = found.passwordHash else { throw IdentityError.unauthorized }
-            let now = service.clock.now()
-            if try await service.lockout.isLocked(found.id, now: now, in: service.database) {
-                request.logger.warning("password login refused: user is locked out", metadata: ["user": .string(found.id)])
-                throw IdentityError(401, "The account is locked for user: \(found.id).")
-            }
-            guard await TokenService.verify(password, hash: hash) else {
-                try await service.lockout.recordFailure(found.id, now: now, in: service.database)
-                throw IdentityError.unauthorized
-            }
+            guard let found, found.enabled else { throw IdentityError.unauthorized }
+            try await service.checkPassword(password, of: found, logger: request.logger)
             guard try await service.read({ try await $0.domains.find(found.domainId) })?.enabled == true else { throw IdentityError.unauthorized }
             try await service.lockout.reset(found.id, in: service.database)
             user = found

@@ -1,4 +1,5 @@
 public import Foundation
+import Logging
 public import NovaKitCore
 public import NovaKitPolicy
 public import NovaKitStorage
@@ -37,6 +38,21 @@ public struct IdentityService: Sendable {
         await tokens.cache.removeAll()
         await database.changes.announce(TokenCache.topic)
         return result
+    }
+
+    /// Checks `password` against `user`'s (found and enabled), for a login or a password change: a user without a
+    /// password or locked out is refused, and a wrong password counts towards the lockout; each a 401.
+    func checkPassword(_ password: String, of user: UserRecord, logger: Logger) async throws {
+        guard let hash = user.passwordHash else { throw IdentityError.unauthorized }
+        let now = clock.now()
+        if try await lockout.isLocked(user.id, now: now, in: database) {
+            logger.warning("password refused: user is locked out", metadata: ["user": .string(user.id)])
+            throw IdentityError(401, "The account is locked for user: \(user.id).")
+        }
+        guard await TokenService.verify(password, hash: hash) else {
+            try await lockout.recordFailure(user.id, now: now, in: database)
+            throw IdentityError.unauthorized
+        }
     }
 
     /// Reads the identity tables.

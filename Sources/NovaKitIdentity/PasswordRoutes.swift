@@ -21,17 +21,8 @@ enum PasswordRoutes {
         let service = request.service
         let userID = request.parameter("id")
         // An unknown, disabled or password-less user answers as a wrong password does: nothing about who exists.
-        guard let user = try await service.read({ try await $0.users.find(userID) }), user.enabled, let hash = user.passwordHash else {
-            throw IdentityError.unauthorized
-        }
-        let now = service.clock.now()
-        if try await service.lockout.isLocked(user.id, now: now, in: service.database) {
-            throw IdentityError(401, "The account is locked for user: \(user.id).")
-        }
-        guard await TokenService.verify(original, hash: hash) else {
-            try await service.lockout.recordFailure(user.id, now: now, in: service.database)
-            throw IdentityError.unauthorized
-        }
+        guard let user = try await service.read({ try await $0.users.find(userID) }), user.enabled else { throw IdentityError.unauthorized }
+        try await service.checkPassword(original, of: user, logger: request.logger)
         var changed = user
         changed.passwordHash = try await TokenService.hashPassword(replacement)
         let updated = changed
