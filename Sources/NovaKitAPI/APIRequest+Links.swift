@@ -18,22 +18,9 @@ extension APIRequest {
         ]
     }
 
-    /// `links(collection, id)` written by `writer`.
+    /// `links(collection, id)` written by `writer` (a page writes many through one `resourceLinks`).
     public func writeLinks(_ collection: String, _ id: String, into writer: inout JSONWriter) {
-        writer.array { writer in
-            writer.object { link in
-                link.key("href")
-                link.string("\(versionedBase)/\(collection)/\(id)")
-                link.key("rel")
-                link.string("self")
-            }
-            writer.object { link in
-                link.key("href")
-                link.string("\(bookmarkBase)/\(collection)/\(id)")
-                link.key("rel")
-                link.string("bookmark")
-            }
-        }
+        resourceLinks(collection).write(id, into: &writer)
     }
 
     /// `[{"rel": "next", "href": …?limit=…&marker=…}]` when a page came back full, else `nil`.

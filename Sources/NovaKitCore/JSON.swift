@@ -181,6 +181,12 @@ extension JSON {
     /// A quoted, escaped string. Runs of bytes that need no escape (almost all of them) are copied whole.
     static func write(string: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        write(stringContents: string, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The text of a JSON string between its quotes: `string` with quotes, backslashes and control characters escaped.
+    static func write(stringContents string: String, into bytes: inout [UInt8]) {
         var string = string
         string.withUTF8 { utf8 in
             var runStart = 0
@@ -204,7 +210,6 @@ extension JSON {
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Decodes a `Decodable` from this value (used after schema validation).

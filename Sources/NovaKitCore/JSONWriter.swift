@@ -49,6 +49,16 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// A string that starts with `prefix` (escaped once, written many times) and ends with `rest`.
+    public mutating func string(_ prefix: JSONStringPrefix, _ rest: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: prefix.escaped)
+        JSON.write(stringContents: rest, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     /// The string, or `null`.
     public mutating func string(_ value: String?) {
         if let value { string(value) } else { null() }

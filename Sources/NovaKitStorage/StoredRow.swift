@@ -7,6 +7,9 @@ public protocol StoredRow: Codable, Sendable {
     static var table: String { get }
     /// The columns a row is read from, in the order selected.
     static var columns: [String] { get }
+    /// Decodes one selected row; by default through `Codable` (`StoredRowDecoder`, one lookup per column). A
+    /// narrow row read by the hundred on a hot path may read its few columns itself.
+    init(row: any SQLRow) throws
 }
 
 extension StoredRow {
@@ -30,7 +33,7 @@ extension StoredRow {
         return text
     }
 
-    /// Decodes one selected row (one lookup per column).
+    /// Decodes one selected row through `Codable` (one lookup per column).
     public init(row: any SQLRow) throws {
         self = try Self(from: StoredRowDecoder(row: row))
     }

@@ -105,6 +105,19 @@ struct JSONWriterTests {
         #expect(writer.bytes == expected.encodedBytes())
     }
 
+    @Test(
+        "a string written as an escaped-once prefix and an ending is the string's own encoding",
+        arguments: [("http://h/v2.1/p/servers/", "a1"), ("say \"hi\"\\", "\u{1}\ttab"), ("", ""), ("é/", "ünï\n")])
+    func prefixedStrings(prefix: String, ending: String) {
+        let written = JSONStringPrefix(prefix)
+        var writer = JSONWriter()
+        writer.array { array in
+            array.string(written, ending)
+            array.string(written, ending + "x")
+        }
+        #expect(writer.bytes == JSON.array([.string(prefix + ending), .string(prefix + ending + "x")]).encodedBytes())
+    }
+
     #if DEBUG
         @Test("a key out of order stops a debug build")
         func refusesDisorder() async {

@@ -50,8 +50,9 @@ extension ServerContext {
         let query = try ServerQuery(request, isAdminFilterer: request.allows(ServerRules.allowAllFilters, target: [:]), allTenants: allTenants)
         guard detail else {
             let page = try await servers.summaries(query)
+            let links = request.resourceLinks("servers")
             return Self.reply(page, request, collection: "servers", limit: query.limit, lastMarker: page.last?.id) { server, writer in
-                ServerViews.writeSummary(server, request, into: &writer)
+                ServerViews.writeSummary(server, links: links, into: &writer)
             }
         }
         let page = try await servers.list(query)

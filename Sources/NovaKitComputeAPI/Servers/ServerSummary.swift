@@ -1,4 +1,5 @@
 import NovaKitStorage
+import SQLKit
 
 /// A server as `GET /servers` shows it: its id and name.
 struct ServerSummary: Sendable, Equatable {
@@ -17,5 +18,14 @@ struct ServerSummaryRow: StoredRow {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case rowID = "id", id = "uuid", name = "display_name"
+    }
+
+    /// Its three columns read directly: a summary page decodes a hundred of these, and going through a
+    /// `Decoder` (a container per row, a generic cast per column) was a seventh of the request's CPU.
+    init(row: any SQLRow) throws {
+        let columns = StoredColumns(row)
+        rowID = try columns.int(CodingKeys.rowID.rawValue)
+        id = try columns.string(CodingKeys.id.rawValue)
+        name = try columns.string(CodingKeys.name.rawValue)
     }
 }

@@ -8,6 +8,8 @@ import NovaKitStorage
 /// from (2.98's image properties), the zone each host is in (an aggregate's, else `nova`) and, for a single
 /// server from 2.71, the server groups it belongs to.
 struct ServerViewData: Sendable {
+    /// The request's links to servers, images and flavors.
+    var links: ServerViewLinks
     var images: [String: Image] = [:]
     var zones: [String: String] = [:]
     var groups: [String: [String]] = [:]
@@ -31,7 +33,7 @@ struct ServerViewData: Sendable {
 extension ServerContext {
     /// The view data for `servers`; `groups` only for a single server's view (show, update, rebuild) from 2.71.
     func viewData(of servers: [Server], _ request: APIRequest, groups: Bool = false) async throws -> ServerViewData {
-        var data = ServerViewData(images: try await images(of: servers, request))
+        var data = ServerViewData(links: ServerViewLinks(request), images: try await images(of: servers, request))
         for server in servers where data.fieldRules[ServerFieldRules.Owner(server)] == nil {
             data.fieldRules[ServerFieldRules.Owner(server)] = ServerFieldRules(request, server)
         }
@@ -76,5 +78,18 @@ struct ServerFieldRules: Sendable {
             project = server.projectID
             user = server.userID
         }
+    }
+}
+
+/// The links a server's view writes, their URL prefixes built once per request.
+struct ServerViewLinks: Sendable {
+    var servers: ResourceLinks
+    var images: ResourceLinks
+    var flavors: ResourceLinks
+
+    init(_ request: APIRequest) {
+        servers = request.resourceLinks("servers")
+        images = request.resourceLinks("images")
+        flavors = request.resourceLinks("flavors")
     }
 }

@@ -14,13 +14,13 @@ import SQLKit
 /// text (`JSONWriter`), members in sorted key order, since a page of 100 detailed servers is most of what a
 /// busy list request does; update and rebuild read the text back as a tree to trim it.
 enum ServerViews {
-    /// `{"id", "links", "name"}` for `GET /servers`.
-    static func writeSummary(_ server: ServerSummary, _ request: APIRequest, into writer: inout JSONWriter) {
+    /// `{"id", "links", "name"}` for `GET /servers` (`links`: the request's links to servers).
+    static func writeSummary(_ server: ServerSummary, links: ResourceLinks, into writer: inout JSONWriter) {
         writer.object { view in
             view.key("id")
             view.string(server.id)
             view.key("links")
-            request.writeLinks("servers", server.id, into: &view)
+            links.write(server.id, into: &view)
             view.key("name")
             view.string(server.name)
         }
@@ -125,7 +125,7 @@ enum ServerViews {
                 }
             }
             view.key("flavor")
-            writeFlavor(server, request, extraSpecs: rules.flavorExtraSpecs, into: &view)
+            writeFlavor(server, request, links: data.links.flavors, extraSpecs: rules.flavorExtraSpecs, into: &view)
             view.key("hostId")
             view.string(hostID(server))
             if version >= APIVersion(2, 16), rules.hostStatus {
@@ -135,11 +135,11 @@ enum ServerViews {
             view.key("id")
             view.string(server.id)
             view.key("image")
-            writeImage(server, request, images: data.images, into: &view)
+            writeImage(server, request, data: data, into: &view)
             view.key("key_name")
             view.string(server.keyName)
             view.key("links")
-            request.writeLinks("servers", server.id, into: &view)
+            data.links.servers.write(server.id, into: &view)
             if version >= APIVersion(2, 9) {
                 view.key("locked")
                 view.bool(server.locked)
@@ -248,28 +248,28 @@ enum ServerViews {
         }
     }
 
-    static func writeImage(_ server: Server, _ request: APIRequest, images: [String: Image], into writer: inout JSONWriter) {
+    static func writeImage(_ server: Server, _ request: APIRequest, data: ServerViewData, into writer: inout JSONWriter) {
         guard let ref = server.imageRef, !ref.isEmpty else { return writer.string("") }
         writer.object { image in
             image.key("id")
             image.string(ref)
             image.key("links")
-            writeBookmark("\(request.bookmarkBase)/images/\(ref)", into: &image)
+            data.links.images.writeBookmark(ref, into: &image)
             if request.version >= APIVersion(2, 98) {
                 image.key("properties")
-                image.object(strings: images[ref]?.properties ?? [:])
+                image.object(strings: data.images[ref]?.properties ?? [:])
             }
         }
     }
 
-    static func writeFlavor(_ server: Server, _ request: APIRequest, extraSpecs: Bool, into writer: inout JSONWriter) {
+    static func writeFlavor(_ server: Server, _ request: APIRequest, links: ResourceLinks, extraSpecs: Bool, into writer: inout JSONWriter) {
         let flavor = server.flavor
         guard request.version >= APIVersion(2, 47) else {
             return writer.object { view in
                 view.key("id")
                 view.string(flavor.id)
                 view.key("links")
-                writeBookmark("\(request.bookmarkBase)/flavors/\(flavor.id)", into: &view)
+                links.writeBookmark(flavor.id, into: &view)
             }
         }
         writer.object { view in
@@ -289,18 +289,6 @@ enum ServerViews {
             view.int(flavor.swap)
             view.key("vcpus")
             view.int(flavor.vcpus)
-        }
-    }
-
-    /// `[{"href": …, "rel": "bookmark"}]`
-    private static func writeBookmark(_ href: String, into writer: inout JSONWriter) {
-        writer.array { links in
-            links.object { link in
-                link.key("href")
-                link.string(href)
-                link.key("rel")
-                link.string("bookmark")
-            }
         }
     }
 

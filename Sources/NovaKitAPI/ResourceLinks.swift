@@ -1,0 +1,50 @@
+public import NovaKitCore
+
+/// Nova's `self` and `bookmark` links to one collection's resources, for one request: the URLs before the
+/// id are built and escaped once, so a page of a hundred servers writes a hundred ids, not two hundred URLs.
+public struct ResourceLinks: Sendable {
+    /// `http://host/v2.1[/project]/<collection>/`
+    let versioned: JSONStringPrefix
+    /// `http://host[/project]/<collection>/`
+    let bookmark: JSONStringPrefix
+
+    init(_ request: APIRequest, _ collection: String) {
+        versioned = JSONStringPrefix("\(request.versionedBase)/\(collection)/")
+        bookmark = JSONStringPrefix("\(request.bookmarkBase)/\(collection)/")
+    }
+
+    /// `[{"href": <versioned>/id, "rel": "self"}, {"href": <bookmark>/id, "rel": "bookmark"}]`
+    public func write(_ id: String, into writer: inout JSONWriter) {
+        writer.array { links in
+            links.object { link in
+                link.key("href")
+                link.string(versioned, id)
+                link.key("rel")
+                link.string("self")
+            }
+            links.object { link in
+                link.key("href")
+                link.string(bookmark, id)
+                link.key("rel")
+                link.string("bookmark")
+            }
+        }
+    }
+
+    /// `[{"href": <bookmark>/id, "rel": "bookmark"}]`: how a server's view links its image and flavor.
+    public func writeBookmark(_ id: String, into writer: inout JSONWriter) {
+        writer.array { links in
+            links.object { link in
+                link.key("href")
+                link.string(bookmark, id)
+                link.key("rel")
+                link.string("bookmark")
+            }
+        }
+    }
+}
+
+extension APIRequest {
+    /// The links to `collection`'s resources as this request shows them.
+    public func resourceLinks(_ collection: String) -> ResourceLinks { ResourceLinks(self, collection) }
+}
