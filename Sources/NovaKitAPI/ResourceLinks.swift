@@ -16,30 +16,22 @@ public struct ResourceLinks: Sendable {
     /// `[{"href": <versioned>/id, "rel": "self"}, {"href": <bookmark>/id, "rel": "bookmark"}]`
     public func write(_ id: String, into writer: inout JSONWriter) {
         writer.array { links in
-            links.object { link in
-                link.key("href")
-                link.string(versioned, id)
-                link.key("rel")
-                link.string("self")
-            }
-            links.object { link in
-                link.key("href")
-                link.string(bookmark, id)
-                link.key("rel")
-                link.string("bookmark")
-            }
+            Self.write(versioned, id, rel: "self", into: &links)
+            Self.write(bookmark, id, rel: "bookmark", into: &links)
         }
     }
 
     /// `[{"href": <bookmark>/id, "rel": "bookmark"}]`: how a server's view links its image and flavor.
     public func writeBookmark(_ id: String, into writer: inout JSONWriter) {
-        writer.array { links in
-            links.object { link in
-                link.key("href")
-                link.string(bookmark, id)
-                link.key("rel")
-                link.string("bookmark")
-            }
+        writer.array { links in Self.write(bookmark, id, rel: "bookmark", into: &links) }
+    }
+
+    private static func write(_ prefix: JSONStringPrefix, _ id: String, rel: String, into writer: inout JSONWriter) {
+        writer.object { link in
+            link.key("href")
+            link.string(prefix, id)
+            link.key("rel")
+            link.string(rel)
         }
     }
 }
