@@ -26,19 +26,23 @@ def compute_answers(node, token):
     return node.request("GET", "/v2.1/flavors", token=token).status_code
 
 
-def test_a_token_revoked_through_one_node_is_refused_by_the_other_at_once(cluster):
+def test_a_token_revoked_through_one_node_is_refused_by_the_other_two_at_once(cluster, novakit):
     first, second = cluster
+    third = novakit(auth="keystone", database=first.db)
     identity = Identity(first)
     admin = identity.token()
     token = identity.token()
-    # The second node has validated (and cached) the token before it is revoked.
-    assert compute_answers(second, token) == 200
-    assert compute_answers(second, token) == 200
+    # The other nodes have validated (and cached) the token before it is revoked.
+    for node in (second, third):
+        assert compute_answers(node, token) == 200
+        assert compute_answers(node, token) == 200
     revoked = identity.call("DELETE", "/auth/tokens", admin, headers={"X-Subject-Token": token})
     assert revoked.status_code == 204
     assert compute_answers(second, token) == 401
+    assert compute_answers(third, token) == 401
     assert compute_answers(first, token) == 401
     assert compute_answers(second, admin) == 200
+    assert compute_answers(third, admin) == 200
 
 
 def test_directory_changes_through_either_node_reach_the_other_at_once(cluster):
