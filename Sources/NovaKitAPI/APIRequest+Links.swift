@@ -18,11 +18,6 @@ extension APIRequest {
         ]
     }
 
-    /// `links(collection, id)` written by `writer` (a page writes many through one `resourceLinks`).
-    public func writeLinks(_ collection: String, _ id: String, into writer: inout JSONWriter) {
-        resourceLinks(collection).write(id, into: &writer)
-    }
-
     /// `[{"rel": "next", "href": …?limit=…&marker=…}]` when a page came back full, else `nil`.
     public func nextLinks(_ collection: String, page: Int, limit: Int, lastMarker: String?) -> JSON? {
         guard page > 0, page == limit, let lastMarker else { return nil }

@@ -24,7 +24,7 @@ public struct NovaKitConfiguration: Sendable {
     public var adminPassword: String?
     public var database = DatabaseURL.default
     /// Read-only SQLite connections beside the writer, or PostgreSQL connections per event loop.
-    public var databaseConnections = 4
+    public var databaseConnections = Settings.databaseConnections.defaultValue
     public var auth = AuthStrategy.keystone
     public var tokenLifetime = Settings.tokenLifetime.defaultValue
     public var keystoneURL: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NovaKitStorage
 
 /// One setting, declared once: its configuration key (the YAML path), its flag, its default and what it does.
 /// The environment variable is derived from the key as swift-configuration reads it
@@ -123,7 +124,7 @@ package enum Settings {
         "database.url", flag: "database", default: "sqlite://novakit.sqlite",
         "sqlite:///path/file.sqlite, sqlite::memory: or postgres://user:pw@host:port/db.")
     static let databaseConnections = Setting<Int>(
-        "database.connections", flag: "database-connections", default: 4,
+        "database.connections", flag: "database-connections", default: Database.defaultConnections,
         "Read-only SQLite connections beside the single writer (a file database), or PostgreSQL connections per event loop.")
     static let auth = Setting<String>("auth.strategy", flag: "auth", default: "keystone", "Compute API auth: keystone or noauth2.")
     static let policyFile = Setting<String?>("policy.file", flag: "policy-file", "A YAML or JSON file overriding policy defaults.")

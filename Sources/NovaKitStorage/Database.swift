@@ -78,6 +78,10 @@ public final class Database: Sendable {
     /// when its change notice is lost.
     public static let cacheMaxAge: Duration = .seconds(1)
 
+    /// `open`'s connections when none are configured: SQLite readers beside the writer, or PostgreSQL
+    /// connections per event loop.
+    public static let defaultConnections = 4
+
     /// The read-through cache `name` of this database, shared by every store that asks for it.
     public func cache<Key, Value>(_ name: String, of type: ReadThroughCache<Key, Value>.Type) -> ReadThroughCache<Key, Value> {
         caches.cache(name, of: type, maxAge: Self.cacheMaxAge)
@@ -98,7 +102,7 @@ public final class Database: Sendable {
     /// Opens the database at `url`; `observer`, when given, is told the SQL of every statement run through it.
     /// `connections` is the number of read-only connections beside SQLite's writer, or PostgreSQL
     /// connections per event loop.
-    public static func open(_ url: DatabaseURL, logger: Logger, observer: QueryObserver? = nil, connections: Int = 4) async throws
+    public static func open(_ url: DatabaseURL, logger: Logger, observer: QueryObserver? = nil, connections: Int = defaultConnections) async throws
         -> Database
     {
         switch url {

@@ -1,4 +1,5 @@
 import Foundation
+import NovaKitStorage
 
 /// How many PostgreSQL connections the tests running at once may hold. Swift Testing runs every test in
 /// parallel, and each PostgreSQL handle has a pool (`Database.open`'s connections per event loop) and a change
@@ -8,7 +9,7 @@ actor PostgresConnectionBudget {
     static let shared = PostgresConnectionBudget(capacity: 70)
 
     /// What one handle may hold at most: its pool on every event loop and the change feed's listener.
-    static let perHandle = 4 * max(ProcessInfo.processInfo.activeProcessorCount, 1) + 1
+    static let perHandle = Database.defaultConnections * max(ProcessInfo.processInfo.activeProcessorCount, 1) + 1
 
     private let capacity: Int
     private var available: Int
