@@ -24,7 +24,7 @@ read -r compute_port identity_port image_port network_port metrics_port < <(.ven
 password="fuzz-admin-pw"
 "$binary" serve --database "sqlite://$work/novakit.sqlite" --port "$compute_port" --identity-port "$identity_port" \
     --image-port "$image_port" --network-port "$network_port" --metrics-port "$metrics_port" --admin-password "$password" \
-    --compute-step-delay 5 --log-level warning > "$work/novakit.log" 2>&1 &
+    --compute-step-delay 5 --password-hash-rounds 4 --log-level warning > "$work/novakit.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2> /dev/null || true; wait "$server_pid" 2> /dev/null || true' EXIT
 for _ in $(seq 1 100); do

@@ -92,7 +92,7 @@ enum ApplicationCredentialRoutes {
         let secret = body["secret"]?.stringValue ?? SecretToken.random(bytes: 48)
         let credential = ApplicationCredentialRecord(
             id: request.service.newID(), name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue ?? "",
-            userId: user, projectId: project.id, secretHash: try await TokenService.hashPassword(secret), expiresAt: expiresAt,
+            userId: user, projectId: project.id, secretHash: try await request.service.passwords.hash(secret), expiresAt: expiresAt,
             unrestricted: body["unrestricted"] == .bool(true), roleIds: Array(Set(roleIDs)).sorted().joined(separator: ","),
             accessRules: rules.isEmpty ? nil : String(decoding: try JSONEncoder().encode(rules), as: UTF8.self))
         let roles = try await request.service.change { directory, now in

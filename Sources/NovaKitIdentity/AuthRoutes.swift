@@ -74,7 +74,7 @@ enum AuthRoutes {
             return try await directory.applicationCredentials.list(["user_id": user.id, "name": name]).first
         }
         guard let credential = found, (credential.expiresAt ?? .distantFuture) > service.clock.now(),
-            await TokenService.verify(secret, hash: credential.secretHash)
+            await service.passwords.verify(secret, against: credential.secretHash)
         else { throw IdentityError.unauthorized }
         let (token, info) = try await service.tokens.issue(
             userID: credential.userId, projectID: credential.projectId, applicationCredentialID: credential.id,

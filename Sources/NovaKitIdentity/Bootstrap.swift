@@ -43,8 +43,8 @@ extension IdentityService {
     @discardableResult
     public func bootstrap(_ plan: BootstrapPlan) async throws -> AdminUserChange {
         let existingHash = try await read { try await $0.users.list(["name": "admin", "domain_id": "default"]).first?.passwordHash }
-        let passwordOK = if let existingHash { await TokenService.verify(plan.adminPassword, hash: existingHash) } else { false }
-        let newHash = passwordOK ? nil : try await TokenService.hashPassword(plan.adminPassword)
+        let passwordOK = if let existingHash { await passwords.verify(plan.adminPassword, against: existingHash) } else { false }
+        let newHash = passwordOK ? nil : try await passwords.hash(plan.adminPassword)
         return try await change { directory, now in
             var change = AdminUserChange.unchanged
             if try await directory.domains.find("default") == nil {

@@ -46,7 +46,7 @@ enum DirectoryRoutes {
             guard try await request.service.read({ try await $0.domains.find(domainID) }) != nil else {
                 throw IdentityError.notFound("domain", domainID)
             }
-            let hash = try await body["password"]?.stringValue.asyncMap(TokenService.hashPassword)
+            let hash = try await body["password"]?.stringValue.asyncMap(request.service.passwords.hash)
             return UserRecord(
                 id: request.service.newID(), name: body["name"]?.stringValue ?? "", domainId: domainID, passwordHash: hash,
                 enabled: body["enabled"] != .bool(false), defaultProjectId: body["default_project_id"]?.stringValue,
@@ -55,7 +55,7 @@ enum DirectoryRoutes {
         },
         apply: { record, body, request in
             if let name = body["name"]?.stringValue { record.name = name }
-            if let password = body["password"]?.stringValue { record.passwordHash = try await TokenService.hashPassword(password) }
+            if let password = body["password"]?.stringValue { record.passwordHash = try await request.service.passwords.hash(password) }
             // An administrator's new password or enabling the user ends a lockout, as in Keystone.
             if body["password"] != nil || body["enabled"] == .bool(true) {
                 try await request.service.lockout.reset(record.id, in: request.service.database)

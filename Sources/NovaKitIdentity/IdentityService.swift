@@ -13,13 +13,15 @@ public struct IdentityService: Sendable {
     let clock: any NovaClock
     let ids: any IDGenerator
     let lockout: PasswordLockout
+    let passwords: PasswordHasher
 
     public init(
         database: Database, policy: PolicyEnforcer, clock: any NovaClock, ids: any IDGenerator, cache: TokenCache, tokenLifetime: TimeInterval,
-        lockout: PasswordLockout = .off
+        lockout: PasswordLockout = .off, passwords: PasswordHasher = PasswordHasher()
     ) {
         self.database = database
         self.lockout = lockout
+        self.passwords = passwords
         self.policy = policy
         self.clock = clock
         self.ids = ids
@@ -49,7 +51,7 @@ public struct IdentityService: Sendable {
             logger.warning("password refused: user is locked out", metadata: ["user": .string(user.id)])
             throw IdentityError(401, "The account is locked for user: \(user.id).")
         }
-        guard await TokenService.verify(password, hash: hash) else {
+        guard await passwords.verify(password, against: hash) else {
             try await lockout.recordFailure(user.id, now: now, in: database)
             throw IdentityError.unauthorized
         }

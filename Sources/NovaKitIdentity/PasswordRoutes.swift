@@ -24,7 +24,7 @@ enum PasswordRoutes {
         guard let user = try await service.read({ try await $0.users.find(userID) }), user.enabled else { throw IdentityError.unauthorized }
         try await service.checkPassword(original, of: user, logger: request.logger)
         var changed = user
-        changed.passwordHash = try await TokenService.hashPassword(replacement)
+        changed.passwordHash = try await service.passwords.hash(replacement)
         let updated = changed
         try await service.change { directory, now in
             _ = try await directory.users.update(updated, at: now)

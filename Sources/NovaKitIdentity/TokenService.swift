@@ -1,7 +1,5 @@
 public import Foundation
-import HummingbirdBcrypt
 import Metrics
-import NIOPosix
 public import NovaKitCore
 import NovaKitHTTP
 public import NovaKitStorage
@@ -19,16 +17,6 @@ public struct TokenService: Sendable {
         self.clock = clock
         self.cache = cache
         self.lifetime = lifetime
-    }
-
-    /// Checks a password against a stored bcrypt hash off the cooperative thread pool.
-    static func verify(_ password: String, hash: String) async -> Bool {
-        (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
-    }
-
-    /// Hashes a password with bcrypt off the cooperative thread pool.
-    static func hashPassword(_ password: String) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
     }
 
     /// Issues a token for `userID`, scoped to `projectID`, to the system (`system`) or to nothing, and returns it

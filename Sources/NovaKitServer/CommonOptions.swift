@@ -122,4 +122,7 @@ public struct ServeOptions: ParsableArguments {
 
     @Option(name: Settings.lockoutDuration.name, help: Settings.lockoutDuration.help)
     var lockoutDuration: Int?
+
+    @Option(name: Settings.passwordHashRounds.name, help: Settings.passwordHashRounds.help)
+    var passwordHashRounds: Int?
 }

@@ -41,7 +41,8 @@ public enum NovaKitApplication {
         IdentityService(
             database: database, policy: policy, clock: SystemClock(), ids: RandomIDGenerator(), cache: TokenCache(),
             tokenLifetime: Double(configuration.tokenLifetime),
-            lockout: PasswordLockout(attempts: configuration.lockoutFailureAttempts, duration: Double(configuration.lockoutDuration)))
+            lockout: PasswordLockout(attempts: configuration.lockoutFailureAttempts, duration: Double(configuration.lockoutDuration)),
+            passwords: PasswordHasher(rounds: configuration.passwordHashRounds))
     }
 
     /// How compute requests are authenticated under `configuration`.

@@ -1,6 +1,7 @@
 import Configuration
 public import Logging
 public import NovaKitCompute
+import NovaKitIdentity
 public import NovaKitStorage
 import SystemPackage
 
@@ -42,6 +43,7 @@ public struct NovaKitConfiguration: Sendable {
     public var rateLimit = Settings.rateLimit.defaultValue
     public var lockoutFailureAttempts = Settings.lockoutFailureAttempts.defaultValue
     public var lockoutDuration = Settings.lockoutDuration.defaultValue
+    public var passwordHashRounds = Settings.passwordHashRounds.defaultValue
     public var compute = ComputeConfiguration()
 
     public init() {}
@@ -110,6 +112,7 @@ public struct NovaKitConfiguration: Sendable {
         set(Settings.rateLimit, serve?.rateLimit)
         set(Settings.lockoutFailureAttempts, serve?.lockoutFailureAttempts)
         set(Settings.lockoutDuration, serve?.lockoutDuration)
+        set(Settings.passwordHashRounds, serve?.passwordHashRounds)
 
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
@@ -205,6 +208,10 @@ public struct NovaKitConfiguration: Sendable {
         guard c.lockoutFailureAttempts >= 0 else { throw Invalid(description: "the lockout failure attempts must not be negative") }
         c.lockoutDuration = try reader.value(Settings.lockoutDuration, from: sources)
         guard c.lockoutDuration > 0 else { throw Invalid(description: "the lockout duration must be positive") }
+        c.passwordHashRounds = try reader.value(Settings.passwordHashRounds, from: sources)
+        guard PasswordHasher.roundsRange.contains(c.passwordHashRounds) else {
+            throw Invalid(description: "the password hash rounds must be between 4 and 31")
+        }
         for (name, port) in [
             ("port", c.port), ("identity port", c.identityPort), ("image port", c.imagePort), ("network port", c.networkPort),
             ("metrics port", c.metricsPort),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NovaKitIdentity
 import NovaKitStorage
 
 /// One setting, declared once: its configuration key (the YAML path), its flag, its default and what it does.
@@ -142,6 +143,10 @@ package enum Settings {
         "Failed password logins in a row after which a user is locked out; 0 never locks (Keystone's lockout_failure_attempts).")
     static let lockoutDuration = Setting<Int>(
         "identity.lockoutDuration", flag: "lockout-duration", default: 1800, "Seconds a locked-out user stays locked.")
+    static let passwordHashRounds = Setting<Int>(
+        "identity.passwordHashRounds", flag: "password-hash-rounds", default: PasswordHasher.defaultRounds,
+        "bcrypt cost of new password and application credential secret hashes, 4 to 31 (Keystone's password_hash_rounds); existing hashes keep theirs."
+    )
     static let disabledExtensions = Setting<[String]>(
         "extensions.disabled", flag: "disable-extension",
         repeatable: "Switch an extension off by alias; repeatable (comma-separated in the environment).")
@@ -178,7 +183,8 @@ package enum Settings {
         keystoneServicePassword.description, keystoneServiceProject.description, database.description, databaseConnections.description,
         auth.description,
         policyFile.description, maxBodySize.description, maxLimit.description, rateLimit.description, healthcheckDisableFile.description,
-        lockoutFailureAttempts.description, lockoutDuration.description, disabledExtensions.description, enabledExtensions.description,
+        lockoutFailureAttempts.description, lockoutDuration.description, passwordHashRounds.description, disabledExtensions.description,
+        enabledExtensions.description,
         logLevel.description, logFormat.description, computeStepDelay.description, computeFailSteps.description, computeHosts.description,
         reclaimInterval.description, leaseSeconds.description, role.description,
     ]

@@ -263,11 +263,20 @@ def cloud(novakit):
     return novakit()
 
 
+HASH_ROUNDS = "NOVAKIT_IDENTITY_PASSWORD_HASH_ROUNDS"
+# Every process a test starts hashes passwords with bcrypt's cheapest cost: in the debug build the tests run, one
+# hash or check at Keystone's default cost (12) takes about 0.6 s, and the suite logs in thousands of times.
+# test_identity's test of the default cost starts its server without it.
+TEST_SETTINGS = {HASH_ROUNDS: "4"}
+
+
 def clean_env(extra=None):
-    """The test's environment without any NOVAKIT_* variable, plus `extra`."""
+    """The test's environment without any NOVAKIT_* variable, plus TEST_SETTINGS and `extra` (a `None` value there
+    leaves that variable out)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOVAKIT_")}
+    env.update(TEST_SETTINGS)
     env.update(extra or {})
-    return env
+    return {k: v for k, v in env.items() if v is not None}
 
 
 def run_cli(*args, env=None, cwd=None):

@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from conftest import Database, assert_fault, run_cli
+from conftest import HASH_ROUNDS, Database, assert_fault, run_cli
 from identity import ADMIN_PASSWORD, Identity, assert_keystone_error, password_auth
 
 
@@ -192,6 +192,33 @@ def test_passwords_are_hashed_and_never_shown(keystone):
     hashes = [row[0] for row in server.db.query("SELECT password_hash FROM identity_users WHERE name = 'frank'")]
     assert hashes[0].startswith("$2") and "frank-Secret-9" not in hashes[0]
     assert "frank-Secret-9" not in server.logs() and ADMIN_PASSWORD not in server.logs()
+
+
+def test_password_hash_rounds_default_to_keystones_and_bind_new_hashes_only(novakit):
+    """bcrypt's cost is Keystone's 12 unless set; a changed cost applies to new hashes, and a password hashed at
+    the old cost still logs in."""
+    hash_of = lambda server, name: server.db.query(f"SELECT password_hash FROM identity_users WHERE name = '{name}'")[0][0]
+    default = novakit(auth="keystone", admin_password=ADMIN_PASSWORD, env={HASH_ROUNDS: None})
+    identity = Identity(default)
+    identity.make_user(identity.token(), "gail", "gail-Secret-1", "gails")
+    assert hash_of(default, "admin").startswith("$2b$12$") and hash_of(default, "gail").startswith("$2b$12$")
+    default.stop()
+
+    cheap = novakit("--password-hash-rounds", "5", auth="keystone", database=default.db, env={HASH_ROUNDS: None})
+    identity = Identity(cheap)
+    admin = identity.token()
+    identity.token("gail", "gail-Secret-1", "gails")
+    identity.make_user(admin, "hank", "hank-Secret-2", "hanks")
+    assert hash_of(cheap, "hank").startswith("$2b$05$") and hash_of(cheap, "gail").startswith("$2b$12$")
+    identity.token("hank", "hank-Secret-2", "hanks")
+    assert identity.issue(password_auth("hank", "wrong", "hanks")).status_code == 401
+
+
+@pytest.mark.parametrize("rounds", ["3", "32", "many"])
+def test_password_hash_rounds_out_of_bcrypts_range_are_refused(tmp_path, rounds):
+    result = run_cli("serve", "--port", "0", "--password-hash-rounds", rounds, "--database", f"sqlite://{tmp_path}/x.sqlite")
+    assert result.returncode != 0
+    assert "password" in result.stderr and "rounds" in result.stderr, result.stderr
 
 
 def test_bootstrap_is_idempotent_and_updates_endpoints(tmp_path):
