@@ -137,10 +137,15 @@ enum ServerSet {
         }
     }
 
-    /// Every row, live or deleted, decoded as the API does.
+    /// Every row, live or deleted, decoded as the API does — its own column reader, checked here against
+    /// decoding the same rows through `Codable` (SQLKit's row decoder).
     static func readAll(_ database: Database) async throws -> [Server] {
         let rows = try await database.withConnection { sql in
-            try await InstanceRow.select(on: sql, readDeleted: .yes).all(InstanceRow.self).map(Server.init)
+            let direct = try await InstanceRow.select(on: sql, readDeleted: .yes).orderBy("id").all(InstanceRow.self)
+            let throughCodable = try await InstanceRow.select(on: sql, readDeleted: .yes).orderBy("id").all()
+                .map { try $0.decode(model: InstanceRow.self) }
+            #expect(direct == throughCodable)
+            return direct.map(Server.init)
         }
         return try await ServerStore(database: database, clock: SystemClock()).withDetails(rows)
     }

@@ -49,6 +49,28 @@ struct RowDecodingTests {
         ]
     }
 
+    static func columnOutcome<T>(_ read: () throws -> T) -> String {
+        do { return "value \(String(reflecting: try read()))" } catch { return "refused" }
+    }
+
+    /// The reads `StoredColumns` offers, in the order of `sqliteKitReads`.
+    static func columnReads(_ row: any SQLRow) -> [String] {
+        let columns = StoredColumns(row)
+        return [
+            columnOutcome { try columns.string("v") }, columnOutcome { try columns.int("v") }, columnOutcome { try columns.bool("v") },
+            columnOutcome { try columns.date("v") }, columnOutcome { try columns.optionalString("v") },
+            columnOutcome { try columns.optionalInt("v") }, columnOutcome { try columns.optionalBool("v") },
+            columnOutcome { try columns.optionalDate("v") },
+        ]
+    }
+
+    static func sqliteKitReads(_ row: any SQLRow) -> [String] {
+        [
+            outcome(row, String.self), outcome(row, Int.self), outcome(row, Bool.self), outcome(row, Date.self), outcome(row, String?.self),
+            outcome(row, Int?.self), outcome(row, Bool?.self), outcome(row, Date?.self),
+        ]
+    }
+
     struct Sample: StoredRow, Equatable {
         static let table = "samples"
         static let columns = ["text", "number", "flag", "real", "at", "maybe_text", "maybe_number", "maybe_flag", "maybe_at"]
@@ -80,6 +102,7 @@ struct RowDecodingTests {
             #expect(actual is SQLiteStoredRow)
             #expect(Self.outcomes(actual) == Self.outcomes(expected), "\(literal)")
             #expect(Self.storedOutcomes(actual) == Self.outcomes(expected), "\(literal) through a stored row")
+            #expect(Self.columnReads(actual) == Self.sqliteKitReads(expected), "\(literal) through StoredColumns")
         }
     }
 
