@@ -14,7 +14,7 @@ extension ServerStore {
             let server = Server(row)
             return matches(server) ? server : nil
         }
-        return details ? try await withDetails(page) : page
+        return details ? try await withDetails(consume page) : page
     }
 
     /// One page of `query` as `GET /servers` shows it: only the id and name are read, unless a regular

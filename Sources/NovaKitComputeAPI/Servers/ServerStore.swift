@@ -71,11 +71,14 @@ struct ServerStore: Sendable {
         }
     }
 
-    /// The servers with their metadata, tags and latest fault: one query per table for all of them.
-    func withDetails(_ servers: [Server]) async throws -> [Server] {
+    /// The servers with their metadata, tags and latest fault: one query per table for all of them. The servers
+    /// are taken (`consuming`) and filled in place: a copy of each would retain every one of its strings again.
+    func withDetails(_ servers: consuming [Server]) async throws -> [Server] {
         guard !servers.isEmpty else { return [] }
         let ids = servers.map(\.id)
-        return try await database.read { sql in
+        // Only the servers whose view shows a fault have theirs read.
+        let faulted = servers.compactMap { $0.showsFault ? $0.id : nil }
+        let (metadata, tags, faults) = try await database.read { sql in
             var metadata: [String: [String: String]] = [:]
             var tags: [String: [String]] = [:]
             var faults: [String: InstanceFault] = [:]
@@ -90,8 +93,6 @@ struct ServerStore: Sendable {
             {
                 tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
             }
-            // Only the servers whose view shows a fault have theirs read.
-            let faulted = servers.filter(\.showsFault).map(\.id)
             var faultRows: [any SQLRow] = []
             if !faulted.isEmpty {
                 faultRows = try await sql.select().columns("instance_uuid", "code", "message", "details", "created_at").from("instance_faults")
@@ -102,14 +103,16 @@ struct ServerStore: Sendable {
                     code: try row.decode(column: "code", as: Int.self), message: try row.decode(column: "message", as: String.self),
                     details: try row.decode(column: "details", as: String?.self), created: try row.decode(column: "created_at", as: Date.self))
             }
-            return servers.map { server in
-                var server = server
-                server.metadata = metadata[server.id] ?? [:]
-                server.tags = tags[server.id] ?? []
-                server.fault = faults[server.id]
-                return server
-            }
+            return (metadata, tags, faults)
         }
+        var filled = consume servers
+        for index in filled.indices {
+            let id = filled[index].id
+            filled[index].metadata = metadata[id] ?? [:]
+            filled[index].tags = tags[id] ?? []
+            filled[index].fault = faults[id]
+        }
+        return filled
     }
 }
 
