@@ -4,12 +4,12 @@ public import Foundation
 public enum Timestamp {
     /// `2013-09-03T04:01:32Z`, used by server `created`/`updated` and fault `created`.
     public static func zulu(_ date: Date) -> String {
-        format(date, fractional: false) + "Z"
+        format(date, fractional: false, zulu: true)
     }
 
     /// `2013-09-23T13:37:00.880302`, oslo's naive ISO form used by most resources.
     public static func naive(_ date: Date) -> String {
-        format(date, fractional: true)
+        format(date, fractional: true, zulu: false)
     }
 
     /// Anchored at both ends, so a match is the whole text.
@@ -47,7 +47,7 @@ public enum Timestamp {
 
     /// Formats in UTC with integer arithmetic (days to civil date, Hinnant's algorithm): list views format
     /// several timestamps per item, and Foundation's calendar is far slower.
-    private static func format(_ date: Date, fractional: Bool) -> String {
+    private static func format(_ date: Date, fractional: Bool, zulu: Bool) -> String {
         let totalMicros = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
         let (seconds, micros) = (totalMicros.floorDiv(1_000_000), totalMicros.floorMod(1_000_000))
         let (days, secondOfDay) = (seconds.floorDiv(86_400), seconds.floorMod(86_400))
@@ -60,9 +60,49 @@ public enum Timestamp {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
-        text += pad(secondOfDay % 3600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        return fractional ? text + "." + pad(micros, 6) : text
+        guard (0...9999).contains(year) else {
+            // Years of other widths, spelled as before: the fixed-width writer below covers 0000–9999.
+            let fields = [
+                (year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (secondOfDay / 3600, 2, ":"), (secondOfDay % 3600 / 60, 2, ":"),
+                (secondOfDay % 60, 2, ""),
+            ]
+            let text = fields.map { pad($0.0, $0.1) + $0.2 }.joined()
+            return text + (fractional ? "." + pad(micros, 6) : "") + (zulu ? "Z" : "")
+        }
+        // Written digit by digit into the string's own storage: a list view formats several per item, and
+        // assembling the text from a dozen small strings was most of the cost.
+        return String(unsafeUninitializedCapacity: 27) { text in
+            var count = 0
+            func put(_ value: Int, _ width: Int) {
+                var rest = value
+                for position in stride(from: count + width - 1, through: count, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                count += width
+            }
+            func put(_ separator: Unicode.Scalar) {
+                text[count] = UInt8(ascii: separator)
+                count += 1
+            }
+            put(year, 4)
+            put("-")
+            put(month, 2)
+            put("-")
+            put(day, 2)
+            put("T")
+            put(secondOfDay / 3600, 2)
+            put(":")
+            put(secondOfDay % 3600 / 60, 2)
+            put(":")
+            put(secondOfDay % 60, 2)
+            if fractional {
+                put(".")
+                put(micros, 6)
+            }
+            if zulu { put("Z") }
+            return count
+        }
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -58,6 +58,15 @@ struct ServerViewTextTests {
         try JSON.parse(reply.raw).encoded() == reply.raw
     }
 
+    @Test("hostId is the first 56 hex digits of SHA-256 over project and host (per Python's hashlib), empty without a host")
+    func hostID() {
+        #expect(
+            ServerViews.hostID(project: "6f70656e737461636b20342065766572", host: "novakit-compute-1")
+                == "27ad5ea52eb3c42bf11b4e0c10761dfc3a45b21c4db45d881bbda38b")
+        #expect(ServerViews.hostID(project: "p", host: nil) == "")
+        #expect(ServerViews.hostID(project: "p", host: "") == "")
+    }
+
     @Test("lists and shows are canonical JSON with Nova's fields at each version, for an admin and a member")
     func viewsByVersion() async throws {
         try await TestCloud().run { client in

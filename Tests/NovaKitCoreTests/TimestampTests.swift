@@ -25,7 +25,18 @@ struct TimestampTests {
             let expected = String(
                 format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
             #expect(Timestamp.zulu(date) == expected)
+            // A microsecond fraction (a Date's double holds it to within one, so it may come back one off).
+            let micros = Int.random(in: 1..<999_999, using: &generator)
+            let naive = Timestamp.naive(date.addingTimeInterval(Double(micros) / 1_000_000))
+            #expect(naive.hasPrefix(expected.dropLast() + "."), "\(naive)")
+            #expect(naive.count == 26 && abs(Int(naive.suffix(6))! - micros) <= 1, "\(naive) for \(micros) µs")
         }
+    }
+
+    @Test("years outside 0000–9999 are spelled in full")
+    func wideYears() {
+        #expect(Timestamp.zulu(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00Z")
+        #expect(Timestamp.naive(Date(timeIntervalSince1970: 253_402_300_800.5)) == "10000-01-01T00:00:00.500000")
     }
 
     @Test(

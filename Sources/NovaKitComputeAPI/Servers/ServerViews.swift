@@ -233,11 +233,20 @@ enum ServerViews {
 
     static func hostID(project: String, host: String?) -> String {
         guard let host, !host.isEmpty else { return "" }
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        for byte in SHA256.hash(data: Data((project + host).utf8)) { hex += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
-        return String(decoding: hex.prefix(56), as: UTF8.self)
+        let digest = SHA256.hash(data: Data((project + host).utf8))
+        // The first 56 hex digits (28 bytes), written straight into the string.
+        return String(unsafeUninitializedCapacity: 56) { text in
+            var count = 0
+            for byte in digest.prefix(28) {
+                text[count] = hexDigits[Int(byte >> 4)]
+                text[count + 1] = hexDigits[Int(byte & 0x0F)]
+                count += 2
+            }
+            return count
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Nova shows `progress` only while building or moving, and once active.
     static func progress(_ server: Server) -> Int? {
