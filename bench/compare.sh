@@ -34,17 +34,9 @@ stop() { kill "$pid"; wait "$pid" 2> /dev/null || true; pid=""; }
 # The seed: 100 servers through the API (quota lifted), all ACTIVE, then the server stopped (its WAL checkpointed).
 start "$a" "$work/seed.sqlite" --admin-password bench  # bootstrapped: flavors and the cirros image
 token="bench:$project"
-curl -sf -X PUT -H "X-Auth-Token: admin:$project" -H 'Content-Type: application/json' \
-    -d '{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}' "http://127.0.0.1:$port/v2.1/os-quota-sets/$project" > /dev/null
-image=$(curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v2.1/images" | python3 -c 'import json, sys; print(json.load(sys.stdin)["images"][0]["id"])')
-for i in $(seq 1 100); do
-    curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' -H 'OpenStack-API-Version: compute 2.37' \
-        -d "{\"server\": {\"name\": \"vm$i\", \"imageRef\": \"$image\", \"flavorRef\": \"1\", \"networks\": \"auto\"}}" \
-        "http://127.0.0.1:$port/v2.1/servers" > /dev/null
-done
-until [ "$(curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v2.1/servers?status=BUILD" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["servers"]))')" = 0 ]; do
-    sleep 0.1
-done
+image=$(lift_quota_and_find_image "$port" "$project")
+create_servers "$port" "$project" "$image" 100 > /dev/null
+wait_until_built "$port" "$project"
 stop
 
 rate() { wrk -t2 -c32 -d"${seconds}s" -H "X-Auth-Token: $token" "http://127.0.0.1:$port$1" | awk '/Requests\/sec/ {print $2}'; }

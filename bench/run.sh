@@ -3,6 +3,7 @@
 # Usage: bench/run.sh [runs] [seconds]   (defaults: 5 runs of 10 s per endpoint; prints a Markdown table of medians)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh  # median, lift_quota_and_find_image, create_servers, wait_until_built
 runs="${1:-5}"
 seconds="${2:-10}"
 command -v wrk > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null; }
@@ -24,23 +25,13 @@ done
 echo "rss_at_start_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)" >&2
 
 # 100 servers (quota raised by the admin), created one after another by curl; the time until all are ACTIVE.
-curl -sf -X PUT -H "X-Auth-Token: admin:$project" -H 'Content-Type: application/json' \
-    -d '{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}' "http://127.0.0.1:$port/v2.1/os-quota-sets/$project" > /dev/null
-image=$(curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v2.1/images" | python3 -c 'import json, sys; print(json.load(sys.stdin)["images"][0]["id"])')
+image=$(lift_quota_and_find_image "$port" "$project")
 started=$(date +%s.%N)
-for i in $(seq 1 100); do
-    server=$(curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' -H 'OpenStack-API-Version: compute 2.37' \
-        -d "{\"server\": {\"name\": \"vm$i\", \"imageRef\": \"$image\", \"flavorRef\": \"1\", \"networks\": \"auto\"}}" \
-        "http://127.0.0.1:$port/v2.1/servers" | sed 's/.*"id":"\([^"]*\)".*/\1/')
-done
+server=$(create_servers "$port" "$project" "$image" 100)
 created=$(date +%s.%N)
-until [ "$(curl -sf -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v2.1/servers?status=BUILD" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["servers"]))')" = 0 ]; do
-    sleep 0.05
-done
+wait_until_built "$port" "$project"
 active=$(date +%s.%N)
 echo "100 server creates: $(awk -v a="$started" -v b="$created" 'BEGIN {printf "%.2f", b - a}') s; all ACTIVE after $(awk -v a="$started" -v b="$active" 'BEGIN {printf "%.2f", b - a}') s" >&2
-
-. bench/lib.sh  # median
 
 for i in 1 2 3; do
     curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' -d "{\"keypair\": {\"name\": \"key$i\"}}" \

@@ -27,7 +27,7 @@ public struct ResourceLinks: Sendable {
     }
 
     /// Inlined into its callers, so each writes its `rel` as the constant it is: called out of line, this one
-    /// writer cost a summary page 3–5 % against the two written out (measured with bench/compare.sh).
+    /// writer cost a summary page 3–7 % against the two written out (measured with bench/compare.sh).
     @inline(__always)
     private static func write(_ prefix: JSONStringPrefix, _ id: String, rel: String, into writer: inout JSONWriter) {
         writer.object { link in

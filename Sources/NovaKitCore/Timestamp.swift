@@ -62,11 +62,8 @@ public enum Timestamp {
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         guard (0...9999).contains(year) else {
             // Years of other widths, spelled as before: the fixed-width writer below covers 0000–9999.
-            let fields = [
-                (year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (secondOfDay / 3600, 2, ":"), (secondOfDay % 3600 / 60, 2, ":"),
-                (secondOfDay % 60, 2, ""),
-            ]
-            let text = fields.map { pad($0.0, $0.1) + $0.2 }.joined()
+            var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
+            text += pad(secondOfDay % 3600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
             return text + (fractional ? "." + pad(micros, 6) : "") + (zulu ? "Z" : "")
         }
         // Written digit by digit into the string's own storage: a list view formats several per item, and

@@ -11,7 +11,7 @@ struct StoredRowDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy _: Key.Type) -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(Columns<Key>(row: row, sqlite: row as? SQLiteStoredRow))
+        KeyedDecodingContainer(Columns<Key>(columns: StoredColumns(row)))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -22,10 +22,11 @@ struct StoredRowDecoder: Decoder {
         throw DecodingError.typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "a row is keyed by column"))
     }
 
+    /// The common types read through `StoredColumns` (straight from SQLite's values there); the rest through
+    /// the row's own decoding.
     struct Columns<Key: CodingKey>: KeyedDecodingContainerProtocol {
-        let row: any SQLRow
-        /// `row` when it is a SQLite row, which reads an optional with one lookup.
-        let sqlite: SQLiteStoredRow?
+        let columns: StoredColumns
+        var row: any SQLRow { columns.row }
         var codingPath: [any CodingKey] { [] }
         var allKeys: [Key] { row.allColumns.compactMap(Key.init(stringValue:)) }
 
@@ -34,20 +35,11 @@ struct StoredRowDecoder: Decoder {
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(key) }
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try optionalValue(key) }
 
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
-            if case .integer(let integer)? = sqliteData(key), integer == 0 || integer == 1 { return integer == 1 }
-            return try value(key)
-        }
-        func decode(_ type: String.Type, forKey key: Key) throws -> String {
-            if case .text(let text)? = sqliteData(key) { return text }
-            return try value(key)
-        }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try columns.bool(key.stringValue) }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try columns.string(key.stringValue) }
         func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try value(key) }
         func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try value(key) }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
-            if case .integer(let integer)? = sqliteData(key) { return integer }
-            return try value(key)
-        }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try columns.int(key.stringValue) }
         func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try value(key) }
         func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try value(key) }
         func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try value(key) }
@@ -57,38 +49,16 @@ struct StoredRowDecoder: Decoder {
         func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try value(key) }
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try value(key) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try value(key) }
-        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-            switch sqliteData(key) {
-            case .null?: return nil
-            case .integer(let integer)? where integer == 0 || integer == 1: return integer == 1
-            default: return try optionalValue(key)
-            }
-        }
-        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-            switch sqliteData(key) {
-            case .null?: return nil
-            case .text(let text)?: return text
-            default: return try optionalValue(key)
-            }
-        }
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try columns.optionalBool(key.stringValue) }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try columns.optionalString(key.stringValue) }
         func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try optionalValue(key) }
-        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-            switch sqliteData(key) {
-            case .null?: return nil
-            case .integer(let integer)?: return integer
-            default: return try optionalValue(key)
-            }
-        }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try columns.optionalInt(key.stringValue) }
         func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try optionalValue(key) }
 
         private func value<T: Decodable>(_ key: Key) throws -> T { try row.decode(column: key.stringValue, as: T.self) }
 
-        /// The SQLite value of a column, for the common types read without generic casts (text, integers,
-        /// booleans, NULL); `nil` on other engines or when the column is missing (the generic path reports that).
-        private func sqliteData(_ key: Key) -> SQLiteData? { sqlite?.row.column(key.stringValue) }
-
         private func optionalValue<T: Decodable>(_ key: Key) throws -> T? {
-            if let sqlite { return try sqlite.decodeIfPresent(column: key.stringValue, as: T.self) }
+            if let sqlite = columns.sqlite { return try SQLiteStoredRow(row: sqlite).decodeIfPresent(column: key.stringValue, as: T.self) }
             return try row.decode(column: key.stringValue, as: T?.self)
         }
 
