@@ -188,7 +188,7 @@ public struct FloatingIPStore: Sendable {
                 on: SQLQueryString("f.port_id = p.uuid AND f.deleted = 0")
             )
             .join(SQLAlias(SQLIdentifier(NetworkRow.table), as: SQLIdentifier("n")), on: SQLQueryString("n.uuid = p.network_id AND n.deleted = 0"))
-            .where(SQLColumn("device_id", table: "p"), .in, SQLBind.group(devices)).where(
+            .where(SQLValueList(SQLColumn("device_id", table: "p"), in: devices)).where(
                 SQLColumn("deleted", table: "p"), .equal, SQLLiteral.numeric("0")
             )
             .orderBy(SQLColumn("id", table: "f")).all()

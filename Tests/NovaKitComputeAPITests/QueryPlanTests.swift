@@ -41,9 +41,15 @@ struct QueryPlanTests {
                     try await sql.raw(SQLQueryString("EXPLAIN QUERY PLAN \(unsafeRaw: statement)")).all()
                         .map { try $0.decode(column: "detail", as: String.self) }
                 }
-                #expect(!plan.contains { $0.hasPrefix("SCAN ") }, "full scan in \(plan) for \(statement)")
+                #expect(!plan.contains(where: Self.isTableScan), "full scan in \(plan) for \(statement)")
             }
         }
+    }
+
+    /// A step of a plan that reads a whole table; reading the one bound list of an `SQLValueList`
+    /// (`json_each` of its parameter) is not one.
+    static func isTableScan(_ step: String) -> Bool {
+        step.hasPrefix("SCAN ") && !step.hasPrefix("SCAN json_each VIRTUAL TABLE")
     }
 
     @Test("server lists — first page, detail, a marker page, every project's — read instances through an index")
@@ -75,7 +81,7 @@ struct QueryPlanTests {
                     try await sql.raw(SQLQueryString("EXPLAIN QUERY PLAN \(unsafeRaw: statement)")).all()
                         .map { try $0.decode(column: "detail", as: String.self) }
                 }
-                #expect(!plan.contains { $0.hasPrefix("SCAN ") }, "full scan in \(plan) for \(statement)")
+                #expect(!plan.contains(where: Self.isTableScan), "full scan in \(plan) for \(statement)")
                 #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "sorts every row in \(plan) for \(statement)")
             }
         }

@@ -106,6 +106,39 @@ struct RowDecodingTests {
         }
     }
 
+    @Test("reads in select order, out of it, repeated or of absent columns find what reads by name find")
+    func selectOrder() async throws {
+        let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
+        defer { Task { try? await connection.close() } }
+        let names = Self.literals.indices.map { "c\($0)" }
+        let select = zip(Self.literals, names).map { "\($0) AS \($1)" }.joined(separator: ", ")
+        let row = try #require(try await SQLiteSQLConnection(connection: connection).raw(SQLQueryString("SELECT " + select)).first())
+        /// One read of `column`, the `kind`th of the eight `StoredColumns` offers.
+        func read(_ columns: StoredColumns, _ column: String, _ kind: Int) -> String {
+            switch kind % 8 {
+            case 0: Self.columnOutcome { try columns.string(column) }
+            case 1: Self.columnOutcome { try columns.int(column) }
+            case 2: Self.columnOutcome { try columns.bool(column) }
+            case 3: Self.columnOutcome { try columns.date(column) }
+            case 4: Self.columnOutcome { try columns.optionalString(column) }
+            case 5: Self.columnOutcome { try columns.optionalInt(column) }
+            case 6: Self.columnOutcome { try columns.optionalBool(column) }
+            default: Self.columnOutcome { try columns.optionalDate(column) }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        var orders = [names, names.reversed(), Array(names.prefix(5)) + ["absent"] + names.dropFirst(5), names + names, [names[3], names[3]] + names]
+        for _ in 0..<20 { orders.append(names.shuffled(using: &generator)) }
+        for order in orders {
+            for kind in 0..<8 {
+                let ordered = StoredColumns(row, inSelectOrder: true)
+                let byName = StoredColumns(row)
+                let reads = order.enumerated().map { read(ordered, $1, kind + $0) }
+                #expect(reads == order.enumerated().map { read(byName, $1, kind + $0) }, "\(order)")
+            }
+        }
+    }
+
     @Test("a stored row decodes the same through both rows, NULLs and values alike")
     func storedRows() async throws {
         let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))

@@ -83,20 +83,20 @@ struct ServerStore: Sendable {
             var tags: [String: [String]] = [:]
             var faults: [String: InstanceFault] = [:]
             for row in try await sql.select().columns("instance_uuid", "key", "value").from("instance_metadata")
-                .where("instance_uuid", .in, SQLBind.group(ids)).readDeleted(.no).all()
+                .where(SQLValueList("instance_uuid", in: ids)).readDeleted(.no).all()
             {
                 metadata[try row.decode(column: "instance_uuid", as: String.self), default: [:]][try row.decode(column: "key", as: String.self)] =
                     try row.decode(column: "value", as: String.self)
             }
             for row in try await sql.select().columns("instance_uuid", "tag").from("instance_tags")
-                .where("instance_uuid", .in, SQLBind.group(ids)).readDeleted(.no).orderBy("tag").all()
+                .where(SQLValueList("instance_uuid", in: ids)).readDeleted(.no).orderBy("tag").all()
             {
                 tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
             }
             var faultRows: [any SQLRow] = []
             if !faulted.isEmpty {
                 faultRows = try await sql.select().columns("instance_uuid", "code", "message", "details", "created_at").from("instance_faults")
-                    .where("instance_uuid", .in, SQLBind.group(faulted)).readDeleted(.no).orderBy("id").all()
+                    .where(SQLValueList("instance_uuid", in: faulted)).readDeleted(.no).orderBy("id").all()
             }
             for row in faultRows {
                 faults[try row.decode(column: "instance_uuid", as: String.self)] = InstanceFault(
