@@ -127,7 +127,9 @@ struct RowDecodingTests {
             }
         }
         var generator = SystemRandomNumberGenerator()
-        var orders = [names, names.reversed(), Array(names.prefix(5)) + ["absent"] + names.dropFirst(5), names + names, [names[3], names[3]] + names]
+        var orders = [
+            names, names.reversed(), Array(names.prefix(5)) + ["absent"] + names.dropFirst(5), names + names, [names[3], names[3]] + names,
+        ]
         for _ in 0..<20 { orders.append(names.shuffled(using: &generator)) }
         for order in orders {
             for kind in 0..<8 {
