@@ -127,7 +127,7 @@ enum ServerViews {
             view.key("flavor")
             writeFlavor(server, request, links: data.links.flavors, extraSpecs: rules.flavorExtraSpecs, into: &view)
             view.key("hostId")
-            view.string(hostID(server))
+            view.string(data.hostID(of: server))
             if version >= APIVersion(2, 16), rules.hostStatus {
                 view.key("host_status")
                 view.string(server.host == nil ? "" : "UP")
