@@ -180,18 +180,13 @@ public struct FloatingIPStore: Sendable {
     /// The floating addresses mapped to ports of `devices` (servers), by device: one query for a whole page.
     public static func addresses(ofDevices devices: [String], _ sql: any SQLDatabase) async throws -> [String: [FloatingAddress]] {
         guard !devices.isEmpty else { return [:] }
-        let rows = try await sql.select().column(SQLColumn("device_id", table: "p")).column(SQLColumn("mac_address", table: "p"))
-            .column(SQLColumn("name", table: "n")).column(SQLColumn("floating_ip_address", table: "f"))
-            .from(SQLAlias(SQLIdentifier(PortRow.table), as: SQLIdentifier("p")))
-            .join(
-                SQLAlias(SQLIdentifier(FloatingIPRow.table), as: SQLIdentifier("f")),
-                on: SQLQueryString("f.port_id = p.uuid AND f.deleted = 0")
-            )
-            .join(SQLAlias(SQLIdentifier(NetworkRow.table), as: SQLIdentifier("n")), on: SQLQueryString("n.uuid = p.network_id AND n.deleted = 0"))
-            .where(SQLValueList(SQLColumn("device_id", table: "p"), in: devices)).where(
-                SQLColumn("deleted", table: "p"), .equal, SQLLiteral.numeric("0")
-            )
-            .orderBy(SQLColumn("id", table: "f")).all()
+        let rows = try await sql.select().column(SQLName("device_id", table: "p")).column(SQLName("mac_address", table: "p"))
+            .column(SQLName("name", table: "n")).column(SQLName("floating_ip_address", table: "f"))
+            .from(SQLAlias(SQLName(PortRow.table), as: SQLName("p")))
+            .join(SQLAlias(SQLName(FloatingIPRow.table), as: SQLName("f")), on: SQLRaw("f.port_id = p.uuid AND f.deleted = 0"))
+            .join(SQLAlias(SQLName(NetworkRow.table), as: SQLName("n")), on: SQLRaw("n.uuid = p.network_id AND n.deleted = 0"))
+            .where(SQLValueList(SQLName("device_id", table: "p"), in: devices)).readDeleted(.no, table: "p")
+            .orderBy(SQLName("id", table: "f")).all()
         var byDevice: [String: [FloatingAddress]] = [:]
         for row in rows {
             byDevice[try row.decode(column: "device_id", as: String.self), default: []].append(

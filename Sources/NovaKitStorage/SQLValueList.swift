@@ -12,7 +12,7 @@ public struct SQLValueList: SQLExpression {
 
     /// `column` is a plain column name.
     public init(_ column: String, in values: [String]) {
-        self.init(SQLColumn(column), in: values)
+        self.init(SQLName(column), in: values)
     }
 
     public init(_ column: any SQLExpression, in values: [String]) {

@@ -9,7 +9,7 @@ public enum ReadDeleted: String, Sendable, CaseIterable {
 extension SQLPredicateBuilder {
     /// Restricts a query on a soft-deletable table according to `mode`.
     public func readDeleted(_ mode: ReadDeleted, table: String? = nil) -> Self {
-        let column = table.map { SQLColumn("deleted", table: $0) } ?? SQLColumn("deleted")
+        let column = SQLName("deleted", table: table)
         switch mode {
         case .no: return self.where(column, .equal, SQLLiteral.numeric("0"))
         case .yes: return self

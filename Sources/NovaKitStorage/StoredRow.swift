@@ -15,7 +15,7 @@ public protocol StoredRow: Codable, Sendable {
 extension StoredRow {
     /// `SELECT <columns> FROM <table>`, restricted to live rows unless `readDeleted` says otherwise.
     public static func select(on sql: any SQLDatabase, readDeleted: ReadDeleted = .no) -> SQLSelectBuilder {
-        sql.select().column(SQLRaw(quotedColumns)).from(table).readDeleted(readDeleted)
+        sql.select().column(SQLRaw(quotedColumns)).from(SQLName(table)).readDeleted(readDeleted)
     }
 
     /// `"id", "uuid", …`: the column list written once as text. SQLKit quotes each `SQLColumn` by searching
@@ -23,7 +23,7 @@ extension StoredRow {
     /// plain identifiers (letters, digits, underscores; checked in debug builds), quoted alike by SQLite and
     /// PostgreSQL.
     static var quotedColumns: String {
-        assert(columns.allSatisfy { $0.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) } })
+        assert(columns.allSatisfy(SQLName.isPlain))
         var text = ""
         text.reserveCapacity(columns.count * 16)
         for (index, column) in columns.enumerated() {

@@ -82,21 +82,23 @@ struct ServerStore: Sendable {
             var metadata: [String: [String: String]] = [:]
             var tags: [String: [String]] = [:]
             var faults: [String: InstanceFault] = [:]
-            for row in try await sql.select().columns("instance_uuid", "key", "value").from("instance_metadata")
+            for row in try await sql.select().columns(SQLName("instance_uuid"), SQLName("key"), SQLName("value")).from(SQLName("instance_metadata"))
                 .where(SQLValueList("instance_uuid", in: ids)).readDeleted(.no).all()
             {
                 metadata[try row.decode(column: "instance_uuid", as: String.self), default: [:]][try row.decode(column: "key", as: String.self)] =
                     try row.decode(column: "value", as: String.self)
             }
-            for row in try await sql.select().columns("instance_uuid", "tag").from("instance_tags")
-                .where(SQLValueList("instance_uuid", in: ids)).readDeleted(.no).orderBy("tag").all()
+            for row in try await sql.select().columns(SQLName("instance_uuid"), SQLName("tag")).from(SQLName("instance_tags"))
+                .where(SQLValueList("instance_uuid", in: ids)).readDeleted(.no).orderBy(SQLName("tag")).all()
             {
                 tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
             }
             var faultRows: [any SQLRow] = []
             if !faulted.isEmpty {
-                faultRows = try await sql.select().columns("instance_uuid", "code", "message", "details", "created_at").from("instance_faults")
-                    .where(SQLValueList("instance_uuid", in: faulted)).readDeleted(.no).orderBy("id").all()
+                faultRows = try await sql.select()
+                    .columns(SQLName("instance_uuid"), SQLName("code"), SQLName("message"), SQLName("details"), SQLName("created_at"))
+                    .from(SQLName("instance_faults"))
+                    .where(SQLValueList("instance_uuid", in: faulted)).readDeleted(.no).orderBy(SQLName("id")).all()
             }
             for row in faultRows {
                 faults[try row.decode(column: "instance_uuid", as: String.self)] = InstanceFault(
