@@ -72,7 +72,10 @@ extension ServerContext {
         writer.object { body in
             body.key("servers")
             body.array { views in
-                for item in page { view(item, &views) }
+                // Each item borrowed, not copied (a server's copy retains every one of its strings).
+                page.withUnsafeBufferPointer { items in
+                    for index in items.indices { view(items[index], &views) }
+                }
             }
             if let next {
                 body.key("servers_links")
