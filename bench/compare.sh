@@ -5,7 +5,7 @@
 # ratio to the same round's `GET /` for both, so a change is judged against its parent on the same machine minutes
 # apart rather than against figures from another day.
 # Usage: bench/compare.sh BINARY_A BINARY_B [runs] [seconds] [path …]   (paths default to the two server lists;
-# `{project}` in a path is the bench project)
+# `{project}` in a path is the bench project, `{server}` the last server created)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -31,11 +31,11 @@ start() {  # start BINARY DATABASE_FILE [serve options…]
 }
 stop() { kill "$pid"; wait "$pid" 2> /dev/null || true; pid=""; }
 
-# The seed: 100 servers through the API (quota lifted), all ACTIVE, then the server stopped (its WAL checkpointed).
+# The seed: 100 servers through the API (quota lifted), none left building, then the server stopped (its WAL checkpointed).
 start "$a" "$work/seed.sqlite" --admin-password bench  # bootstrapped: flavors and the cirros image
 token="bench:$project"
 image=$(lift_quota_and_find_image "$port" "$project")
-create_servers "$port" "$project" "$image" 100 > /dev/null
+server=$(create_servers "$port" "$project" "$image" 100)
 wait_until_built "$port" "$project"
 stop
 
@@ -49,7 +49,8 @@ for _ in $(seq 1 "$runs"); do
         root=$(rate /)
         rates[$binary,/]+="$root "
         for path in "${paths[@]}"; do
-            r=$(rate "${path/\{project\}/$project}")
+            resolved=${path/\{project\}/$project}
+            r=$(rate "${resolved/\{server\}/$server}")
             rates[$binary,$path]+="$r "
             ratios[$binary,$path]+="$(awk -v x="$r" -v y="$root" 'BEGIN {printf "%.4f", x / y}') "
         done

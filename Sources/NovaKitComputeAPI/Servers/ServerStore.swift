@@ -47,8 +47,8 @@ struct ServerStore: Sendable {
     /// The instance `id` (live, or also deleted ones with `.yes`); 404 when there is none.
     func get(_ id: String, readDeleted: ReadDeleted = .no) async throws -> Server {
         let server = try await database.read { sql in
-            try await InstanceRow.select(on: sql, readDeleted: readDeleted).where("uuid", .equal, SQLBind(id)).orderBy("id", .descending)
-                .first(InstanceRow.self).map(Server.init)
+            try await InstanceRow.select(on: sql, readDeleted: readDeleted).where(SQLName("uuid"), .equal, SQLBind(id))
+                .orderBy(SQLName("id"), SQLDirection.descending).first(InstanceRow.self).map(Server.init)
         }
         guard let server else { throw InstanceNotFound(id: id) }
         return try await withDetails([server])[0]
