@@ -10,7 +10,7 @@ import SQLiteNIO
 /// A row type that reads its whole row in the order it selected it (`inSelectOrder`) finds each column where the
 /// last read left off, with one name comparison, instead of hashing the name into SQLite's lookup table: for a
 /// hundred rows of 35 columns the hashing alone was 4 % of a detail page. A read out of that order still finds
-/// its column by name.
+/// its column by name (a name selected twice is then read in turn, where a lookup by name finds the first).
 public final class StoredColumns {
     let row: any SQLRow
     let sqlite: SQLiteRow?
