@@ -72,10 +72,7 @@ extension ServerContext {
         writer.object { body in
             body.key("servers")
             body.array { views in
-                // Each item borrowed, not copied (a server's copy retains every one of its strings).
-                page.withUnsafeBufferPointer { items in
-                    for index in items.indices { view(items[index], &views) }
-                }
+                for item in page { view(item, &views) }
             }
             if let next {
                 body.key("servers_links")

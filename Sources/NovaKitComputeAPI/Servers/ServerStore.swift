@@ -75,17 +75,9 @@ struct ServerStore: Sendable {
     /// are taken (`consuming`) and filled in place: a copy of each would retain every one of its strings again.
     func withDetails(_ servers: consuming [Server]) async throws -> [Server] {
         guard !servers.isEmpty else { return [] }
-        // Only the servers whose view shows a fault have theirs read. Each server borrowed, not copied.
-        let (ids, faulted) = servers.withUnsafeBufferPointer { servers in
-            var ids: [String] = []
-            var faulted: [String] = []
-            ids.reserveCapacity(servers.count)
-            for index in servers.indices {
-                ids.append(servers[index].id)
-                if servers[index].showsFault { faulted.append(servers[index].id) }
-            }
-            return (ids, faulted)
-        }
+        let ids = servers.map(\.id)
+        // Only the servers whose view shows a fault have theirs read.
+        let faulted = servers.compactMap { $0.showsFault ? $0.id : nil }
         let (metadata, tags, faults) = try await database.read { sql in
             var metadata: [String: [String: String]] = [:]
             var tags: [String: [String]] = [:]

@@ -49,7 +49,7 @@ extension ServerContext {
     func viewData(of servers: [Server], _ request: APIRequest, groups: Bool = false) async throws -> ServerViewData {
         var data = ServerViewData(links: ServerViewLinks(request), images: try await images(of: servers, request))
         // Each server borrowed, not copied: a copy retains each of its thirty-odd strings and collections, and
-        // copies were 6 % of a detail page.
+        // the copies these loops made were 1.6 % of a detail page's CPU.
         let (needsZones, addressed) = servers.withUnsafeBufferPointer { servers in
             var needsZones = false
             var addressed: [String] = []
