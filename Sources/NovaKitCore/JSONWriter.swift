@@ -29,19 +29,42 @@ public struct JSONWriter: Sendable {
         close(UInt8(ascii: "]"))
     }
 
-    /// An object member's key; its value follows.
-    public mutating func key(_ key: String) {
+    /// An object member's key, written as it is: a view's own key names, which need no escaping (debug builds
+    /// check that, along with the order).
+    public mutating func key(_ key: StaticString) {
         #if DEBUG
-            if let last = lastKeys.last, let previous = last {
-                precondition(previous < key, "JSONWriter: key \"\(key)\" written after \"\(previous)\"")
-            }
-            if !lastKeys.isEmpty { lastKeys[lastKeys.count - 1] = key }
+            precondition(
+                key.withUTF8Buffer { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } },
+                "JSONWriter: key \"\(key)\" needs escaping; write it with key(text:)")
+            checkOrder(key.description)
+        #endif
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// An object member's key that comes from data (metadata keys, network names): escaped as any string is.
+    public mutating func key(text key: String) {
+        #if DEBUG
+            checkOrder(key)
         #endif
         separate()
         JSON.write(string: key, into: &bytes)
         bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
+
+    #if DEBUG
+        private mutating func checkOrder(_ key: String) {
+            if let last = lastKeys.last, let previous = last {
+                precondition(previous < key, "JSONWriter: key \"\(key)\" written after \"\(previous)\"")
+            }
+            if !lastKeys.isEmpty { lastKeys[lastKeys.count - 1] = key }
+        }
+    #endif
 
     public mutating func string(_ value: String) {
         separate()
@@ -93,7 +116,7 @@ public struct JSONWriter: Sendable {
     public mutating func object(strings: [String: String]) {
         object { writer in
             for (key, value) in strings.sorted(by: { $0.key < $1.key }) {
-                writer.key(key)
+                writer.key(text: key)
                 writer.string(value)
             }
         }

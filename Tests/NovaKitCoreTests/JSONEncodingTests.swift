@@ -23,6 +23,28 @@ struct JSONEncodingTests {
         if value != 1.0 { #expect(try JSON.parse(value.encoded()) == value) }
     }
 
+    @Test("a byte to escape is escaped wherever it stands in a string of any length (words of eight checked at once)")
+    func escapesAtEveryOffset() throws {
+        let specials: [String] = ["\"", "\\", "\u{0}", "\u{1F}", "\n", "\t", "\u{08}", "\u{0C}", "\r"]
+        let neighbours: [String] = [" ", "\u{7F}", "!", "#", "[", "]", "é", "€"]  // bytes next to the escaped ones, and multi-byte text
+        for length in 0...24 {
+            for offset in 0...length {
+                for special in specials {
+                    let filler = neighbours[(length + offset) % neighbours.count]
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
+                    text += filler + special
+                    let value = JSON.string(text)
+                    #expect(value.encoded() == (try Self.reference(value)), "\(length) \(offset)")
+                }
+            }
+        }
+        for filler in neighbours {
+            let plain = JSON.string(String(repeating: filler, count: 33))
+            #expect(plain.encoded() == (try Self.reference(plain)))
+        }
+    }
+
     @Test("random documents serialize as Foundation does and read back unchanged")
     func randomDocuments() throws {
         var generator = SystemRandomNumberGenerator()
@@ -71,7 +93,7 @@ struct JSONWriterTests {
         case .object(let members):
             writer.object { writer in
                 for key in members.keys.sorted() {
-                    writer.key(key)
+                    writer.key(text: key)
                     write(members[key]!, into: &writer)
                 }
             }
@@ -90,6 +112,31 @@ struct JSONWriterTests {
             writer.string(nil)
         }
         #expect(inArray.bytes == JSON.array([value, value, .null]).encodedBytes())
+    }
+
+    @Test("a key known when compiled is written as the same key from data is")
+    func staticKeys() {
+        var written = JSONWriter()
+        written.object { object in
+            object.key("OS-EXT-IPS-MAC:mac_addr")
+            object.int(1)
+            object.key("a")
+            object.null()
+            object.key("os-extended-volumes:volumes_attached")
+            object.array(strings: [])
+        }
+        var fromData = JSONWriter()
+        fromData.object { object in
+            object.key(text: "OS-EXT-IPS-MAC:mac_addr")
+            object.int(1)
+            object.key(text: "a")
+            object.null()
+            object.key(text: "os-extended-volumes:volumes_attached")
+            object.array(strings: [])
+        }
+        let expected: JSON = ["OS-EXT-IPS-MAC:mac_addr": 1, "a": nil, "os-extended-volumes:volumes_attached": []]
+        #expect(written.bytes == expected.encodedBytes())
+        #expect(fromData.bytes == written.bytes)
     }
 
     @Test("string maps and lists are written sorted and in order")

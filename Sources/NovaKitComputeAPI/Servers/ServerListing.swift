@@ -51,29 +51,27 @@ extension ServerContext {
         guard detail else {
             let page = try await servers.summaries(query)
             let links = request.resourceLinks("servers")
-            return Self.reply(page, request, collection: "servers", limit: query.limit, lastMarker: page.last?.id) { server, writer in
-                ServerViews.writeSummary(server, links: links, into: &writer)
+            return Self.reply(page.count, request, collection: "servers", limit: query.limit, lastMarker: page.last?.id) { writer in
+                for server in page { ServerViews.writeSummary(server, links: links, into: &writer) }
             }
         }
         let page = try await servers.list(query)
         let data = try await viewData(of: page, request)
-        return Self.reply(page, request, collection: "servers/detail", limit: query.limit, lastMarker: page.last?.id) { server, writer in
-            ServerViews.writeDetail(server, request, data: data, listing: true, into: &writer)
+        return Self.reply(page.count, request, collection: "servers/detail", limit: query.limit, lastMarker: page.last?.id) { writer in
+            // By index: the page's servers are read where they are, not copied out one by one as `for in` does.
+            for index in page.indices { ServerViews.writeDetail(page[index], request, data: data, listing: true, into: &writer) }
         }
     }
 
-    /// `{"servers": [views], "servers_links": [next]}`, written as text.
-    private static func reply<Item>(
-        _ page: [Item], _ request: APIRequest, collection: String, limit: Int, lastMarker: String?,
-        view: (Item, inout JSONWriter) -> Void
+    /// `{"servers": [views], "servers_links": [next]}`, written as text: `views` writes the page's `count` views.
+    private static func reply(
+        _ count: Int, _ request: APIRequest, collection: String, limit: Int, lastMarker: String?, views: (inout JSONWriter) -> Void
     ) -> Reply {
-        let next = request.nextLinks(collection, page: page.count, limit: limit, lastMarker: lastMarker)
-        var writer = JSONWriter(capacity: 256 + page.count * 2048)
+        let next = request.nextLinks(collection, page: count, limit: limit, lastMarker: lastMarker)
+        var writer = JSONWriter(capacity: 256 + count * 2048)
         writer.object { body in
             body.key("servers")
-            body.array { views in
-                for item in page { view(item, &views) }
-            }
+            body.array(views)
             if let next {
                 body.key("servers_links")
                 body.value(next)

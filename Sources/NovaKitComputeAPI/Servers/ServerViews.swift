@@ -100,7 +100,7 @@ enum ServerViews {
             view.key("accessIPv6")
             view.string(server.accessIPv6)
             view.key("addresses")
-            writeAddresses(server, floating: data.floating[server.id] ?? [], into: &view)
+            writeAddresses(server.addresses, floating: data.floating[server.id] ?? [], into: &view)
             view.key("config_drive")
             view.string(server.configDrive ? "True" : "")
             view.key("created")
@@ -304,34 +304,59 @@ enum ServerViews {
     /// `writeAddresses` as a tree (`/servers/{id}/ips`, the basic view of update and rebuild).
     static func addresses(_ server: Server, extended: Bool, floating: [FloatingAddress]) -> JSON {
         var writer = JSONWriter(capacity: 256)
-        writeAddresses(server, extended: extended, floating: floating, into: &writer)
+        writeAddresses(server.addresses, extended: extended, floating: floating, into: &writer)
         return tree(writer)
     }
 
-    /// Addresses by network (fixed ones first, then floating); `extended` adds the type and MAC (`OS-EXT-IPS`),
-    /// which the basic view of an update or rebuild before 2.75 leaves out.
-    static func writeAddresses(_ server: Server, extended: Bool = true, floating: [FloatingAddress] = [], into writer: inout JSONWriter) {
-        let all = server.addresses.map { ($0.network, $0.address, $0.mac, "fixed") } + floating.map { ($0.network, $0.address, $0.mac, "floating") }
+    /// Addresses by network, networks in name order, each network's fixed addresses first (as stored), then its
+    /// floating ones; `extended` adds the type and MAC (`OS-EXT-IPS`), which the basic view of an update or
+    /// rebuild before 2.75 leaves out.
+    static func writeAddresses(
+        _ fixed: [NetworkAddress], extended: Bool = true, floating: [FloatingAddress] = [], into writer: inout JSONWriter
+    ) {
+        var entries = fixed.map { ShownAddress(network: $0.network, address: $0.address, mac: $0.mac, type: "fixed") }
+        for address in floating {
+            entries.append(ShownAddress(network: address.network, address: address.address, mac: address.mac, type: "floating"))
+        }
+        if entries.count > 1 {
+            // Stable: by network, then where each stood.
+            entries = entries.enumerated().sorted { ($0.element.network, $0.offset) < ($1.element.network, $1.offset) }.map(\.element)
+        }
         writer.object { networks in
-            for network in Set(all.map(\.0)).sorted() {
-                networks.key(network)
-                networks.array { entries in
-                    for (_, address, mac, type) in all.filter({ $0.0 == network }) {
-                        entries.object { entry in
-                            if extended {
-                                entry.key("OS-EXT-IPS-MAC:mac_addr")
-                                entry.string(mac)
-                                entry.key("OS-EXT-IPS:type")
-                                entry.string(type)
-                            }
-                            entry.key("addr")
-                            entry.string(address)
-                            entry.key("version")
-                            entry.int(address.contains(":") ? 6 : 4)
-                        }
+            var index = 0
+            while index < entries.count {
+                let network = entries[index].network
+                networks.key(text: network)
+                networks.array { list in
+                    while index < entries.count, entries[index].network == network {
+                        entries[index].write(extended: extended, into: &list)
+                        index += 1
                     }
                 }
             }
+        }
+    }
+}
+
+/// One address as a server's `addresses` shows it.
+private struct ShownAddress {
+    let network: String
+    let address: String
+    let mac: String
+    let type: String
+
+    func write(extended: Bool, into writer: inout JSONWriter) {
+        writer.object { entry in
+            if extended {
+                entry.key("OS-EXT-IPS-MAC:mac_addr")
+                entry.string(mac)
+                entry.key("OS-EXT-IPS:type")
+                entry.string(type)
+            }
+            entry.key("addr")
+            entry.string(address)
+            entry.key("version")
+            entry.int(address.utf8.contains(UInt8(ascii: ":")) ? 6 : 4)
         }
     }
 }
