@@ -45,9 +45,20 @@ extension StoredRow {
 }
 
 extension SQLQueryFetcher {
-    /// Every row the query returns, as `Row`.
+    /// Every row the query returns, as `Row`: each decoded as it arrives, on the database's thread, rather than
+    /// all of them gathered as `any SQLRow` first and decoded in a second pass (inlinable, so the decoding is
+    /// specialized for `Row` where it is called). Rows arrive one at a time and the query completes after the
+    /// last, which is what SQLKit's own `all()` relies on for its array as well.
+    @inlinable
     public func all<Row: StoredRow>(_: Row.Type) async throws -> [Row] {
-        try await all().map { try Row(row: $0) }
+        nonisolated(unsafe) var rows: [Row] = []
+        nonisolated(unsafe) var failure: (any Error)?
+        try await run { row in
+            guard failure == nil else { return }
+            do { rows.append(try Row(row: row)) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return rows
     }
 
     /// The first row the query returns, as `Row`.

@@ -166,4 +166,35 @@ struct RowDecodingTests {
         #expect(viaSQLiteKit == [full, sparse])
         #expect(viaNovaKit == viaSQLiteKit)
     }
+
+    @Test("a read decodes every row in the order selected, and fails as a whole when one row cannot be decoded")
+    func rowsAsTheyArrive() async throws {
+        let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
+        defer { Task { try? await connection.close() } }
+        let reference = connection.sql()
+        try await reference.raw(
+            """
+            CREATE TABLE samples (id INTEGER PRIMARY KEY, text TEXT, number INTEGER, flag BOOLEAN, real REAL, at REAL,
+            maybe_text TEXT, maybe_number INTEGER, maybe_flag BOOLEAN, maybe_at REAL, deleted INTEGER)
+            """
+        ).run()
+        let samples = (0..<300).map { index in
+            Sample(
+                text: "row \(index)", number: index, flag: index % 2 == 0, real: Double(index) / 4, at: Date(timeIntervalSince1970: Double(index)),
+                maybeText: index % 3 == 0 ? nil : "\(index)", maybeNumber: index % 5 == 0 ? nil : -index, maybeFlag: nil, maybeAt: nil)
+        }
+        for sample in samples {
+            let values = try sample.columnValues()
+            try await reference.insert(into: "samples").columns(values.map(\.0) + ["deleted"]).values(values.map(\.1) + [SQLBind(0)]).run()
+        }
+        for database in [reference, SQLiteSQLConnection(connection: connection)] as [any SQLDatabase] {
+            #expect(try await Sample.select(on: database).orderBy("id").all(Sample.self) == samples)
+            #expect(try await Sample.select(on: database).orderBy("id", .descending).limit(7).all(Sample.self) == samples.suffix(7).reversed())
+        }
+        try await reference.raw("UPDATE samples SET number = 'many' WHERE id = 150").run()
+        for database in [reference, SQLiteSQLConnection(connection: connection)] as [any SQLDatabase] {
+            await #expect(throws: DecodingError.self) { try await Sample.select(on: database).orderBy("id").all(Sample.self) }
+            #expect(try await Sample.select(on: database).where("id", .lessThan, 150).orderBy("id").all(Sample.self) == Array(samples.prefix(149)))
+        }
+    }
 }
