@@ -67,6 +67,14 @@ struct ServerViewTextTests {
         #expect(ServerViews.hostID(project: "p", host: "") == "")
     }
 
+    @Test("instance_name is Nova's instance-%08x of the row id: eight hex digits at least, lowercase, none lost")
+    func instanceName() {
+        #expect(Server.instanceName(rowID: 1) == "instance-00000001")
+        #expect(Server.instanceName(rowID: 0xABC) == "instance-00000abc")
+        #expect(Server.instanceName(rowID: 0xFFFF_FFFF) == "instance-ffffffff")
+        #expect(Server.instanceName(rowID: 0x1_2345_6789) == "instance-123456789")
+    }
+
     @Test("lists and shows are canonical JSON with Nova's fields at each version, for an admin and a member")
     func viewsByVersion() async throws {
         try await TestCloud().run { client in

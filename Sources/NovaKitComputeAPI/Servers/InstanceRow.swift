@@ -100,8 +100,9 @@ struct InstanceRow: StoredRow, Equatable {
 }
 
 extension Server {
-    /// The server a stored row describes (metadata, tags and fault come from their own tables).
-    init(_ row: InstanceRow) {
+    /// The server a stored row describes (metadata, tags and fault come from their own tables). The row is
+    /// consumed: its texts move into the server rather than being copied out of a row released afterwards.
+    init(_ row: consuming InstanceRow) {
         self.init(
             rowID: row.id, id: row.uuid, name: row.displayName, description: row.displayDescription, hostname: row.hostname,
             projectID: row.projectID, userID: row.userID, imageRef: row.imageRef,

@@ -153,13 +153,26 @@ public struct Server: Sendable {
     var diskConfig: JSON { autoDiskConfig ? "AUTO" : "MANUAL" }
 
     /// Nova's `instance_name` template, `instance-%08x` of the row id.
-    var instanceName: String { "instance-" + String(format: "%08x", rowID) }
+    var instanceName: String { Self.instanceName(rowID: rowID) }
+
+    /// `instance-` and the row id in lowercase hex, at least eight digits (Python's `%08x`).
+    static func instanceName(rowID: Int) -> String {
+        let hex = String(rowID, radix: 16)
+        return "instance-" + String(repeating: "0", count: max(0, 8 - hex.count)) + hex
+    }
 
     /// The status the API shows (DELETED for soft-deleted rows).
     var status: String { deleted ? "DELETED" : state.status }
 
     /// Whether the view shows the latest fault: only in ERROR, or once deleted (as Nova).
-    var showsFault: Bool { status == "ERROR" || status == "DELETED" }
+    var showsFault: Bool { Self.showsFault(deleted: deleted, state: state) }
+
+    /// `showsFault` from the two fields it depends on: a page reads them where its servers are, where calling
+    /// the property on each copied the whole server first.
+    static func showsFault(deleted: Bool, state: InstanceState) -> Bool {
+        let status = deleted ? "DELETED" : state.status
+        return status == "ERROR" || status == "DELETED"
+    }
 
     /// The instance as the lifecycle engine sees it, so an action submits what this request already read.
     var lifecycleRecord: LifecycleRecord {

@@ -24,9 +24,11 @@ extension ServerStore {
         return try await page(query, ServerSummaryRow.self, rowID: { $0.rowID }) { ServerSummary(id: $0.id, name: $0.name) }
     }
 
-    /// The rows of one page, read in batches of `Row` until `limit` of them make an item.
+    /// The rows of one page, read in batches of `Row` until `limit` of them make an item. Each row is made
+    /// into its item as it arrives (`item` consumes it); a batch that is the whole page becomes the page as it is.
     private func page<Row: StoredRow, Item: Sendable>(
-        _ query: ServerQuery, _: Row.Type, rowID: @escaping @Sendable (Row) -> Int, item: @escaping @Sendable (Row) -> Item?
+        _ query: ServerQuery, _: Row.Type, rowID: @escaping @Sendable (borrowing Row) -> Int,
+        item: @escaping @Sendable (consuming Row) -> Item?
     ) async throws -> [Item] {
         guard query.limit > 0 else { return [] }
         let engine = database.kind
@@ -41,14 +43,17 @@ extension ServerStore {
                 for condition in filters { select = select.where(condition) }
                 if let after { select = select.where(Self.keyset(after: after, terms)) }
                 for term in terms { select = select.orderBy(SQLRaw(term.expression + (term.descending ? " DESC" : " ASC"))) }
-                let batch = try await select.limit(batchSize).all(Row.self)
-                for row in batch {
-                    guard let item = item(row) else { continue }
-                    page.append(item)
-                    if page.count == query.limit { return page }
+                let batch = PageBatch<Item>()
+                try await select.limit(batchSize).forEach(Row.self) { row in
+                    batch.read(rowID: rowID(row), item: item(row))
                 }
-                guard batch.count == batchSize, let last = batch.last else { return page }
-                after = rowID(last)
+                if page.isEmpty, batch.items.count <= query.limit {
+                    page = batch.items
+                } else {
+                    page.append(contentsOf: batch.items.prefix(query.limit - page.count))
+                }
+                guard page.count < query.limit, batch.rows == batchSize, let last = batch.lastRowID else { return page }
+                after = last
             }
         }
     }
@@ -167,5 +172,19 @@ enum SQLFilter {
 
     static func any(_ parts: [any SQLExpression]) -> any SQLExpression {
         parts.isEmpty ? never : SQLGroupExpression(SQLList(parts, separator: SQLRaw(" OR ")))
+    }
+}
+
+/// One batch of a page as its rows arrive: the items they made, how many rows came, the last one's id. Filled
+/// by one read, which hands it its rows one at a time and completes after the last.
+private final class PageBatch<Item>: @unchecked Sendable {
+    var items: [Item] = []
+    var rows = 0
+    var lastRowID: Int?
+
+    func read(rowID: Int, item: Item?) {
+        rows += 1
+        lastRowID = rowID
+        if let item { items.append(item) }
     }
 }

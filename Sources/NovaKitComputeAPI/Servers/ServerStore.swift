@@ -75,9 +75,18 @@ struct ServerStore: Sendable {
     /// are taken (`consuming`) and filled in place: a copy of each would retain every one of its strings again.
     func withDetails(_ servers: consuming [Server]) async throws -> [Server] {
         guard !servers.isEmpty else { return [] }
-        let ids = servers.map(\.id)
-        // Only the servers whose view shows a fault have theirs read.
-        let faulted = servers.compactMap { $0.showsFault ? $0.id : nil }
+        // The page's ids, and those of the servers whose view shows a fault (only theirs are read). Read through
+        // the buffer: a closure over the array's elements copies each whole server first.
+        let (ids, faulted) = servers.withUnsafeBufferPointer { servers in
+            var ids: [String] = []
+            var faulted: [String] = []
+            ids.reserveCapacity(servers.count)
+            for index in servers.indices {
+                ids.append(servers[index].id)
+                if Server.showsFault(deleted: servers[index].deleted, state: servers[index].state) { faulted.append(servers[index].id) }
+            }
+            return (ids, faulted)
+        }
         let (metadata, tags, faults) = try await database.read { sql in
             var metadata: [String: [String: String]] = [:]
             var tags: [String: [String]] = [:]
