@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Writes JSON text straight into bytes, for views rendered in bulk (a page of servers): no tree, no
 /// dictionaries, no sorting. The caller writes each object's keys in ascending order — the order
 /// `JSON.encoded()` sorts them into — so the bytes are exactly those of encoding the equivalent `JSON`.
@@ -85,6 +87,25 @@ public struct JSONWriter: Sendable {
     /// The string, or `null`.
     public mutating func string(_ value: String?) {
         if let value { string(value) } else { null() }
+    }
+
+    /// A timestamp as `Timestamp.zulu` spells it (`2013-09-03T04:01:32Z`), written straight into the text.
+    public mutating func zuluTimestamp(_ date: Date) {
+        timestamp(date, fractional: false, zulu: true)
+    }
+
+    /// A timestamp as `Timestamp.naive` spells it (`2013-09-23T13:37:00.880302`), or `null`.
+    public mutating func naiveTimestamp(_ date: Date?) {
+        guard let date else { return null() }
+        timestamp(date, fractional: true, zulu: false)
+    }
+
+    private mutating func timestamp(_ date: Date, fractional: Bool, zulu: Bool) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.append(date, fractional: fractional, zulu: zulu, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
     }
 
     public mutating func int(_ value: Int) {

@@ -48,27 +48,61 @@ public enum Timestamp {
     /// Formats in UTC with integer arithmetic (days to civil date, Hinnant's algorithm): list views format
     /// several timestamps per item, and Foundation's calendar is far slower.
     private static func format(_ date: Date, fractional: Bool, zulu: Bool) -> String {
-        let totalMicros = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
-        let (seconds, micros) = (totalMicros.floorDiv(1_000_000), totalMicros.floorMod(1_000_000))
-        let (days, secondOfDay) = (seconds.floorDiv(86_400), seconds.floorMod(86_400))
-        let shifted = days + 719_468
-        let era = shifted.floorDiv(146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        guard (0...9999).contains(year) else {
+        let civil = Civil(date)
+        guard (0...9999).contains(civil.year) else {
             // Years of other widths, spelled as before: the fixed-width writer below covers 0000–9999.
-            var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
-            text += pad(secondOfDay % 3600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
-            return text + (fractional ? "." + pad(micros, 6) : "") + (zulu ? "Z" : "")
+            var text = pad(civil.year, 4) + "-" + pad(civil.month, 2) + "-" + pad(civil.day, 2) + "T" + pad(civil.secondOfDay / 3600, 2)
+            text += ":" + pad(civil.secondOfDay % 3600 / 60, 2) + ":" + pad(civil.secondOfDay % 60, 2)
+            return text + (fractional ? "." + pad(civil.micros, 6) : "") + (zulu ? "Z" : "")
         }
         // Written digit by digit into the string's own storage: a list view formats several per item, and
         // assembling the text from a dozen small strings was most of the cost.
-        return String(unsafeUninitializedCapacity: 27) { text in
+        return String(unsafeUninitializedCapacity: 27) { civil.write(fractional: fractional, zulu: zulu, into: $0) }
+    }
+
+    /// What `zulu` (`fractional` false, `zulu` true) or `naive` (the reverse) spell, appended to `bytes`
+    /// without making a string: a view writing JSON text writes its timestamps this way.
+    static func append(_ date: Date, fractional: Bool, zulu: Bool, to bytes: inout [UInt8]) {
+        let civil = Civil(date)
+        guard (0...9999).contains(civil.year) else {
+            bytes.append(contentsOf: format(date, fractional: fractional, zulu: zulu).utf8)
+            return
+        }
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes, more than the 27 written
+        withUnsafeMutableBytes(of: &storage) { raw in
+            let text = raw.bindMemory(to: UInt8.self)
+            let count = civil.write(fractional: fractional, zulu: zulu, into: text)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<count]))
+        }
+    }
+
+    /// A date's fields in UTC's proleptic Gregorian calendar.
+    private struct Civil {
+        let year: Int
+        let month: Int
+        let day: Int
+        let secondOfDay: Int
+        let micros: Int
+
+        init(_ date: Date) {
+            let totalMicros = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
+            let (seconds, micros) = (totalMicros.floorDiv(1_000_000), totalMicros.floorMod(1_000_000))
+            let (days, secondOfDay) = (seconds.floorDiv(86_400), seconds.floorMod(86_400))
+            let shifted = days + 719_468
+            let era = shifted.floorDiv(146_097)
+            let dayOfEra = shifted - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let monthIndex = (5 * dayOfYear + 2) / 153
+            day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+            month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+            year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+            self.secondOfDay = secondOfDay
+            self.micros = micros
+        }
+
+        /// `YYYY-MM-DDThh:mm:ss[.ffffff][Z]` into `text` (room for 27 bytes; the year in 0000–9999); the count written.
+        func write(fractional: Bool, zulu: Bool, into text: UnsafeMutableBufferPointer<UInt8>) -> Int {
             var count = 0
             func put(_ value: Int, _ width: Int) {
                 var rest = value

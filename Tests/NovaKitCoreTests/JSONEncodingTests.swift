@@ -139,6 +139,26 @@ struct JSONWriterTests {
         #expect(fromData.bytes == written.bytes)
     }
 
+    @Test("timestamps written into the text are the strings Timestamp formats, over random dates of any year")
+    func timestamps() {
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [Double] = [
+            0, -1, 0.000_001, 0.999_999_5, 1_700_000_000.25, 253_402_300_799.999, 253_402_300_800, -62_167_219_200, -62_167_219_201,
+        ]
+        let random = (0..<2_000).map { _ in Double.random(in: -70_000_000_000...300_000_000_000, using: &generator).rounded() / 1_000 }
+        for seconds in fixed + random {
+            let date = Date(timeIntervalSince1970: seconds)
+            var writer = JSONWriter()
+            writer.array { array in
+                array.zuluTimestamp(date)
+                array.naiveTimestamp(date)
+                array.naiveTimestamp(nil)
+            }
+            let expected: JSON = [.string(Timestamp.zulu(date)), .string(Timestamp.naive(date)), nil]
+            #expect(writer.bytes == expected.encodedBytes(), "\(seconds)")
+        }
+    }
+
     @Test("string maps and lists are written sorted and in order")
     func stringHelpers() {
         var writer = JSONWriter()

@@ -92,9 +92,9 @@ enum ServerViews {
             view.key("OS-EXT-STS:vm_state")
             view.string(server.deleted ? "deleted" : server.state.vm.rawValue)
             view.key("OS-SRV-USG:launched_at")
-            view.string(server.launchedAt.map(Timestamp.naive))
+            view.naiveTimestamp(server.launchedAt)
             view.key("OS-SRV-USG:terminated_at")
-            view.string(server.terminatedAt.map(Timestamp.naive))
+            view.naiveTimestamp(server.terminatedAt)
             view.key("accessIPv4")
             view.string(server.accessIPv4)
             view.key("accessIPv6")
@@ -104,7 +104,7 @@ enum ServerViews {
             view.key("config_drive")
             view.string(server.configDrive ? "True" : "")
             view.key("created")
-            view.string(Timestamp.zulu(server.createdAt))
+            view.zuluTimestamp(server.createdAt)
             if version >= APIVersion(2, 19) {
                 view.key("description")
                 view.string(server.description)
@@ -115,7 +115,7 @@ enum ServerViews {
                     shown.key("code")
                     shown.int(fault.code)
                     shown.key("created")
-                    shown.string(Timestamp.zulu(fault.created))
+                    shown.zuluTimestamp(fault.created)
                     if request.auth.isAdmin || fault.code != 500 {
                         shown.key("details")
                         shown.string(fault.details ?? "")
@@ -194,7 +194,7 @@ enum ServerViews {
                 view.null()
             }
             view.key("updated")
-            view.string(Timestamp.zulu(server.updatedAt ?? server.createdAt))
+            view.zuluTimestamp(server.updatedAt ?? server.createdAt)
             view.key("user_id")
             view.string(server.userID)
         }
