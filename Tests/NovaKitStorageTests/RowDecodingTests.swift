@@ -90,6 +90,25 @@ struct RowDecodingTests {
         }
     }
 
+    /// An in-memory database with an empty `samples` table.
+    static func samplesTable() async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
+        try await connection.sql().raw(
+            """
+            CREATE TABLE samples (id INTEGER PRIMARY KEY, text TEXT, number INTEGER, flag BOOLEAN, real REAL, at REAL,
+            maybe_text TEXT, maybe_number INTEGER, maybe_flag BOOLEAN, maybe_at REAL, deleted INTEGER)
+            """
+        ).run()
+        return connection
+    }
+
+    static func insert(_ samples: [Sample], into database: any SQLDatabase) async throws {
+        for sample in samples {
+            let values = try sample.columnValues()
+            try await database.insert(into: "samples").columns(values.map(\.0) + ["deleted"]).values(values.map(\.1) + [SQLBind(0)]).run()
+        }
+    }
+
     @Test("every literal decodes (or is refused) as SQLiteKit's row decodes it, for every common type")
     func sameAsSQLiteKit() async throws {
         let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
@@ -143,24 +162,14 @@ struct RowDecodingTests {
 
     @Test("a stored row decodes the same through both rows, NULLs and values alike")
     func storedRows() async throws {
-        let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
+        let connection = try await Self.samplesTable()
         defer { Task { try? await connection.close() } }
         let reference = connection.sql()
-        try await reference.raw(
-            """
-            CREATE TABLE samples (id INTEGER PRIMARY KEY, text TEXT, number INTEGER, flag BOOLEAN, real REAL, at REAL,
-            maybe_text TEXT, maybe_number INTEGER, maybe_flag BOOLEAN, maybe_at REAL, created_at REAL, updated_at REAL,
-            deleted_at REAL, deleted INTEGER)
-            """
-        ).run()
         let full = Sample(
             text: "a \"quoted\" name", number: 42, flag: true, real: 2.5, at: Date(timeIntervalSince1970: 1_700_000_000.25),
             maybeText: "x", maybeNumber: 0, maybeFlag: false, maybeAt: Date(timeIntervalSince1970: 12))
         let sparse = Sample(text: "", number: -1, flag: false, real: 0, at: Date(timeIntervalSince1970: 0))
-        for sample in [full, sparse] {
-            let values = try sample.columnValues()
-            try await reference.insert(into: "samples").columns(values.map(\.0) + ["deleted"]).values(values.map(\.1) + [SQLBind(0)]).run()
-        }
+        try await Self.insert([full, sparse], into: reference)
         let viaSQLiteKit = try await Sample.select(on: reference).orderBy("id").all(Sample.self)
         let viaNovaKit = try await Sample.select(on: SQLiteSQLConnection(connection: connection)).orderBy("id").all(Sample.self)
         #expect(viaSQLiteKit == [full, sparse])
@@ -169,24 +178,15 @@ struct RowDecodingTests {
 
     @Test("a read decodes every row in the order selected, and fails as a whole when one row cannot be decoded")
     func rowsAsTheyArrive() async throws {
-        let connection = try await SQLiteConnection.open(storage: .memory, logger: Logger(label: "test"))
+        let connection = try await Self.samplesTable()
         defer { Task { try? await connection.close() } }
         let reference = connection.sql()
-        try await reference.raw(
-            """
-            CREATE TABLE samples (id INTEGER PRIMARY KEY, text TEXT, number INTEGER, flag BOOLEAN, real REAL, at REAL,
-            maybe_text TEXT, maybe_number INTEGER, maybe_flag BOOLEAN, maybe_at REAL, deleted INTEGER)
-            """
-        ).run()
         let samples = (0..<300).map { index in
             Sample(
                 text: "row \(index)", number: index, flag: index % 2 == 0, real: Double(index) / 4, at: Date(timeIntervalSince1970: Double(index)),
                 maybeText: index % 3 == 0 ? nil : "\(index)", maybeNumber: index % 5 == 0 ? nil : -index, maybeFlag: nil, maybeAt: nil)
         }
-        for sample in samples {
-            let values = try sample.columnValues()
-            try await reference.insert(into: "samples").columns(values.map(\.0) + ["deleted"]).values(values.map(\.1) + [SQLBind(0)]).run()
-        }
+        try await Self.insert(samples, into: reference)
         for database in [reference, SQLiteSQLConnection(connection: connection)] as [any SQLDatabase] {
             #expect(try await Sample.select(on: database).orderBy("id").all(Sample.self) == samples)
             #expect(try await Sample.select(on: database).orderBy("id", .descending).limit(7).all(Sample.self) == samples.suffix(7).reversed())
