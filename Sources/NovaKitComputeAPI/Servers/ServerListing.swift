@@ -58,11 +58,7 @@ extension ServerContext {
         let page = try await servers.list(query)
         let data = try await viewData(of: page, request)
         return Self.reply(page.count, request, collection: "servers/detail", limit: query.limit, lastMarker: page.last?.id) { writer in
-            // Through the buffer: each server is read where it is, not copied out as `for in` and the array's
-            // subscript copy it (a retain and release of each of its texts).
-            page.withUnsafeBufferPointer { servers in
-                for index in servers.indices { ServerViews.writeDetail(servers[index], request, data: data, listing: true, into: &writer) }
-            }
+            for server in page { ServerViews.writeDetail(server, request, data: data, listing: true, into: &writer) }
         }
     }
 

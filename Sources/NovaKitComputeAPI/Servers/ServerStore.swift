@@ -75,8 +75,9 @@ struct ServerStore: Sendable {
     /// are taken (`consuming`) and filled in place: a copy of each would retain every one of its strings again.
     func withDetails(_ servers: consuming [Server]) async throws -> [Server] {
         guard !servers.isEmpty else { return [] }
-        // The page's ids, and those of the servers whose view shows a fault (only theirs are read). Read through
-        // the buffer: a closure over the array's elements copies each whole server first.
+        // The page's ids, and those of the servers whose view shows a fault (only theirs are read), taken from the
+        // fields themselves: calling `showsFault` on each element copied the whole server first (the disassembly
+        // showed a copy of every server there).
         let (ids, faulted) = servers.withUnsafeBufferPointer { servers in
             var ids: [String] = []
             var faulted: [String] = []
