@@ -131,9 +131,14 @@ public actor LifecycleEngine {
     /// `takeOverAbandoned` once its lease runs out.
     public func recover(hosts: Set<String>? = nil, force: Bool = true) async throws {
         for instance in try await store.unsettled() where running[instance] == nil {
-            guard let record = try await store.record(instance) else { continue }
-            if let hosts, !record.host.isEmpty, !hosts.contains(record.host) { continue }
+            guard let found = try await store.record(instance) else { continue }
+            if let hosts, !found.host.isEmpty, !hosts.contains(found.host) { continue }
             guard try await leases.claim(instance, force: force) else { continue }
+            // Read again once claimed: the node that held it may have moved it on in between.
+            guard let record = try await store.record(instance) else {
+                try await leases.release(instance)
+                continue
+            }
             try await resume(instance, record)
         }
     }

@@ -18,8 +18,9 @@ public protocol WorkLeases: Sendable {
     func holds(_ instance: String) async throws -> Bool
     /// Extends this node's leases of `instances` (the work it is running).
     func renew(_ instances: [String]) async throws
-    /// Claims `instance` for this node if no live node holds it; `force` ignores leases held by others (one
-    /// serving process per SQLite file: whatever a previous run held is abandoned). Returns whether it did.
+    /// Claims `instance` for this node if no one holds a live lease on it (this node included); `force` ignores
+    /// leases (one serving process per SQLite file: whatever a previous run held is abandoned). Returns whether
+    /// it did.
     func claim(_ instance: String, force: Bool) async throws -> Bool
     /// Claims every unsettled instance whose lease ran out, or that no one holds; returns the ones claimed.
     func claimAbandoned() async throws -> [String]
@@ -160,11 +161,14 @@ public struct SQLWorkLeases: WorkLeases {
                 .set("lease_until", to: SQLBind(now.addingTimeInterval(duration))).set("updated_at", to: SQLBind(now))
                 .where("instance_uuid", .equal, SQLBind(instance)).readDeleted(.no)
             if !force {
-                // Free: held by this node, run out, or held by no one for a whole lease (a server just inserted by
-                // a live node has no holder until its build is submitted, a moment later). Handed work is
-                // `claimHanded`'s: it runs the action handed over rather than recovering the task.
+                // Free: run out, or held by no one for a whole lease (a server just inserted by a live node has no
+                // holder until its build is submitted, a moment later). A live lease is never free, this node's
+                // own included: the node is accepting or running that work, and recovering it would settle the
+                // task under its feet (its own look for abandoned work could read the instance unheld just before
+                // accepting it). Handed work is `claimHanded`'s: it runs the action handed over rather than
+                // recovering the task.
                 update = update.where(SQLRaw("NOT (\(Self.handedCondition))")).where { free in
-                    free.where("held_by", .equal, SQLBind(node)).orWhere("lease_until", .lessThan, SQLBind(now))
+                    free.where("lease_until", .lessThan, SQLBind(now))
                         .orWhere { unheld in
                             unheld.where("held_by", .is, SQLLiteral.null).where("updated_at", .lessThan, SQLBind(now.addingTimeInterval(-duration)))
                         }

@@ -66,7 +66,8 @@ struct ComputeWorker: Service {
         let engine = runtime.engine
         let clock = ContinuousClock()
         let deadline = clock.now + drainLimit
-        var renewed = clock.now
+        // Renewed at once: the last renewal of `keepLeases` may be most of a period old.
+        var renewed = clock.now - period
         var waitingFor = await engine.runningCount
         if waitingFor > 0 { logger.notice("stopping: waiting for the work of \(waitingFor) server(s) to finish") }
         while waitingFor > 0 {

@@ -39,7 +39,7 @@ struct WorkLeasesTests {
             clock.advance(11)
             #expect(try await a.claim("busy", force: false))
             #expect(try await !b.claim("busy", force: false))
-            #expect(try await a.claim("busy", force: false))  // its own holder may claim it again
+            #expect(try await !a.claim("busy", force: false))  // a live lease is not free to its own node either
             clock.advance(9)
             try await a.renew(["busy"])
             clock.advance(9)  // 18 s after the claim, 9 after the renewal: still held
@@ -144,6 +144,35 @@ struct WorkLeasesTests {
             try await Self.acceptStop(nodes[0], api: api, clock: clock)
             #expect(try await Self.lease(of: "calm", nodes[0]) == (nil, "stop"))
             #expect(try await other.claimHanded() == [HandedWork(instance: "calm", action: .stop)])
+        }
+    }
+
+    /// The cluster's rolling restart once lost a build this way: a node's look for abandoned work read a server
+    /// just inserted (no holder yet), the same node then accepted its build, and the look's claim took it back
+    /// from itself, so recovery settled the build as interrupted (ERROR) while it was starting.
+    @Test("work a node has just accepted is not abandoned, not even to that node, until its lease runs out", arguments: TestDatabases.engines)
+    func ownAcceptedWork(url: DatabaseURL) async throws {
+        try await TestDatabases.with(url) { database, _ in
+            try await Self.prepare(database)
+            let clock = ManualClock()
+            let a = SQLWorkLeases(database: database, clock: clock, node: "a", duration: 10)
+            let b = SQLWorkLeases(database: database, clock: clock, node: "b", duration: 10)
+            clock.advance(60)
+            let store = SQLInstanceStateStore(database: database, clock: clock, leases: a)
+            var stopping = try #require(try await store.record("calm"))
+            let active = stopping.state
+            stopping.state.task = .poweringOff
+            #expect(try await store.save("calm", stopping, ifStillIn: active))
+            #expect(try await Self.lease(of: "calm", database) == ("a", nil))
+            #expect(try await !a.claim("calm", force: false))
+            #expect(try await !b.claim("calm", force: false))
+            #expect(try await !a.claimAbandoned().contains("calm"))
+            clock.advance(5)
+            #expect(try await !a.claim("calm", force: false))
+            // Its lease ran out (a renewal that never came): abandoned now, to any node, this one included.
+            clock.advance(6)
+            #expect(try await a.claim("calm", force: false))
+            #expect(try await Self.lease(of: "calm", database) == ("a", nil))
         }
     }
 
