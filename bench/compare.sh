@@ -5,7 +5,8 @@
 # ratio to the same round's `GET /` for both, so a change is judged against its parent on the same machine minutes
 # apart rather than against figures from another day.
 # Usage: bench/compare.sh BINARY_A BINARY_B [runs] [seconds] [path …]   (paths default to the two server lists;
-# `{project}` in a path is the bench project, `{server}` the last server created)
+# `{project}` in a path is the bench project, `{server}` the last server created). BENCH_METADATA=N gives every
+# server N metadata items and a tag (none by default, as `bench/run.sh`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -37,6 +38,7 @@ token="bench:$project"
 image=$(lift_quota_and_find_image "$port" "$project")
 server=$(create_servers "$port" "$project" "$image" 100)
 wait_until_built "$port" "$project"
+add_metadata "$port" "$project" "${BENCH_METADATA:-0}"
 stop
 
 rate() { wrk -t2 -c32 -d"${seconds}s" -H "X-Auth-Token: $token" "http://127.0.0.1:$port$1" | awk '/Requests\/sec/ {print $2}'; }

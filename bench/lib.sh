@@ -33,3 +33,18 @@ wait_until_built() {
         sleep 0.05
     done
 }
+
+# Gives each of the project's servers COUNT metadata items (key1=value1 …) and the tag "bench", through the API.
+# Usage: add_metadata PORT PROJECT COUNT
+add_metadata() {
+    local port=$1 project=$2 count=$3 body
+    [ "$count" -gt 0 ] || return 0
+    body=$(python3 -c "import json, sys; n = int(sys.argv[1]); print(json.dumps({'metadata': {f'key{i}': f'value{i}' for i in range(1, n + 1)}}))" "$count")
+    for server in $(curl -sf -H "X-Auth-Token: bench:$project" "http://127.0.0.1:$port/v2.1/servers?limit=1000" \
+        | python3 -c 'import json, sys; print(" ".join(s["id"] for s in json.load(sys.stdin)["servers"]))'); do
+        curl -sf -o /dev/null -H "X-Auth-Token: bench:$project" -H 'Content-Type: application/json' -d "$body" \
+            "http://127.0.0.1:$port/v2.1/servers/$server/metadata"
+        curl -sf -o /dev/null -X PUT -H "X-Auth-Token: bench:$project" -H 'OpenStack-API-Version: compute 2.26' \
+            "http://127.0.0.1:$port/v2.1/servers/$server/tags/bench"
+    done
+}

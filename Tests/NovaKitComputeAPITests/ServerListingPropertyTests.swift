@@ -95,9 +95,12 @@ enum ServerSet {
     static let names = ["alpha", "Beta", "beta", "gamma", "a1", "B2", "web-1", "web-10", "web-2", "zeta"]
     static let base = Date(timeIntervalSince1970: 1_790_000_000)
 
-    static func insert(count: Int, using random: inout SeededRandom, into database: Database) async throws {
+    /// `faults`: up to two faults for each server (a test that records its own leaves them out).
+    static func insert(count: Int, using random: inout SeededRandom, into database: Database, faults withFaults: Bool = true) async throws {
         var rows: [[(String, any Encodable & Sendable)]] = []
         var tags: [(String, String)] = []
+        var metadata: [(String, String, String)] = []
+        var faults: [(String, Int, String, String?)] = []
         for index in 0..<count {
             let uuid = String(format: "%08x-0000-4000-8000-%012x", Int.random(in: 0..<0xFFFF_FFFF, using: &random), index)
             let vm = VMState.allCases.randomElement(using: &random)!
@@ -122,16 +125,30 @@ enum ServerSet {
                 ("launched_at", Bool.random(using: &random) ? time(&random) : nil), ("terminated_at", nil as Date?),
                 ("deleted", 0),
             ])
-            for tag in ["a", "b", "c"] where Int.random(in: 0..<3, using: &random) == 0 { tags.append((uuid, tag)) }
+            for tag in ["c", "a", "b"] where Int.random(in: 0..<3, using: &random) == 0 { tags.append((uuid, tag)) }
+            for key in ["role", "zone \"q\"", "ü"] where Int.random(in: 0..<3, using: &random) == 0 {
+                metadata.append((uuid, key, "\(key)=\(index)\t/"))
+            }
+            for attempt in 0..<Int.random(in: 0..<3, using: &random) where withFaults {
+                faults.append((uuid, attempt == 0 ? 500 : 400, "attempt \(attempt) \"failed\"", attempt == 0 ? nil : "trace\n\(index)"))
+            }
         }
         let deleted = rows.indices.filter { _ in Int.random(in: 0..<5, using: &random) == 0 }.map { rows[$0][0].1 as! String }
-        try await database.withConnection { [rows, tags] sql in
+        try await database.withConnection { [rows, tags, metadata, faults] sql in
             for row in rows {
                 try await sql.insert(into: "instances").columns(row.map(\.0)).values(row.map { SQLBind($0.1) as any SQLExpression }).run()
             }
             for (uuid, tag) in tags {
                 try await sql.insert(into: "instance_tags").columns("instance_uuid", "tag", "created_at", "deleted")
                     .values(SQLBind(uuid), SQLBind(tag), SQLBind(base), SQLBind(0)).run()
+            }
+            for (uuid, key, value) in metadata {
+                try await sql.insert(into: "instance_metadata").columns("instance_uuid", "key", "value", "created_at", "deleted")
+                    .values(SQLBind(uuid), SQLBind(key), SQLBind(value), SQLBind(base), SQLBind(0)).run()
+            }
+            for (uuid, code, message, details) in faults {
+                try await sql.insert(into: "instance_faults").columns("instance_uuid", "code", "message", "details", "created_at", "deleted")
+                    .values(SQLBind(uuid), SQLBind(code), SQLBind(message), SQLBind(details), SQLBind(base), SQLBind(0)).run()
             }
             for uuid in deleted { _ = try await sql.softDelete(from: "instances", matching: [("uuid", uuid)], at: base) }
         }
@@ -147,7 +164,33 @@ enum ServerSet {
             #expect(direct == throughCodable)
             return direct.map(Server.init)
         }
-        return try await ServerStore(database: database, clock: SystemClock()).withDetails(rows)
+        let detailed = try await ServerStore(database: database, clock: SystemClock()).withDetails(rows)
+        // Each server's metadata, tags (in tag order) and latest fault, read here column by column through SQLKit's
+        // decoding; a fault is shown only in ERROR and DELETED.
+        let (metadata, tags, faults) = try await database.withConnection { sql in
+            var metadata: [String: [String: String]] = [:]
+            var tags: [String: [String]] = [:]
+            var faults: [String: InstanceFault] = [:]
+            for row in try await sql.raw("SELECT instance_uuid, code, message, details, created_at FROM instance_faults ORDER BY id").all() {
+                faults[try row.decode(column: "instance_uuid", as: String.self)] = InstanceFault(
+                    code: try row.decode(column: "code", as: Int.self), message: try row.decode(column: "message", as: String.self),
+                    details: try row.decode(column: "details", as: String?.self), created: try row.decode(column: "created_at", as: Date.self))
+            }
+            for row in try await sql.raw("SELECT instance_uuid, \"key\", \"value\" FROM instance_metadata WHERE deleted = 0").all() {
+                metadata[try row.decode(column: "instance_uuid", as: String.self), default: [:]][try row.decode(column: "key", as: String.self)] =
+                    try row.decode(column: "value", as: String.self)
+            }
+            for row in try await sql.raw("SELECT instance_uuid, tag FROM instance_tags WHERE deleted = 0").all() {
+                tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
+            }
+            return (metadata, tags, faults)
+        }
+        #expect(!metadata.isEmpty && !tags.isEmpty && detailed.contains { $0.fault != nil } && detailed.contains { $0.fault?.details != nil })
+        #expect(
+            detailed.map(\.fault) == detailed.map { Server.showsFault(deleted: $0.deleted, state: $0.state) ? faults[$0.id] : nil })
+        #expect(detailed.map(\.metadata) == detailed.map { metadata[$0.id] ?? [:] })
+        #expect(detailed.map(\.tags) == detailed.map { (tags[$0.id] ?? []).sorted() })
+        return detailed
     }
 }
 

@@ -80,7 +80,7 @@ struct ServerViewTextTests {
         try await TestCloud().run { client in
             let database = try #require(client.database)
             var random = SeededRandom(seed: 0x7E47)
-            try await ServerSet.insert(count: 30, using: &random, into: database)
+            try await ServerSet.insert(count: 30, using: &random, into: database, faults: false)
             try await database.withConnection { sql in
                 try await sql.raw("UPDATE instances SET vm_state = 'error', task_state = NULL WHERE id % 5 = 0").run()
                 let errored = try await sql.raw("SELECT uuid FROM instances WHERE id % 5 = 0 AND deleted = 0").all().map {

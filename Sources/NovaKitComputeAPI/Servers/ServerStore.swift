@@ -92,28 +92,20 @@ struct ServerStore: Sendable {
             var metadata: [String: [String: String]] = [:]
             var tags: [String: [String]] = [:]
             var faults: [String: InstanceFault] = [:]
-            for row in try await sql.select().columns(SQLName("instance_uuid"), SQLName("key"), SQLName("value")).from(SQLName("instance_metadata"))
-                .where(SQLValueList("instance_uuid", in: ids)).readDeleted(.no).all()
-            {
-                metadata[try row.decode(column: "instance_uuid", as: String.self), default: [:]][try row.decode(column: "key", as: String.self)] =
-                    try row.decode(column: "value", as: String.self)
+            for row in try await InstanceMetadataRow.select(on: sql).where(SQLValueList("instance_uuid", in: ids)).all(InstanceMetadataRow.self) {
+                metadata[row.instance, default: [:]][row.key] = row.value
             }
-            for row in try await sql.select().columns(SQLName("instance_uuid"), SQLName("tag")).from(SQLName("instance_tags"))
-                .where(SQLValueList("instance_uuid", in: ids)).readDeleted(.no).orderBy(SQLName("tag")).all()
+            for row in try await InstanceTagRow.select(on: sql).where(SQLValueList("instance_uuid", in: ids)).orderBy(SQLName("tag"))
+                .all(InstanceTagRow.self)
             {
-                tags[try row.decode(column: "instance_uuid", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
+                tags[row.instance, default: []].append(row.tag)
             }
-            var faultRows: [any SQLRow] = []
             if !faulted.isEmpty {
-                faultRows = try await sql.select()
-                    .columns(SQLName("instance_uuid"), SQLName("code"), SQLName("message"), SQLName("details"), SQLName("created_at"))
-                    .from(SQLName("instance_faults"))
-                    .where(SQLValueList("instance_uuid", in: faulted)).readDeleted(.no).orderBy(SQLName("id")).all()
-            }
-            for row in faultRows {
-                faults[try row.decode(column: "instance_uuid", as: String.self)] = InstanceFault(
-                    code: try row.decode(column: "code", as: Int.self), message: try row.decode(column: "message", as: String.self),
-                    details: try row.decode(column: "details", as: String?.self), created: try row.decode(column: "created_at", as: Date.self))
+                for row in try await InstanceFaultRow.select(on: sql).where(SQLValueList("instance_uuid", in: faulted)).orderBy(SQLName("id"))
+                    .all(InstanceFaultRow.self)
+                {
+                    faults[row.instance] = row.fault
+                }
             }
             return (metadata, tags, faults)
         }
