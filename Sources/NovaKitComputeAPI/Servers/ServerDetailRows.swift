@@ -15,8 +15,9 @@ struct InstanceMetadataRow: StoredRow {
         case instance = "instance_uuid", key, value
     }
 
-    /// Its three columns read directly, in select order: read through `any SQLRow`'s generic decoding, a page's
-    /// metadata and tags were 2.4 % of a detail page's CPU.
+    /// Its three columns read directly, in select order, as `InstanceRow` reads its own: `decode(column:)` through
+    /// `any SQLRow` (a generic decode and a dynamic cast per value) was 2.4 % of a detail page whose servers showed
+    /// faults, in a profile.
     init(row: any SQLRow) throws {
         let columns = StoredColumns(row, inSelectOrder: true)
         instance = try columns.string(CodingKeys.instance.rawValue)
