@@ -71,8 +71,9 @@ struct ServerStore: Sendable {
         }
     }
 
-    /// The servers with their metadata, tags and latest fault: one query per table for all of them. The servers
-    /// are taken (`consuming`) and filled in place: a copy of each would retain every one of its strings again.
+    /// The servers with their metadata, tags (sorted) and latest fault: one statement over the three tables for all
+    /// of them (`InstanceChildRow`). The servers are taken (`consuming`) and filled in place: a copy of each would
+    /// retain every one of its strings again.
     func withDetails(_ servers: consuming [Server]) async throws -> [Server] {
         guard !servers.isEmpty else { return [] }
         // The page's ids, and those of the servers whose view shows a fault (only theirs are read), taken from the
@@ -91,20 +92,13 @@ struct ServerStore: Sendable {
         let (metadata, tags, faults) = try await database.read { sql in
             var metadata: [String: [String: String]] = [:]
             var tags: [String: [String]] = [:]
-            var faults: [String: InstanceFault] = [:]
-            for row in try await InstanceMetadataRow.select(on: sql).where(SQLValueList("instance_uuid", in: ids)).all(InstanceMetadataRow.self) {
-                metadata[row.instance, default: [:]][row.key] = row.value
-            }
-            for row in try await InstanceTagRow.select(on: sql).where(SQLValueList("instance_uuid", in: ids)).orderBy(SQLName("tag"))
-                .all(InstanceTagRow.self)
-            {
-                tags[row.instance, default: []].append(row.tag)
-            }
-            if !faulted.isEmpty {
-                for row in try await InstanceFaultRow.select(on: sql).where(SQLValueList("instance_uuid", in: faulted)).orderBy(SQLName("id"))
-                    .all(InstanceFaultRow.self)
-                {
-                    faults[row.instance] = row.fault
+            var faults: [String: (id: Int, fault: InstanceFault)] = [:]
+            for row in try await InstanceChildRow.select(of: ids, faultsOf: faulted, on: sql).all(InstanceChildRow.self) {
+                switch row {
+                case .metadata(let instance, let key, let value): metadata[instance, default: [:]][key] = value
+                case .tag(let instance, let tag): tags[instance, default: []].append(tag)
+                case .fault(let instance, let id, let fault):
+                    if faults[instance].map({ $0.id < id }) ?? true { faults[instance] = (id, fault) }
                 }
             }
             return (metadata, tags, faults)
@@ -113,8 +107,8 @@ struct ServerStore: Sendable {
         for index in filled.indices {
             let id = filled[index].id
             filled[index].metadata = metadata[id] ?? [:]
-            filled[index].tags = tags[id] ?? []
-            filled[index].fault = faults[id]
+            filled[index].tags = tags[id]?.sorted() ?? []
+            filled[index].fault = faults[id]?.fault
         }
         return filled
     }
