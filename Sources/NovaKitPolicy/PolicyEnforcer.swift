@@ -104,8 +104,8 @@ public struct PolicyEnforcer: Sendable {
             memo[name] = result
             return result
         case .role(let pattern):
-            guard let role = Self.substitute(pattern, target) else { return false }
-            return creds.roles.contains { $0.lowercased() == role.lowercased() }
+            guard let role = Self.substitute(pattern, target)?.lowercased() else { return false }
+            return creds.roles.contains { $0.lowercased() == role }
         case .generic(let left, let right):
             return Self.generic(left, right, creds, target)
         case .not(let inner):
@@ -133,17 +133,40 @@ public struct PolicyEnforcer: Sendable {
         return nil
     }
 
-    /// Replaces `%(key)s` with the target's value; `nil` when the target lacks the key.
-    private static func substitute(_ text: String, _ target: [String: String]) -> String? {
+    /// Replaces `%(key)s` with the target's value; `nil` when the target lacks the key or a `%(` is not closed by
+    /// `)s`. Scans the UTF-8 bytes: Foundation's `range(of:)` was half of a policy decision's time, and most checks
+    /// (`project_id:%(project_id)s`) substitute once per decision, several decisions a request.
+    static func substitute(_ text: String, _ target: [String: String]) -> String? {
+        let bytes = text.utf8
+        guard bytes.contains(UInt8(ascii: "%")) else { return text }
         var result = ""
-        var rest = Substring(text)
-        while let start = rest.range(of: "%(") {
-            guard let end = rest[start.upperBound...].range(of: ")s") else { return nil }
-            let key = String(rest[start.upperBound..<end.lowerBound])
-            guard let value = target[key] else { return nil }
-            result += rest[..<start.lowerBound] + value
-            rest = rest[end.upperBound...]
+        var copied = bytes.startIndex
+        var index = bytes.startIndex
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "%")) {
+            let keyStart = bytes.index(after: open)
+            guard keyStart < bytes.endIndex, bytes[keyStart] == UInt8(ascii: "(") else {
+                index = keyStart
+                continue
+            }
+            let key = bytes.index(after: keyStart)
+            guard let close = closing(bytes, from: key) else { return nil }
+            guard let value = target[String(text[key..<close])] else { return nil }
+            result += text[copied..<open]
+            result += value
+            copied = bytes.index(close, offsetBy: 2)
+            index = copied
         }
-        return result + rest
+        return result + text[copied...]
+    }
+
+    /// Where the first `)s` at or after `start` begins.
+    private static func closing(_ bytes: String.UTF8View, from start: String.Index) -> String.Index? {
+        var index = start
+        while let parenthesis = bytes[index...].firstIndex(of: UInt8(ascii: ")")) {
+            let next = bytes.index(after: parenthesis)
+            if next < bytes.endIndex, bytes[next] == UInt8(ascii: "s") { return parenthesis }
+            index = next
+        }
+        return nil
     }
 }

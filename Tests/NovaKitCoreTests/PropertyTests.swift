@@ -1,8 +1,9 @@
 import Foundation
-import NovaKitCore
 import PropertyBased
 import Synchronization
 import Testing
+
+@testable import NovaKitCore
 
 /// Arbitrary input never crashes or hangs the JSON reader, the schema validator or the path matcher, and
 /// what they accept behaves: JSON round-trips, validation is idempotent, a match rebuilds its path.
@@ -79,5 +80,17 @@ struct PropertyTests {
             }
         }
         #expect(matched.load(ordering: .relaxed) > 20, "the generator should make some matching pairs")
+    }
+
+    static let escapedPieces = ["%20", "%2F", "%", "%2", "%zz", "%C3%A9", "%E2%82", "a", "é", "-", "%25", "%00"]
+    static let escapedText = Gen.element(of: escapedPieces).map { $0! }.array(of: 0...6).map { $0.joined() }
+
+    @Test("a path parameter is decoded as Foundation decodes it, and kept as it is when it has an invalid escape")
+    func parameterDecoding() async {
+        await propertyCheck(count: 3000, input: Self.escapedText) { text in
+            #expect(PathPattern.decoded(Substring(text)) == text.removingPercentEncoding ?? text, "\(text)")
+        }
+        #expect(PathPattern("servers/{id}").match(["servers", "a%20b"]) == ["id": "a b"])
+        #expect(PathPattern("servers/{id}").match(["servers", "100%"]) == ["id": "100%"])
     }
 }

@@ -1,6 +1,8 @@
-import NovaKitPolicy
+import Foundation
 import PropertyBased
 import Testing
+
+@testable import NovaKitPolicy
 
 /// Any check string parses or is refused, and any rule set — rules referring to each other in loops included —
 /// is judged without crashing or hanging.
@@ -53,5 +55,33 @@ struct PolicyPropertyTests {
         #expect(memberAllowed && !readerAllowed)
         let loopAllowed = enforcer.allows("loop", credentials: member, target: [:])
         #expect(!loopAllowed)
+    }
+
+    static let templatePieces = ["%(", ")s", "%", "(", ")", "s", "project_id", "user_id", "missing", "é", "🌍", "x", ":", "%(%(", ")s)s"]
+    static let template = Gen.element(of: templatePieces).map { $0! }.array(of: 0...10).map { $0.joined() }
+
+    @Test("substituting %(key)s in a check's text gives what a plain search for the markers gives")
+    func substitution() async {
+        let target = ["project_id": "p-1", "user_id": "ü", "(": "paren", "%(project_id": "odd"]
+        await propertyCheck(count: 5000, input: Self.template) { text in
+            #expect(PolicyEnforcer.substitute(text, target) == Self.referenceSubstitute(text, target), "\(text)")
+        }
+        #expect(PolicyEnforcer.substitute("project_id:%(project_id)s", target) == "project_id:p-1")
+        #expect(PolicyEnforcer.substitute("%(missing)s", target) == nil)
+        #expect(PolicyEnforcer.substitute("%(project_id", target) == nil)
+        #expect(PolicyEnforcer.substitute("100%", target) == "100%")
+    }
+
+    /// The substitution as first written, with Foundation's `range(of:)`: the first `%(`, then the first `)s` after it.
+    static func referenceSubstitute(_ text: String, _ target: [String: String]) -> String? {
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "%(") {
+            guard let end = rest[start.upperBound...].range(of: ")s") else { return nil }
+            guard let value = target[String(rest[start.upperBound..<end.lowerBound])] else { return nil }
+            result += rest[..<start.lowerBound] + value
+            rest = rest[end.upperBound...]
+        }
+        return result + rest
     }
 }
