@@ -7,7 +7,7 @@ import SQLKit
 extension ServerStore {
     /// One page of `query`: filters, order and the marker run in SQL (keyset paging from the marker's own
     /// sort values, never an offset); regular-expression filters are checked here on bounded batches until
-    /// the page is full. With `details`, metadata, tags and faults come in one query per table for the whole page.
+    /// the page is full. With `details`, metadata, tags and faults come in one statement for the whole page.
     func list(_ query: ServerQuery, details: Bool = true) async throws -> [Server] {
         let matches = query.swiftFilter()
         let page = try await self.page(query, InstanceRow.self, rowID: { $0.id }) { row in
