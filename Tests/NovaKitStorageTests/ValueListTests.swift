@@ -58,6 +58,8 @@ struct ValueListTests {
                 let (text, binds) = sql.serialize(select.select)
                 #expect(binds.count == 1)
                 #expect(text.hasSuffix("\"name\" IN (SELECT value FROM json_each(?1))"))
+                let (single, singleBinds) = sql.serialize(sql.select().column("id").from(table).where(SQLValueList("name", in: ["a"])).select)
+                #expect(single.hasSuffix("\"name\" = ?1") && singleBinds.count == 1, "\(single)")
                 return try await sql.raw(SQLQueryString("EXPLAIN QUERY PLAN \(unsafeRaw: text)")).all()
                     .map { try $0.decode(column: "detail", as: String.self) }
             }
