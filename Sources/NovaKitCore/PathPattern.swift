@@ -29,6 +29,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Path parameters (percent-decoded) when `path` fits the pattern.
+    ///
     /// The literals are compared first: a route table tries every pattern of the path's length, and a pattern
     /// that fails on its last literal would otherwise have decoded and stored its parameters for nothing.
     public func match(_ path: [Substring]) -> [String: String]? {
