@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NovaKitCore
 
 /// Bearer secrets handed to clients (identity tokens, console tokens): random bytes as URL-safe base64, kept
 /// server-side only as their SHA-256.
@@ -14,6 +15,6 @@ public enum SecretToken {
 
     /// The SHA-256 of `token`, hex: what is stored and looked up.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import NovaKitCore
 
 /// Uploaded image data, one file per image in a directory (by default beside the database), written through
 /// a temporary file so a failed upload leaves nothing behind; the checksums Glance reports are computed
@@ -45,8 +46,7 @@ public struct ImageDataStore: Sendable {
         let target = file(id)
         _ = try? FileManager.default.removeItem(at: target)
         try FileManager.default.moveItem(at: temporary, to: target)
-        let hex = { (digest: any Digest) in digest.map { String(format: "%02x", $0) }.joined() }
-        return Written(size: size, checksum: hex(md5.finalize()), osHashValue: hex(sha512.finalize()))
+        return Written(size: size, checksum: Hex.string(md5.finalize()), osHashValue: Hex.string(sha512.finalize()))
     }
 
     /// The image's data, or `nil` when none was uploaded.

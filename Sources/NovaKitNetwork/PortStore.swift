@@ -198,7 +198,7 @@ public struct PortStore: Sendable {
     }
 
     static func randomMAC() -> String {
-        "fa:16:3e:" + (0..<3).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(separator: ":")
+        "fa:16:3e:" + Hex.string((0..<3).map { _ in UInt8.random(in: 0...255) }, separator: ":")
     }
 
     public func update(_ row: PortRow) async throws {

@@ -51,7 +51,7 @@ enum SSHKey {
 
     /// Nova's fingerprint: colon-separated MD5 of the key blob.
     static func fingerprint(_ blob: Data) -> String {
-        Insecure.MD5.hash(data: blob).map { String(format: "%02x", $0) }.joined(separator: ":")
+        Hex.string(Insecure.MD5.hash(data: blob), separator: ":")
     }
 
     /// The DER of a PEM certificate (x509 keypairs), or `nil`.
@@ -63,7 +63,7 @@ enum SSHKey {
 
     /// Colon-separated SHA-1 of a certificate's DER, as Nova fingerprints x509 keypairs.
     static func certificateFingerprint(_ der: Data) -> String {
-        Insecure.SHA1.hash(data: der).map { String(format: "%02x", $0) }.joined(separator: ":")
+        Hex.string(Insecure.SHA1.hash(data: der), separator: ":")
     }
 
     private static func uint32(_ value: UInt32) -> Data { withUnsafeBytes(of: value.bigEndian) { Data($0) } }

@@ -383,7 +383,7 @@ extension ServerContext {
         let hex = { (index: Int) in Int(String(decoding: bytes[index...index + 1], as: UTF8.self), radix: 16) ?? 0 }
         return NetworkAddress(
             network: SimulatedNetwork.label, address: "10.0.\(hex(0)).\(2 + hex(2) % 252)",
-            mac: String(format: "fa:16:3e:%02x:%02x:%02x", hex(2), hex(4), hex(6)))
+            mac: "fa:16:3e:" + Hex.string([hex(2), hex(4), hex(6)].map(UInt8.init), separator: ":"))
     }
 
     /// A random admin password (Nova's default length is 12).

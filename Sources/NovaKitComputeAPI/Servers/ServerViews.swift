@@ -233,20 +233,9 @@ enum ServerViews {
 
     static func hostID(project: String, host: String?) -> String {
         guard let host, !host.isEmpty else { return "" }
-        let digest = SHA256.hash(data: Data((project + host).utf8))
-        // The first 56 hex digits (28 bytes), written straight into the string.
-        return String(unsafeUninitializedCapacity: 56) { text in
-            var count = 0
-            for byte in digest.prefix(28) {
-                text[count] = hexDigits[Int(byte >> 4)]
-                text[count + 1] = hexDigits[Int(byte & 0x0F)]
-                count += 2
-            }
-            return count
-        }
+        // The first 56 hex digits (28 bytes).
+        return Hex.string(SHA256.hash(data: Data((project + host).utf8)).prefix(28))
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Nova shows `progress` only while building or moving, and once active.
     static func progress(_ server: Server) -> Int? {
