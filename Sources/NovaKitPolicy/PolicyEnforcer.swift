@@ -135,36 +135,30 @@ public struct PolicyEnforcer: Sendable {
 
     /// Replaces `%(key)s` with the target's value; `nil` when the target lacks the key or a `%(` is not closed by
     /// `)s`. Scans the UTF-8 bytes: Foundation's `range(of:)` was half of a policy decision's time, and most checks
-    /// (`project_id:%(project_id)s`) substitute once per decision, several decisions a request.
+    /// (`project_id:%(project_id)s`) substitute once per decision, several decisions a request. (The standard
+    /// library's `firstRange(of:)` searches through unspecialized generic code here: 1.2 % of a detail page.)
     static func substitute(_ text: String, _ target: [String: String]) -> String? {
         let bytes = text.utf8
         guard bytes.contains(UInt8(ascii: "%")) else { return text }
         var result = ""
         var copied = bytes.startIndex
-        var index = bytes.startIndex
-        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "%")) {
-            let keyStart = bytes.index(after: open)
-            guard keyStart < bytes.endIndex, bytes[keyStart] == UInt8(ascii: "(") else {
-                index = keyStart
-                continue
-            }
-            let key = bytes.index(after: keyStart)
-            guard let close = closing(bytes, from: key) else { return nil }
+        while let open = pair(UInt8(ascii: "%"), UInt8(ascii: "("), in: bytes, from: copied) {
+            let key = bytes.index(open, offsetBy: 2)
+            guard let close = pair(UInt8(ascii: ")"), UInt8(ascii: "s"), in: bytes, from: key) else { return nil }
             guard let value = target[String(text[key..<close])] else { return nil }
             result += text[copied..<open]
             result += value
             copied = bytes.index(close, offsetBy: 2)
-            index = copied
         }
         return result + text[copied...]
     }
 
-    /// Where the first `)s` at or after `start` begins.
-    private static func closing(_ bytes: String.UTF8View, from start: String.Index) -> String.Index? {
+    /// Where the first `first` directly followed by `second` begins, at or after `start`.
+    private static func pair(_ first: UInt8, _ second: UInt8, in bytes: String.UTF8View, from start: String.Index) -> String.Index? {
         var index = start
-        while let parenthesis = bytes[index...].firstIndex(of: UInt8(ascii: ")")) {
-            let next = bytes.index(after: parenthesis)
-            if next < bytes.endIndex, bytes[next] == UInt8(ascii: "s") { return parenthesis }
+        while let found = bytes[index...].firstIndex(of: first) {
+            let next = bytes.index(after: found)
+            if next < bytes.endIndex, bytes[next] == second { return found }
             index = next
         }
         return nil

@@ -104,11 +104,14 @@ struct ServerStore: Sendable {
             return (metadata, tags, faults)
         }
         var filled = consume servers
+        // Servers come without metadata, tags or a fault: only those the statement found any for are filled in
+        // (looking each server up in three empty dictionaries hashed its id three times).
+        guard !metadata.isEmpty || !tags.isEmpty || !faults.isEmpty else { return filled }
         for index in filled.indices {
             let id = filled[index].id
-            filled[index].metadata = metadata[id] ?? [:]
-            filled[index].tags = tags[id]?.sorted() ?? []
-            filled[index].fault = faults[id]?.fault
+            if let items = metadata[id] { filled[index].metadata = items }
+            if let names = tags[id] { filled[index].tags = names.sorted() }
+            if let latest = faults[id] { filled[index].fault = latest.fault }
         }
         return filled
     }
