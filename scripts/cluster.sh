@@ -124,13 +124,15 @@ EOF
 
 # The stats line fields of node N in every backend: "status current-sessions" per API.
 node_stats() {
-    curl -fsS "http://$host:$front_stats/stats;csv" | awk -F, -v node="node$1" '$2 == node { print $18, $5 }'
+    curl -fsS --max-time 2 "http://$host:$front_stats/stats;csv" | awk -F, -v node="node$1" '$2 == node { print $18, $5 }'
 }
 
 # wait_for_balancer N up|down: until HAProxy sees node N up on every API, or down with no request in flight.
+# Each probe gives up after 2 s and the wait after 30 s in all, so a probe that hangs is asked again instead
+# of holding the restart (and the test around it) until its timeout.
 wait_for_balancer() {
-    local n=$1 wanted=$2 lines
-    for _ in $(seq 1 300); do
+    local n=$1 wanted=$2 lines deadline=$((SECONDS + 30))
+    while [ "$SECONDS" -lt "$deadline" ]; do
         lines=$(node_stats "$n" || true)  # not answering yet: ask again
         if [ "$(echo "$lines" | wc -l)" -eq "${#apis[@]}" ]; then
             if [ "$wanted" = up ] && ! echo "$lines" | grep -qv '^UP '; then return 0; fi
@@ -169,9 +171,9 @@ start_worker() {
 
 # wait_healthy NAME PORT STATE: until the process (STATE.pid, STATE.log) answers its health check.
 wait_healthy() {
-    local name=$1 port=$2 state=$3
-    for _ in $(seq 1 300); do
-        if curl -fsS -o /dev/null "http://$host:$port/healthcheck"; then return 0; fi
+    local name=$1 port=$2 state=$3 deadline=$((SECONDS + 30))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        if curl -fsS --max-time 2 -o /dev/null "http://$host:$port/healthcheck"; then return 0; fi
         if ! kill -0 "$(cat "$state.pid")" 2> /dev/null; then
             log "$name exited; its log:"
             tail -20 "$state.log" >&2
@@ -259,7 +261,7 @@ case "${1:-}" in
     status)
         for n in $(seq 1 "$nodes"); do echo "node$n: $(node_stats "$n" | awk '{ print $1 }' | paste -sd' ')"; done
         for n in $(seq 1 "$workers"); do
-            health=$(curl -sS "http://$host:$(worker_port "$n" 0)/healthcheck" 2>&1 || true)
+            health=$(curl -sS --max-time 2 "http://$host:$(worker_port "$n" 0)/healthcheck" 2>&1 || true)
             echo "worker$n: $health"
         done
         ;;
